@@ -1,0 +1,1 @@
+"""Adapters that connect the core to a platform: terminal, Discord, Slack."""

@@ -1,0 +1,238 @@
+"""The terminal session: read a line, hand it to the core, print what comes back."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import sys
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import TextIO
+
+from adapters.console.parse import (
+    Advance,
+    CommandLine,
+    DirectMessage,
+    LineError,
+    Press,
+    Quit,
+    SwitchPerson,
+    parse_line,
+)
+from bot import commands, when
+from bot.app import App, build
+from bot.config import Settings
+from bot.models import Attachment, Button, CommunityRef, Context, PersonRef, Reply, Text, Where
+from bot.ports import SimulatedClock
+
+logger = logging.getLogger(__name__)
+
+PLATFORM = "console"
+COMMUNITY = CommunityRef(PLATFORM, "terminal", "Terminal")
+CHANNEL = "general"
+CLOCK_KEY = "console.clock_offset_seconds"
+# Escape sequences in echoed text could repaint or hijack the terminal: drop control characters.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def escape(text: str) -> str:
+    """Neutralise what a person typed before it reaches the terminal."""
+    return _CONTROL.sub("", text)
+
+
+def person(name: str) -> PersonRef:
+    """The terminal person called name (names are case-insensitive ids)."""
+    return PersonRef(PLATFORM, name.casefold(), name)
+
+
+@dataclass
+class Shown:
+    """The last message a person saw that buttons can be pressed on, and where it was."""
+
+    buttons: tuple[Button, ...] = ()
+    in_dm: bool = False
+
+
+class ConsoleMessenger:
+    """The Messenger port for the terminal: DMs and channel posts are printed."""
+
+    def __init__(self, session: ConsoleSession) -> None:
+        self._session = session
+
+    async def send_dm(self, person: PersonRef, reply: Reply, *, key: str | None = None) -> None:
+        """Print a DM to person."""
+        await self._session.show(person, reply, in_dm=True)
+
+    async def post(self, community: CommunityRef, channel_id: str, reply: Reply) -> None:
+        """Print a post in the channel."""
+        await self._session.show(None, reply, in_dm=False)
+
+
+@dataclass
+class ConsoleSession:
+    """One terminal session: who is typing, what they last saw, and the simulated clock."""
+
+    app: App
+    clock: SimulatedClock
+    out: TextIO
+    me: PersonRef = field(default_factory=lambda: person("you"))
+    shown: dict[str, Shown] = field(default_factory=dict)
+
+    def write(self, text: str) -> None:
+        """Print and flush, so piped output interleaves correctly."""
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def msg(self, key: str, **values: str | Text) -> str:
+        """Render a message of our own for the terminal."""
+        return self.app.content.msg(key, **values).render(escape)
+
+    def context(self, in_dm: bool) -> Context:
+        """The context of the current person in the channel or in their DMs."""
+        if in_dm:
+            return Context(self.me)
+        return Context(self.me, COMMUNITY, CHANNEL)
+
+    async def show(self, to: PersonRef | None, reply: Reply, *, in_dm: bool) -> None:
+        """Print a reply with its tag, fields, attachments and numbered buttons."""
+        if reply.where is Where.CHANNEL:
+            tag = f"[#{CHANNEL}]"
+        elif reply.where is Where.DM or in_dm:
+            tag = "[DM]"
+            in_dm = True
+        else:
+            tag = "[private]"
+        if to is not None and to != self.me:
+            tag += f" to {to.display_name}:"
+        lines = [tag + (" " + reply.title.render(escape) if reply.title else "")]
+        lines += ["  " + line for line in reply.text.render(escape).splitlines()]
+        for name, value in reply.fields:
+            lines.append(f"  {name.render(escape)}: {value.render(escape)}")
+        for attachment in reply.attachments:
+            path = await self.save(attachment)
+            lines.append(
+                "  "
+                + self.msg("console.file_saved", path=str(path), description=attachment.description)
+            )
+        for number, button in enumerate(reply.buttons, start=1):
+            lines.append(f"  [{number}] {button.label}")
+        self.write("\n".join(lines))
+        if reply.where is not Where.CHANNEL:
+            owner = (to or self.me).user_id
+            self.shown[owner] = Shown(reply.buttons, in_dm)
+
+    async def save(self, attachment: Attachment) -> Path:
+        """Write an attachment to the files folder (off the event loop) and return its path."""
+        folder = self.app.settings.files_dir
+
+        def write() -> Path:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / attachment.filename
+            stem, suffix = path.stem, path.suffix
+            counter = 1
+            while path.exists():
+                path = folder / f"{stem}-{counter}{suffix}"
+                counter += 1
+            path.write_bytes(attachment.data)
+            return path
+
+        return await asyncio.to_thread(write)
+
+    async def deliver(self, replies: list[Reply], *, in_dm: bool) -> None:
+        """Print every reply of one action in order."""
+        for reply in replies:
+            await self.show(None, reply, in_dm=in_dm)
+
+    async def handle(self, raw: str) -> bool:
+        """Act on one line; False when the session should end."""
+        try:
+            line = parse_line(raw)
+        except LineError as exc:
+            self.write("[error] " + self.msg(exc.key, **exc.values))
+            return True
+        core = self.app.core
+        match line:
+            case None:
+                pass
+            case Quit():
+                return False
+            case CommandLine(name, sub, options):
+                replies = await commands.run(core, self.context(False), name, sub, options)
+                await self.deliver(replies, in_dm=False)
+            case Press(number):
+                shown = self.shown.get(self.me.user_id)
+                if shown is None or not shown.buttons:
+                    self.write("[error] " + self.msg("console.no_buttons"))
+                elif not 1 <= number <= len(shown.buttons):
+                    self.write(
+                        "[error] "
+                        + self.msg(
+                            "console.no_such_button", n=str(number), count=str(len(shown.buttons))
+                        )
+                    )
+                else:
+                    action = shown.buttons[number - 1].action_id
+                    replies = await core.press(self.context(shown.in_dm), action)
+                    await self.deliver(replies, in_dm=shown.in_dm)
+            case SwitchPerson(name):
+                self.me = person(name)
+                self.write(self.msg("console.switched", name=name))
+            case Advance(by):
+                await self.advance(by)
+            case DirectMessage(text):
+                replies = await core.dm_text(self.context(True), text)
+                await self.deliver(replies, in_dm=True)
+        return True
+
+    async def advance(self, by: timedelta) -> None:
+        """Move the simulated clock and remember the offset across restarts."""
+        now = self.clock.advance(by)
+        await self.app.store.set_state(CLOCK_KEY, str(int(self.clock.offset.total_seconds())))
+        stored = await self.app.store.find_person(PLATFORM, self.me.user_id)
+        tz_name = (stored.timezone if stored else None) or self.app.settings.timezone
+        self.write(
+            self.msg("console.clock", when=when.describe(now, when.zone(tz_name)) + f" ({tz_name})")
+        )
+
+
+async def _read_line(stream: TextIO) -> str | None:
+    # Reading stdin blocks, so it happens on a worker thread and the loop stays free.
+    line = await asyncio.to_thread(stream.readline)
+    return line if line else None
+
+
+async def run_console(
+    settings: Settings,
+    *,
+    platform_hint: bool = False,
+    stdin: TextIO | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Run a terminal session until :quit or end of input; return the exit status."""
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    clock = SimulatedClock()
+    async with build(settings, clock=clock) as app:
+        offset = await app.store.get_state(CLOCK_KEY)
+        clock.offset = timedelta(seconds=int(offset or 0))
+        session = ConsoleSession(app=app, clock=clock, out=stdout)
+        if platform_hint:
+            session.write(session.msg("console.no_tokens"))
+        session.write(session.msg("console.banner", name=session.me.display_name))
+        interactive = stdin.isatty()
+        while True:
+            if interactive:
+                stdout.write(f"{session.me.display_name}> ")
+                stdout.flush()
+            raw = await _read_line(stdin)
+            if raw is None:
+                break
+            if not interactive and raw.strip():
+                # Echo piped input so a scripted session reads like a conversation.
+                session.write(f"{session.me.display_name}> {escape(raw.rstrip())}")
+            if not await session.handle(raw):
+                break
+        session.write(session.msg("console.bye"))
+    return 0

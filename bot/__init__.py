@@ -1,0 +1,1 @@
+"""Rebound's core: use cases, store, wording and time, with no platform imports."""

@@ -1,0 +1,82 @@
+"""Settings, read once at start from the environment and `.env`."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dotenv import dotenv_values
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+class ConfigError(Exception):
+    """A setting has a value Rebound cannot use; the message names it and what it expects."""
+
+    def __init__(self, name: str, expected: str, value: str) -> None:
+        super().__init__(f"{name}={value!r} is not valid: expected {expected}")
+        self.name = name
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Everything Rebound reads from its environment."""
+
+    db_path: Path
+    timezone: str
+    log_level: str
+    files_dir: Path
+
+    @property
+    def log_level_number(self) -> int:
+        """The logging module's number for log_level."""
+        return logging.getLevelNamesMapping()[self.log_level]
+
+
+def _merged(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]:
+    """Merge `.env` under the environment (the environment wins); empty values mean unset."""
+    merged: dict[str, str] = {}
+    if env_file is not None and env_file.is_file():
+        for key, value in dotenv_values(env_file).items():
+            if value is not None and value.strip():
+                merged[key] = value.strip()
+    for key, value in environ.items():
+        if value.strip():
+            merged[key] = value.strip()
+    return merged
+
+
+def check_timezone(name: str, value: str) -> str:
+    """Return value if it is an IANA timezone name, else raise ConfigError naming the setting."""
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(name, "an IANA timezone name such as Europe/Berlin", value) from exc
+    return value
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: Path | None = Path(".env")
+) -> Settings:
+    """Read settings; raise ConfigError on the first bad value."""
+    values = _merged(os.environ if environ is None else environ, env_file)
+
+    db_path = Path(values.get("REBOUND_DB_PATH", "./rebound.db"))
+    if db_path.is_dir():
+        raise ConfigError("REBOUND_DB_PATH", "a file path, not a folder", str(db_path))
+
+    timezone = check_timezone("REBOUND_TIMEZONE", values.get("REBOUND_TIMEZONE", "UTC"))
+
+    log_level = values.get("LOG_LEVEL", "WARNING").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError("LOG_LEVEL", "one of " + ", ".join(LOG_LEVELS), values["LOG_LEVEL"])
+
+    files_dir = Path(values.get("REBOUND_FILES_DIR", "./rebound-files"))
+    if files_dir.exists() and not files_dir.is_dir():
+        raise ConfigError("REBOUND_FILES_DIR", "a folder path", str(files_dir))
+
+    return Settings(db_path=db_path, timezone=timezone, log_level=log_level, files_dir=files_dir)

@@ -1,0 +1,665 @@
+"""Loads the wording in prompts/*.toml, checks it, and fills its templates safely.
+
+Template syntax: `{name}` is a value the code always supplies; `{?...}` is an optional part,
+printed only when every value inside it is known (so a missing company never prints
+`{company}` or a dangling "at"); `{n|week|weeks}` picks a word by whether n is 1; `{{` is a
+literal brace.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from bot.models import Text
+
+STAGES: tuple[str, ...] = ("application", "screen", "technical", "final", "offer", "other")
+BANDS: tuple[str, ...] = ("low", "middling", "steady")
+THEMES: tuple[str, ...] = ("fit", "interview", "skills", "resilience", "network", "direction")
+MOODS: tuple[str, ...] = ("1", "2", "3", "4", "5")
+DRAFT_KINDS: tuple[str, ...] = (
+    "thank_you_screen",
+    "thank_you_final",
+    "feedback",
+    "stay_in_touch",
+    "future_roles",
+)
+
+# The values each kind of template may use. Names outside a `{?...}` part must be supplied.
+ENCOURAGEMENT_VALUES = frozenset({"name", "company", "role"})
+THEME_VALUES = frozenset({"company", "role"})
+CHECKIN_VALUES = frozenset({"name"})
+DRAFT_VALUES = frozenset({"name", "contact", "company", "role"})
+
+# Every message key the code uses, with the values it supplies. The loader refuses a
+# messages.toml that lacks one of these, has one more, or uses a value not listed here.
+MESSAGES: dict[str, frozenset[str]] = {
+    key: frozenset(values.split()) if values else frozenset()
+    for key, values in {
+        # /rejected
+        "rejected.title": "stage_label",
+        "rejected.title_at": "stage_label company",
+        "rejected.reflect_hint": "",
+        "rejected.later": "",
+        "stage.application": "",
+        "stage.screen": "",
+        "stage.technical": "",
+        "stage.final": "",
+        "stage.offer": "",
+        "stage.other": "",
+        # sharing
+        "share.ask": "",
+        "share.post_named": "name stage_label",
+        "share.post_anonymous": "stage_label",
+        "share.done": "",
+        "share.cancelled": "",
+        "share.not_here": "",
+        # reflection
+        "reflect.sent_to_dm": "",
+        "reflect.intro": "count",
+        "reflect.resume": "position count",
+        "reflect.prompt_title": "position count theme_title",
+        "reflect.follow_up": "follow_up",
+        "reflect.stopped": "",
+        "reflect.closing_title": "",
+        "reflect.closing": "answered count themes",
+        "reflect.closing_empty": "",
+        "reflect.next_step": "step",
+        "reflect.next_step_how": "",
+        "reflect.streak_line": "current",
+        "reflect.step_set": "step when",
+        "reflect.step_kept": "step",
+        "reflect.step_no_date": "step",
+        "reflect.step_none": "",
+        "reflect.step_done": "step",
+        "reflect.step_already_done": "",
+        "reflect.nothing_open": "",
+        "reflect.no_rejection": "",
+        # check-ins
+        "checkin.ask": "",
+        "checkin.saved": "",
+        "checkin.need_mood": "",
+        # follow-ups
+        "followup.title": "",
+        "followup.draft_intro": "channel_label when",
+        "followup.draft_title": "draft_label",
+        "followup.copy_hint": "",
+        "followup.list_title": "",
+        "followup.list_empty": "",
+        "followup.item": "n contact company when channel_label",
+        "followup.sent": "",
+        "followup.snoozed": "when",
+        "followup.skipped": "",
+        "followup.already": "",
+        "followup.channel.email": "",
+        "followup.channel.linkedin": "",
+        "followup.channel.phone": "",
+        "followup.channel.other": "",
+        "followup.someone": "",
+        "followup.the_company": "",
+        # streaks
+        "streak.title": "",
+        "streak.current": "",
+        "streak.best": "",
+        "streak.reserves": "",
+        "streak.points": "",
+        "streak.weeks": "n",
+        "streak.none_yet": "",
+        "streak.alive_this_week": "",
+        "streak.at_risk": "",
+        "streak.earn_more": "",
+        # leaderboard
+        "board.title": "community",
+        "board.row": "rank name weeks points",
+        "board.empty": "",
+        "board.you": "rank total",
+        "board.invite": "",
+        "board.joined": "",
+        "board.left": "",
+        "board.not_here": "",
+        # settings
+        "settings.title": "",
+        "settings.timezone": "",
+        "settings.quiet": "",
+        "settings.reminders": "",
+        "settings.leaderboard": "",
+        "settings.on": "",
+        "settings.off": "",
+        "settings.not_in_community": "",
+        "settings.saved": "",
+        "settings.hint": "",
+        "settings.default_timezone": "timezone",
+        # journal, export, forget
+        "journal.title": "",
+        "journal.empty": "",
+        "journal.entry": "date stage_label",
+        "journal.entry_at": "date stage_label company",
+        "journal.step_open": "step when",
+        "journal.step_done": "step",
+        "export.ready": "",
+        "export.file": "",
+        "forget.confirm": "",
+        "forget.done": "",
+        "forget.cancelled": "",
+        # DMs with no flow under way
+        "dm.idle": "name",
+        # help
+        "help.title": "",
+        "help.text": "",
+        # buttons
+        "button.reflect_now": "",
+        "button.follow_up": "",
+        "button.share": "",
+        "button.not_now": "",
+        "button.share_named": "",
+        "button.share_anonymous": "",
+        "button.cancel": "",
+        "button.skip": "",
+        "button.stop": "",
+        "button.tomorrow": "",
+        "button.in_3_days": "",
+        "button.next_week": "",
+        "button.no_reminder": "",
+        "button.sent": "",
+        "button.snooze_tomorrow": "",
+        "button.mood": "n",
+        "button.item_sent": "n",
+        "button.item_snooze": "n",
+        "button.item_skip": "n",
+        "button.step_done": "n",
+        "button.join_board": "",
+        "button.forget_confirm": "",
+        # errors
+        "error.too_long": "field length limit",
+        "error.empty": "field",
+        "error.unknown_stage": "value choices",
+        "error.feeling_range": "value",
+        "error.mood_range": "value",
+        "error.unknown_command": "command suggestion",
+        "error.unknown_command_plain": "command",
+        "error.unknown_option": "command option choices",
+        "error.unknown_subcommand": "command value choices",
+        "error.missing_subcommand": "command choices",
+        "error.not_a_number": "field value",
+        "error.bad_choice": "field value choices",
+        "error.bad_timezone": "value suggestion",
+        "error.bad_timezone_plain": "value",
+        "error.bad_quiet": "value",
+        "error.bad_date": "value",
+        "error.date_past": "value",
+        "error.bad_on_off": "field value",
+        "error.positional": "command value",
+        "error.not_yours": "",
+        "error.no_followup": "n",
+        "error.gone": "",
+        "error.unknown_button": "",
+        "error.unexpected": "ref",
+        "error.storage_busy": "",
+        "error.storage_full": "",
+        "error.dm_only_text": "",
+        # terminal
+        "console.banner": "name",
+        "console.no_tokens": "",
+        "console.switched": "name",
+        "console.clock": "when",
+        "console.no_buttons": "",
+        "console.no_such_button": "n count",
+        "console.bad_advance": "value",
+        "console.unknown_colon": "value",
+        "console.file_saved": "path description",
+        "console.bye": "",
+        "console.unclosed_quote": "",
+        "console.missing_command": "",
+        "console.bad_as": "",
+    }.items()
+}
+
+
+class ContentError(Exception):
+    """The wording in prompts/ is broken; the message names the file and key."""
+
+
+_NAME = re.compile(r"[a-z_]+")
+_PLURAL = re.compile(r"([a-z_]+)\|([^|{}]*)\|([^|{}]*)")
+
+
+@dataclass(frozen=True, slots=True)
+class _Var:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Plural:
+    name: str
+    one: str
+    other: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Opt:
+    nodes: tuple[_Node, ...]
+
+
+_Node = str | _Var | _Plural | _Opt
+
+
+def _parse(source: str, where: str) -> tuple[_Node, ...]:
+    """Parse a template into literal text, values and optional parts."""
+    pos = 0
+
+    def parse_until(closing: bool) -> tuple[_Node, ...]:
+        nonlocal pos
+        nodes: list[_Node] = []
+        literal: list[str] = []
+
+        def flush() -> None:
+            if literal:
+                nodes.append("".join(literal))
+                literal.clear()
+
+        while pos < len(source):
+            char = source[pos]
+            if source.startswith("{{", pos):
+                literal.append("{")
+                pos += 2
+            elif source.startswith("{?", pos):
+                flush()
+                pos += 2
+                nodes.append(_Opt(parse_until(closing=True)))
+            elif char == "{":
+                end = source.find("}", pos)
+                name = source[pos + 1 : end] if end != -1 else ""
+                plural = _PLURAL.fullmatch(name)
+                if not _NAME.fullmatch(name) and not plural:
+                    raise ContentError(f"{where}: bad placeholder near {source[pos : pos + 20]!r}")
+                flush()
+                nodes.append(_Plural(*plural.groups()) if plural else _Var(name))
+                pos = end + 1
+            elif char == "}" and closing:
+                pos += 1
+                flush()
+                return tuple(nodes)
+            else:
+                literal.append(char)
+                pos += 1
+        if closing:
+            raise ContentError(f"{where}: an optional part {{?...}} is not closed")
+        flush()
+        return tuple(nodes)
+
+    return parse_until(closing=False)
+
+
+def _names(nodes: Sequence[_Node], *, top_only: bool) -> set[str]:
+    found: set[str] = set()
+    for node in nodes:
+        if isinstance(node, _Var | _Plural):
+            found.add(node.name)
+        elif isinstance(node, _Opt) and not top_only:
+            found |= _names(node.nodes, top_only=False)
+    return found
+
+
+Value = str | Text | int | None
+
+
+def _as_text(value: Value) -> Text:
+    if isinstance(value, Text):
+        return value
+    if isinstance(value, int):
+        return Text.of(str(value))
+    # A bare str is text a person typed: adapters will escape it. Our own values come as Text.
+    return Text.typed(value or "")
+
+
+def _known(value: Value) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, Text):
+        return bool(value)
+    if isinstance(value, str):
+        return bool(value.strip())
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Template:
+    """One piece of wording, ready to be filled."""
+
+    key: str
+    source: str
+    nodes: tuple[_Node, ...] = field(repr=False)
+
+    @property
+    def required(self) -> set[str]:
+        """Values that must be supplied."""
+        return _names(self.nodes, top_only=True)
+
+    @property
+    def names(self) -> set[str]:
+        """Every value the template can use."""
+        return _names(self.nodes, top_only=False)
+
+    def render(self, values: Mapping[str, Value] | None = None, /, **more: Value) -> Text:
+        """Fill the template; str values count as typed by a person and are escaped later."""
+        merged = dict(values or {}, **more)
+
+        def walk(nodes: Sequence[_Node]) -> Text:
+            out = Text()
+            for node in nodes:
+                if isinstance(node, str):
+                    out += Text.of(node)
+                elif isinstance(node, _Var):
+                    if node.name not in merged:
+                        raise KeyError(f"{self.key}: no value for {{{node.name}}}")
+                    out += _as_text(merged[node.name])
+                elif isinstance(node, _Plural):
+                    if node.name not in merged:
+                        raise KeyError(f"{self.key}: no value for {{{node.name}}}")
+                    count = merged[node.name]
+                    out += Text.of(node.one if str(count).strip() == "1" else node.other)
+                elif all(_known(merged.get(n)) for n in _names(node.nodes, top_only=False)):
+                    out += walk(node.nodes)
+            return out
+
+        return walk(self.nodes)
+
+
+def make_template(key: str, source: str, allowed: frozenset[str], where: str) -> Template:
+    """Parse and check one template: non-empty, known values only."""
+    if not isinstance(source, str) or not source.strip():
+        raise ContentError(f"{where}: the text is empty")
+    template = Template(key=key, source=source, nodes=_parse(source, where))
+    unknown = template.names - allowed
+    if unknown:
+        raise ContentError(
+            f"{where}: unknown placeholder {', '.join(sorted('{' + n + '}' for n in unknown))}"
+            f" (this text may use {', '.join(sorted(allowed)) or 'none'})"
+        )
+    return template
+
+
+def _pool(
+    name: str, sources: Any, allowed: frozenset[str], where: str, required_ok: frozenset[str]
+) -> tuple[Template, ...]:
+    if not isinstance(sources, list) or not sources:
+        raise ContentError(f"{where}: expected a non-empty list of texts")
+    out = []
+    seen: set[str] = set()
+    for index, source in enumerate(sources):
+        spot = f"{where}[{index}]"
+        if not isinstance(source, str):
+            raise ContentError(f"{spot}: expected text")
+        if source in seen:
+            raise ContentError(f"{spot}: the same text is already in this list")
+        seen.add(source)
+        digest = hashlib.sha1(source.encode()).hexdigest()[:10]
+        template = make_template(f"{name}#{digest}", source, allowed, spot)
+        loose = template.required - required_ok
+        if loose:
+            raise ContentError(
+                f"{spot}: {', '.join(sorted(loose))} may be unknown, so it must sit inside "
+                "an optional part {?...}"
+            )
+        out.append(template)
+    return tuple(out)
+
+
+def _table(data: Any, where: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ContentError(f"{where}: expected a table")
+    return data
+
+
+def _exact_keys(data: Mapping[str, Any], expected: Sequence[str], where: str) -> None:
+    missing = [k for k in expected if k not in data]
+    extra = [k for k in data if k not in expected]
+    if missing:
+        raise ContentError(f"{where}: missing {', '.join(missing)}")
+    if extra:
+        raise ContentError(f"{where}: unknown key {', '.join(extra)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A reflection question with the gentler question that follows it."""
+
+    key: str
+    theme: str
+    ask: Template
+    follow_up: Template
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    """One of the six angles a rejection can be looked at from."""
+
+    key: str
+    title: str
+    angle: str
+    reframes: tuple[Template, ...]
+    prompts: tuple[Prompt, ...]
+    next_steps: tuple[Template, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A message the person can copy to a recruiter or contact."""
+
+    kind: str
+    label: str
+    texts: tuple[Template, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Every piece of wording Rebound uses, checked."""
+
+    encouragement: dict[tuple[str, str], tuple[Template, ...]]
+    themes: dict[str, Theme]
+    stage_themes: dict[str, tuple[str, ...]]
+    checkin_questions: tuple[Template, ...]
+    checkin_responses: dict[int, tuple[Template, ...]]
+    drafts: dict[str, Draft]
+    messages: dict[str, Template]
+
+    def msg(self, key: str, /, **values: Value) -> Text:
+        """Render the message `key`."""
+        return self.messages[key].render(values)
+
+    def label(self, key: str, /, **values: Value) -> str:
+        """Render a short label of our own (a button, a field name) as a plain str."""
+        return self.messages[key].render(values).plain()
+
+    def prompt(self, key: str) -> Prompt:
+        """The reflection prompt with this key."""
+        theme, _, _ = key.partition(".")
+        for prompt in self.themes[theme].prompts:
+            if prompt.key == key:
+                return prompt
+        raise KeyError(key)
+
+
+def _read(directory: Path | None, name: str) -> dict[str, Any]:
+    try:
+        if directory is None:
+            raw = resources.files("prompts").joinpath(name).read_text(encoding="utf-8")
+        else:
+            raw = (directory / name).read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise ContentError(f"prompts/{name}: file is missing") from exc
+    try:
+        return tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError(f"prompts/{name}: not valid TOML ({exc})") from exc
+
+
+def _load_encouragement(data: dict[str, Any]) -> dict[tuple[str, str], tuple[Template, ...]]:
+    where = "prompts/encouragement.toml"
+    _exact_keys(data, STAGES, where)
+    out = {}
+    for stage in STAGES:
+        bands = _table(data[stage], f"{where} [{stage}]")
+        _exact_keys(bands, BANDS, f"{where} [{stage}]")
+        for band in BANDS:
+            out[(stage, band)] = _pool(
+                f"enc.{stage}.{band}",
+                bands[band],
+                ENCOURAGEMENT_VALUES,
+                f"{where} {stage}.{band}",
+                frozenset({"name"}),
+            )
+    return out
+
+
+def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tuple[str, ...]]]:
+    where = "prompts/themes.toml"
+    _exact_keys(data, ("stages", "themes"), where)
+    stages = _table(data["stages"], f"{where} [stages]")
+    _exact_keys(stages, STAGES, f"{where} [stages]")
+    stage_themes: dict[str, tuple[str, ...]] = {}
+    for stage in STAGES:
+        listed = stages[stage]
+        if not isinstance(listed, list) or len(listed) < 2:
+            raise ContentError(f"{where} stages.{stage}: list at least two themes")
+        bad = [t for t in listed if t not in THEMES]
+        if bad:
+            raise ContentError(f"{where} stages.{stage}: unknown theme {', '.join(map(str, bad))}")
+        stage_themes[stage] = tuple(listed)
+    themes_data = _table(data["themes"], f"{where} [themes]")
+    _exact_keys(themes_data, THEMES, f"{where} [themes]")
+    themes: dict[str, Theme] = {}
+    none = frozenset()
+    for key in THEMES:
+        spot = f"{where} themes.{key}"
+        entry = _table(themes_data[key], spot)
+        _exact_keys(entry, ("title", "angle", "reframes", "prompts", "next_steps"), spot)
+        for text_key in ("title", "angle"):
+            if not isinstance(entry[text_key], str) or not entry[text_key].strip():
+                raise ContentError(f"{spot}.{text_key}: the text is empty")
+        raw_prompts = entry["prompts"]
+        if not isinstance(raw_prompts, list) or not raw_prompts:
+            raise ContentError(f"{spot}.prompts: expected a non-empty list of prompts")
+        prompts = []
+        for index, raw in enumerate(raw_prompts):
+            pspot = f"{spot}.prompts[{index}]"
+            item = _table(raw, pspot)
+            _exact_keys(item, ("ask", "follow_up"), pspot)
+            ask = make_template(f"{key}.p", item["ask"], THEME_VALUES, f"{pspot}.ask")
+            follow = make_template(
+                f"{key}.f", item["follow_up"], THEME_VALUES, f"{pspot}.follow_up"
+            )
+            for template, part in ((ask, "ask"), (follow, "follow_up")):
+                if template.required:
+                    raise ContentError(f"{pspot}.{part}: company and role go inside {{?...}}")
+            digest = hashlib.sha1(item["ask"].encode()).hexdigest()[:10]
+            prompts.append(Prompt(f"{key}.{digest}", key, ask, follow))
+        themes[key] = Theme(
+            key=key,
+            title=entry["title"].strip(),
+            angle=entry["angle"].strip(),
+            reframes=_pool(
+                f"reframe.{key}", entry["reframes"], THEME_VALUES, f"{spot}.reframes", none
+            ),
+            prompts=tuple(prompts),
+            next_steps=_pool(
+                f"step.{key}", entry["next_steps"], THEME_VALUES, f"{spot}.next_steps", none
+            ),
+        )
+    return themes, stage_themes
+
+
+def _load_checkins(data: dict[str, Any]) -> tuple[tuple[Template, ...], dict[int, tuple]]:
+    where = "prompts/checkins.toml"
+    _exact_keys(data, ("questions", "responses"), where)
+    questions = _pool(
+        "checkin.q", data["questions"], CHECKIN_VALUES, f"{where} questions", CHECKIN_VALUES
+    )
+    responses = _table(data["responses"], f"{where} [responses]")
+    _exact_keys(responses, MOODS, f"{where} [responses]")
+    by_mood = {
+        int(mood): _pool(
+            f"checkin.{mood}",
+            responses[mood],
+            CHECKIN_VALUES,
+            f"{where} responses.{mood}",
+            CHECKIN_VALUES,
+        )
+        for mood in MOODS
+    }
+    return questions, by_mood
+
+
+def _load_drafts(data: dict[str, Any]) -> dict[str, Draft]:
+    where = "prompts/drafts.toml"
+    _exact_keys(data, DRAFT_KINDS, where)
+    drafts = {}
+    for kind in DRAFT_KINDS:
+        spot = f"{where} [{kind}]"
+        entry = _table(data[kind], spot)
+        _exact_keys(entry, ("label", "texts"), spot)
+        if not isinstance(entry["label"], str) or not entry["label"].strip():
+            raise ContentError(f"{spot}.label: the text is empty")
+        drafts[kind] = Draft(
+            kind=kind,
+            label=entry["label"].strip(),
+            texts=_pool(
+                f"draft.{kind}", entry["texts"], DRAFT_VALUES, f"{spot}.texts", frozenset({"name"})
+            ),
+        )
+    return drafts
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        full = f"{prefix}{key}"
+        if isinstance(value, dict):
+            out |= _flatten(value, f"{full}.")
+        else:
+            out[full] = value
+    return out
+
+
+def _load_messages(data: dict[str, Any]) -> dict[str, Template]:
+    where = "prompts/messages.toml"
+    flat = _flatten(data)
+    _exact_keys(flat, tuple(MESSAGES), where)
+    out = {}
+    for key, allowed in MESSAGES.items():
+        source = flat[key]
+        if not isinstance(source, str):
+            raise ContentError(f"{where} {key}: expected text")
+        out[key] = make_template(key, source, allowed, f"{where} {key}")
+    return out
+
+
+def load_content(directory: Path | None = None) -> Content:
+    """Load and check every prompts/*.toml file (from the installed package by default)."""
+    encouragement = _load_encouragement(_read(directory, "encouragement.toml"))
+    themes, stage_themes = _load_themes(_read(directory, "themes.toml"))
+    questions, responses = _load_checkins(_read(directory, "checkins.toml"))
+    drafts = _load_drafts(_read(directory, "drafts.toml"))
+    messages = _load_messages(_read(directory, "messages.toml"))
+    return Content(
+        encouragement=encouragement,
+        themes=themes,
+        stage_themes=stage_themes,
+        checkin_questions=questions,
+        checkin_responses=responses,
+        drafts=drafts,
+        messages=messages,
+    )
+
+
+def band(feeling: int | None) -> str:
+    """The feeling band of a 1-5 feeling; an unknown feeling reads as middling."""
+    if feeling is None or feeling == 3:
+        return "middling"
+    return "low" if feeling <= 2 else "steady"

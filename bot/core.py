@@ -1,0 +1,1189 @@
+"""The use cases: every command, button and DM reply ends up here and comes back as Replies."""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+import random
+import sqlite3
+import uuid
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from zoneinfo import ZoneInfo
+
+from bot import streaks, when
+from bot.content import STAGES, Content, Prompt, Template, band
+from bot.models import Attachment, Button, Context, Reply, Style, Text, Where
+from bot.ports import Clock
+from bot.store import Person, Reflection, Store, StoreError, StreakRow, ts
+
+logger = logging.getLogger(__name__)
+
+NAME_MAX = 120
+NOTE_MAX = 1500
+ANSWER_MAX = 4000
+STEP_MAX = 300
+BOARD_SIZE = 10
+NEIGHBOURS = 2
+JOURNAL_SIZE = 5
+LIST_SIZE = 5
+PREVIEW = 280
+CHANNELS = ("email", "linkedin", "phone", "other")
+FOLLOWUP_TYPES = ("thanks", "feedback", "stay_in_touch", "future_roles")
+
+# Words people use for a stage, mapped to the stage keys.
+STAGE_ALIASES = {
+    "applied": "application",
+    "app": "application",
+    "cv": "application",
+    "resume": "application",
+    "phone": "screen",
+    "phone screen": "screen",
+    "recruiter screen": "screen",
+    "screening": "screen",
+    "recruiter": "screen",
+    "tech": "technical",
+    "technical interview": "technical",
+    "coding": "technical",
+    "take-home": "technical",
+    "take home": "technical",
+    "onsite": "final",
+    "on-site": "final",
+    "final round": "final",
+    "final interview": "final",
+    "panel": "final",
+    "interview": "technical",
+    "offer stage": "offer",
+    "rescinded": "offer",
+}
+ON_WORDS = {"on", "yes", "true", "1", "y"}
+OFF_WORDS = {"off", "no", "false", "0", "n"}
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class UserError(Exception):
+    """Something the person can fix; key names the message in prompts/messages.toml."""
+
+    def __init__(self, key: str, **values: Any) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+def _guard(
+    method: Callable[Concatenate[Rebound, Context, P], Awaitable[list[Reply]]],
+) -> Callable[Concatenate[Rebound, Context, P], Awaitable[list[Reply]]]:
+    """Turn any failure inside a use case into a kind, private reply; never a traceback."""
+
+    @functools.wraps(method)
+    async def wrapper(
+        self: Rebound, ctx: Context, *args: P.args, **kwargs: P.kwargs
+    ) -> list[Reply]:
+        try:
+            return await method(self, ctx, *args, **kwargs)
+        except UserError as exc:
+            return [self._private(self.content.msg(exc.key, **exc.values))]
+        except (sqlite3.OperationalError, StoreError) as exc:
+            text = str(exc).lower()
+            if "locked" in text or "busy" in text:
+                logger.warning("database busy in %s: %s", method.__name__, exc)
+                return [self._private(self.content.msg("error.storage_busy"))]
+            if "full" in text:
+                logger.error("database full in %s: %s", method.__name__, exc)
+                return [self._private(self.content.msg("error.storage_full"))]
+            return self._unexpected(method.__name__, exc)
+        except Exception as exc:
+            return self._unexpected(method.__name__, exc)
+
+    return wrapper
+
+
+@dataclass(frozen=True, slots=True)
+class Me:
+    """The stored person behind a context, the community row (None in DMs) and their timezone."""
+
+    person: Person
+    community_id: int | None
+    tz: ZoneInfo
+
+
+def _clean(value: str | None, field: str, limit: int) -> str | None:
+    """Strip a free-text value; refuse (never cut) one that is too long."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) > limit:
+        raise UserError("error.too_long", field=Text.of(field), length=len(text), limit=limit)
+    return text
+
+
+def parse_stage(value: str | None) -> str:
+    """The stage key for what a person typed; unknown words list the valid stages."""
+    if value is None or not value.strip():
+        return "other"
+    text = " ".join(value.strip().lower().replace("_", " ").split())
+    if text in STAGES:
+        return text
+    if text in STAGE_ALIASES:
+        return STAGE_ALIASES[text]
+    raise UserError("error.unknown_stage", value=value, choices=Text.of(", ".join(STAGES)))
+
+
+def parse_on_off(value: str | bool | None, field: str) -> bool | None:
+    """True or False from on/off words; None when not given."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = value.strip().lower()
+    if text in ON_WORDS:
+        return True
+    if text in OFF_WORDS:
+        return False
+    raise UserError("error.bad_on_off", field=Text.of(field), value=value)
+
+
+def _in_range(value: int | str | None, low: int, high: int, key: str) -> int | None:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise UserError(key, value=str(value)) from None
+    if not low <= number <= high:
+        raise UserError(key, value=str(value))
+    return number
+
+
+def _preview(text: str) -> str:
+    return text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…"
+
+
+class Rebound:
+    """Rebound's use cases. Adapters call these and deliver the Replies they return."""
+
+    def __init__(
+        self,
+        store: Store,
+        content: Content,
+        clock: Clock,
+        *,
+        default_timezone: str = "UTC",
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.content = content
+        self.clock = clock
+        self.default_timezone = default_timezone
+        self._rng = rng or random.Random()
+
+    # -- helpers --------------------------------------------------------------------------
+
+    def _private(self, text: Text, **kw: Any) -> Reply:
+        return Reply(text=text, where=Where.PRIVATE, **kw)
+
+    def _unexpected(self, where: str, exc: BaseException) -> list[Reply]:
+        ref = uuid.uuid4().hex[:8]
+        logger.error("unexpected error in %s (ref %s)", where, ref, exc_info=exc)
+        return [self._private(self.content.msg("error.unexpected", ref=Text.of(ref)))]
+
+    def _msg(self, key: str, **values: Any) -> Text:
+        return self.content.msg(key, **values)
+
+    def _button(self, key: str, action_id: str, style: Style = Style.SECONDARY, **v: Any) -> Button:
+        return Button(self.content.label(key, **v), action_id, style)
+
+    def _tz(self, person: Person) -> ZoneInfo:
+        return when.zone(person.timezone or self.default_timezone)
+
+    async def _me(self, ctx: Context, now: datetime) -> Me:
+        person = await self.store.ensure_person(ctx.person, now)
+        community_id = None
+        if ctx.community is not None:
+            community_id = await self.store.ensure_membership(person.id, ctx.community, now)
+        return Me(person, community_id, self._tz(person))
+
+    async def _pick(
+        self, person_id: int, pool: str, items: Sequence[T], key: Callable[[T], str], now: datetime
+    ) -> T:
+        """Choose from a pool so that nothing repeats until the pool is used up."""
+        if len(items) == 1:
+            return items[0]
+        keys = {key(item) for item in items}
+        used = [k for k in await self.store.used_messages(person_id, pool) if k in keys]
+        fresh = [item for item in items if key(item) not in used]
+        restart = not fresh
+        if restart:
+            # The pool is used up: start over, but never with the message seen last.
+            fresh = [item for item in items if key(item) != used[0]]
+        choice = self._rng.choice(fresh)
+        await self.store.use_message(person_id, pool, key(choice), now, restart=restart)
+        return choice
+
+    async def _pick_text(
+        self, person_id: int, pool: str, templates: Sequence[Template], now: datetime
+    ) -> Template:
+        return await self._pick(person_id, pool, templates, lambda t: t.key, now)
+
+    async def _earn(self, me: Me, kind: str, now: datetime) -> StreakRow:
+        points = streaks.POINTS[kind]
+        await self.store.add_activity(me.person.id, kind, points, now)
+        state = streaks.record(
+            await self.store.streak(me.person.id), streaks.period_index(now, me.tz), points
+        )
+        await self.store.save_streak(me.person.id, state, now)
+        return state
+
+    def _stage_label(self, stage: str) -> Text:
+        return self._msg(f"stage.{stage}")
+
+    def _at_10(self, day: date, tz: ZoneInfo) -> datetime:
+        return when.local_to_utc(day, when.DEFAULT_HOUR, tz)
+
+    def _today(self, tz: ZoneInfo, now: datetime) -> date:
+        return now.astimezone(tz).date()
+
+    # -- /rejected ------------------------------------------------------------------------
+
+    @_guard
+    async def rejected(
+        self,
+        ctx: Context,
+        *,
+        company: str | None = None,
+        role: str | None = None,
+        stage: str | None = None,
+        feeling: int | str | None = None,
+        note: str | None = None,
+    ) -> list[Reply]:
+        """Log a rejection and answer privately with encouragement and a way forward."""
+        company = _clean(company, "company", NAME_MAX)
+        role = _clean(role, "role", NAME_MAX)
+        note = _clean(note, "note", NOTE_MAX)
+        stage_key = parse_stage(stage)
+        feeling_value = _in_range(feeling, 1, 5, "error.feeling_range")
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            rejection_id = await self.store.add_rejection(
+                me.person.id,
+                me.community_id,
+                company=company,
+                role=role,
+                stage=stage_key,
+                feeling=feeling_value,
+                note=note,
+                now=now,
+            )
+            feeling_band = band(feeling_value)
+            encouragement = await self._pick_text(
+                me.person.id,
+                f"enc.{stage_key}.{feeling_band}",
+                self.content.encouragement[(stage_key, feeling_band)],
+                now,
+            )
+            theme_key = self._rng.choice(self.content.stage_themes[stage_key])
+            theme = self.content.themes[theme_key]
+            reframe = await self._pick_text(
+                me.person.id, f"reframe.{theme_key}", theme.reframes, now
+            )
+        values = {"name": ctx.person.display_name, "company": company, "role": role}
+        text = (
+            encouragement.render(values)
+            + "\n\n"
+            + reframe.render(values)
+            + "\n\n"
+            + self._msg("rejected.reflect_hint")
+        )
+        label = self._stage_label(stage_key)
+        title = (
+            self._msg("rejected.title_at", stage_label=label, company=company)
+            if company
+            else self._msg("rejected.title", stage_label=label)
+        )
+        buttons = [
+            self._button("button.reflect_now", f"reflect:start:{rejection_id}", Style.PRIMARY),
+            self._button("button.follow_up", f"followup:new:{rejection_id}"),
+        ]
+        if not ctx.in_dm:
+            buttons.append(self._button("button.share", f"share:ask:{rejection_id}"))
+        buttons.append(self._button("button.not_now", f"rejected:later:{rejection_id}"))
+        return [Reply(text=text, title=title, buttons=tuple(buttons))]
+
+    # -- sharing --------------------------------------------------------------------------
+
+    async def _share(self, ctx: Context, rejection_id: int, how: str) -> list[Reply]:
+        if ctx.in_dm:
+            raise UserError("share.not_here")
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            rejection = await self.store.rejection(rejection_id, me.person.id)
+        if rejection is None:
+            raise UserError("error.not_yours")
+        if how == "ask":
+            return [
+                self._private(
+                    self._msg("share.ask"),
+                    buttons=(
+                        self._button("button.share_named", f"share:named:{rejection_id}"),
+                        self._button("button.share_anonymous", f"share:anon:{rejection_id}"),
+                        self._button("button.cancel", f"share:cancel:{rejection_id}"),
+                    ),
+                )
+            ]
+        if how == "cancel":
+            return [self._private(self._msg("share.cancelled"))]
+        label = self._stage_label(rejection.stage)
+        # Only the stage and, by choice, the name: never the company, role or note.
+        post = (
+            self._msg("share.post_named", name=ctx.person.display_name, stage_label=label)
+            if how == "named"
+            else self._msg("share.post_anonymous", stage_label=label)
+        )
+        return [
+            self._private(self._msg("share.done")),
+            Reply(text=post, where=Where.CHANNEL),
+        ]
+
+    # -- reflection -----------------------------------------------------------------------
+
+    def _choose_themes(self, stage: str, feeling: int | None) -> list[str]:
+        themes = list(self.content.stage_themes[stage])
+        feeling_band = band(feeling)
+        count = {"low": 2, "middling": 3, "steady": 4}[feeling_band]
+        if feeling_band == "low" and "resilience" in themes[:count]:
+            themes.remove("resilience")
+        if feeling_band == "low":
+            # Someone who feels low starts with how they are doing, not with what went wrong.
+            themes.insert(0, "resilience")
+        for extra in ("resilience", "direction", "skills", "network"):
+            if len(themes) >= count:
+                break
+            if extra not in themes:
+                themes.append(extra)
+        return themes[:count]
+
+    def _prompt(self, key: str) -> Prompt:
+        try:
+            return self.content.prompt(key)
+        except KeyError:
+            # The wording changed since this reflection began: ask the theme's first prompt.
+            return self.content.themes[key.partition(".")[0]].prompts[0]
+
+    def _prompt_reply(
+        self, reflection: Reflection, intro: Text | None, values: Mapping[str, Any]
+    ) -> Reply:
+        position = reflection.position
+        prompt = self._prompt(reflection.prompt_keys[position])
+        theme = self.content.themes[prompt.theme]
+        text = (
+            prompt.ask.render(values)
+            + "\n"
+            + self._msg("reflect.follow_up", follow_up=prompt.follow_up.render(values))
+        )
+        if intro:
+            text = intro + "\n\n" + text
+        return Reply(
+            text=text,
+            title=self._msg(
+                "reflect.prompt_title",
+                position=position + 1,
+                count=len(reflection.prompt_keys),
+                theme_title=Text.of(theme.title),
+            ),
+            buttons=(
+                self._button("button.skip", f"reflect:skip:{reflection.id}:{position}"),
+                self._button("button.stop", f"reflect:stop:{reflection.id}"),
+            ),
+            where=Where.DM,
+        )
+
+    async def _values_for(self, reflection: Reflection, person_id: int) -> dict[str, Any]:
+        if reflection.rejection_id is None:
+            return {}
+        rejection = await self.store.rejection(reflection.rejection_id, person_id)
+        if rejection is None:
+            return {}
+        return {"company": rejection.company, "role": rejection.role}
+
+    @_guard
+    async def reflect(self, ctx: Context, rejection_id: int | None = None) -> list[Reply]:
+        """Start a guided reflection in DMs, or resume the one left open."""
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            current = await self.store.open_reflection(me.person.id)
+            rejection = None
+            if rejection_id is not None:
+                rejection = await self.store.rejection(rejection_id, me.person.id)
+                if rejection is None:
+                    raise UserError("error.not_yours")
+            resume = current is not None and (
+                rejection_id is None or current.rejection_id == rejection_id
+            )
+            if resume and current is not None:
+                reflection = current
+                await self.store.set_reflection_status(reflection.id, "active", now)
+                intro = self._msg(
+                    "reflect.resume",
+                    position=reflection.position + 1,
+                    count=len(reflection.prompt_keys),
+                )
+            else:
+                if rejection is None:
+                    rejection = await self.store.latest_rejection(me.person.id)
+                stage = rejection.stage if rejection else "other"
+                keys = []
+                for theme in self._choose_themes(stage, rejection.feeling if rejection else None):
+                    prompt = await self._pick(
+                        me.person.id,
+                        f"prompt.{theme}",
+                        self.content.themes[theme].prompts,
+                        lambda p: p.key,
+                        now,
+                    )
+                    keys.append(prompt.key)
+                new_id = await self.store.start_reflection(
+                    me.person.id, rejection.id if rejection else None, stage, keys, now
+                )
+                found = await self.store.reflection(new_id, me.person.id)
+                assert found is not None
+                reflection = found
+                intro = self._msg("reflect.intro", count=len(keys))
+                if rejection is None:
+                    intro = self._msg("reflect.no_rejection") + "\n\n" + intro
+            await self.store.set_conversation(me.person.id, "reflection", reflection.id, now)
+            values = await self._values_for(reflection, me.person.id)
+        replies = []
+        if not ctx.in_dm:
+            replies.append(self._private(self._msg("reflect.sent_to_dm")))
+        replies.append(self._prompt_reply(reflection, intro, values))
+        return replies
+
+    async def _advance(
+        self, me: Me, reflection: Reflection, answer: str | None, now: datetime
+    ) -> list[Reply]:
+        """Save an answer or skip, then ask the next prompt or close the reflection."""
+        key = reflection.prompt_keys[reflection.position]
+        await self.store.record_answer(reflection.id, reflection.position, key, answer, now)
+        nxt = await self.store.reflection(reflection.id, me.person.id)
+        assert nxt is not None
+        if nxt.position < len(nxt.prompt_keys):
+            values = await self._values_for(nxt, me.person.id)
+            return [self._prompt_reply(nxt, None, values)]
+        return await self._close(me, nxt, now)
+
+    async def _close(self, me: Me, reflection: Reflection, now: datetime) -> list[Reply]:
+        await self.store.set_reflection_status(reflection.id, "finished", now)
+        answers = [a for a in await self.store.answers(reflection.id) if a.text]
+        if not answers:
+            await self.store.set_conversation(me.person.id, None, None, now)
+            return [Reply(text=self._msg("reflect.closing_empty"), where=Where.DM)]
+        state = await self._earn(me, "reflection", now)
+        theme_keys = list(dict.fromkeys(self._prompt(a.prompt_key).theme for a in answers))
+        titles = ", ".join(self.content.themes[t].title.lower() for t in theme_keys)
+        values = await self._values_for(reflection, me.person.id)
+        step_template = await self._pick_text(
+            me.person.id,
+            f"step.{theme_keys[0]}",
+            self.content.themes[theme_keys[0]].next_steps,
+            now,
+        )
+        step = step_template.render(values)
+        await self.store.set_next_step(reflection.id, step.plain(), None, now)
+        await self.store.set_conversation(me.person.id, "next_step", reflection.id, now)
+        text = (
+            self._msg(
+                "reflect.closing",
+                answered=len(answers),
+                count=len(reflection.prompt_keys),
+                themes=Text.of(titles),
+            )
+            + "\n\n"
+            + self._msg("reflect.next_step", step=step)
+            + "\n"
+            + self._msg("reflect.next_step_how")
+            + "\n\n"
+            + self._msg("reflect.streak_line", current=state.current)
+        )
+        return [
+            Reply(
+                text=text,
+                title=self._msg("reflect.closing_title"),
+                buttons=self._step_buttons(reflection.id),
+                where=Where.DM,
+            )
+        ]
+
+    def _step_buttons(self, reflection_id: int) -> tuple[Button, ...]:
+        return (
+            self._button("button.tomorrow", f"step:when:{reflection_id}:1", Style.PRIMARY),
+            self._button("button.in_3_days", f"step:when:{reflection_id}:3"),
+            self._button("button.next_week", f"step:when:{reflection_id}:7"),
+            self._button("button.no_reminder", f"step:none:{reflection_id}"),
+        )
+
+    async def _reflection_action(
+        self, ctx: Context, action: str, reflection_id: int, arg: int | None
+    ) -> list[Reply]:
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            reflection = await self.store.reflection(reflection_id, me.person.id)
+            if reflection is None:
+                raise UserError("error.not_yours")
+            if reflection.status == "finished":
+                raise UserError("error.gone")
+            if action == "stop":
+                await self.store.set_reflection_status(reflection.id, "stopped", now)
+                await self.store.set_conversation(me.person.id, None, None, now)
+                return [Reply(text=self._msg("reflect.stopped"), where=Where.DM)]
+            # A skip button on an older prompt must not skip the prompt being asked now.
+            if arg != reflection.position:
+                values = await self._values_for(reflection, me.person.id)
+                return [self._prompt_reply(reflection, None, values)]
+            await self.store.set_conversation(me.person.id, "reflection", reflection.id, now)
+            return await self._advance(me, reflection, None, now)
+
+    async def _set_step_day(
+        self, me: Me, reflection: Reflection, step: str | None, day: date, now: datetime
+    ) -> Reply:
+        due = self._at_10(day, me.tz)
+        await self.store.set_next_step(reflection.id, step, due, now)
+        await self.store.schedule_reminder(
+            me.person.id,
+            kind="next_step",
+            ref_id=reflection.id,
+            key=f"next_step:{reflection.id}",
+            due=due,
+            now=now,
+        )
+        await self.store.set_conversation(me.person.id, None, None, now)
+        return Reply(
+            text=self._msg(
+                "reflect.step_set",
+                step=step or reflection.next_step or "",
+                when=Text.of(when.describe(due, me.tz)),
+            ),
+            where=Where.DM,
+        )
+
+    async def _step_action(
+        self, ctx: Context, action: str, reflection_id: int, days: int | None
+    ) -> list[Reply]:
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            reflection = await self.store.reflection(reflection_id, me.person.id)
+            if reflection is None or not reflection.next_step:
+                raise UserError("error.not_yours")
+            if action == "done":
+                if not await self.store.mark_next_step_done(reflection.id, now):
+                    return [self._private(self._msg("reflect.step_already_done"))]
+                await self.store.close_reminder(f"next_step:{reflection.id}", "done", now)
+                state = await self._earn(me, "next_step_done", now)
+                text = (
+                    self._msg("reflect.step_done", step=reflection.next_step)
+                    + "\n\n"
+                    + self._msg("reflect.streak_line", current=state.current)
+                )
+                return [self._private(text)]
+            if action == "none":
+                await self.store.set_conversation(me.person.id, None, None, now)
+                return [Reply(text=self._msg("reflect.step_none"), where=Where.DM)]
+            day = self._today(me.tz, now) + timedelta(days=days or 1)
+            return [await self._set_step_day(me, reflection, None, day, now)]
+
+    @_guard
+    async def dm_text(self, ctx: Context, text: str) -> list[Reply]:
+        """A message the person typed to Rebound in DMs: an answer, a next step, or a hello."""
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            conversation = await self.store.conversation(me.person.id)
+            flow, ref_id = conversation or (None, None)
+            reflection = None
+            if ref_id is not None:
+                reflection = await self.store.reflection(ref_id, me.person.id)
+            if flow == "reflection" and reflection and reflection.status != "finished":
+                answer = _clean(text, "answer", ANSWER_MAX)
+                if answer is None:
+                    raise UserError("error.empty", field=Text.of("answer"))
+                return await self._advance(me, reflection, answer, now)
+            if flow == "next_step" and reflection:
+                typed = _clean(text, "step", STEP_MAX)
+                if typed is None:
+                    raise UserError("error.empty", field=Text.of("step"))
+                step, day = when.split_step_and_day(typed, self._today(me.tz, now))
+                if day is not None:
+                    return [await self._set_step_day(me, reflection, step, day, now)]
+                await self.store.set_next_step(reflection.id, step, None, now)
+                return [
+                    Reply(
+                        text=self._msg("reflect.step_no_date", step=step),
+                        buttons=self._step_buttons(reflection.id),
+                        where=Where.DM,
+                    )
+                ]
+            if flow is not None:
+                await self.store.set_conversation(me.person.id, None, None, now)
+        return [Reply(text=self._msg("dm.idle", name=ctx.person.display_name), where=Where.DM)]
+
+    # -- check-ins ------------------------------------------------------------------------
+
+    @_guard
+    async def checkin(
+        self, ctx: Context, mood: int | str | None = None, note: str | None = None
+    ) -> list[Reply]:
+        """Record how the person is doing (mood 1-5), or ask them with five buttons."""
+        mood_value = _in_range(mood, 1, 5, "error.mood_range")
+        note = _clean(note, "note", NOTE_MAX)
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            if mood_value is None:
+                if note is not None:
+                    raise UserError("checkin.need_mood")
+                question = await self._pick_text(
+                    me.person.id, "checkin.q", self.content.checkin_questions, now
+                )
+                buttons = tuple(
+                    self._button("button.mood", f"checkin:mood:{n}", n=n) for n in range(1, 6)
+                )
+                text = (
+                    question.render(name=ctx.person.display_name) + "\n" + self._msg("checkin.ask")
+                )
+                return [self._private(text, buttons=buttons)]
+            await self.store.add_checkin(me.person.id, mood_value, note, now)
+            state = await self._earn(me, "checkin", now)
+            response = await self._pick_text(
+                me.person.id,
+                f"checkin.{mood_value}",
+                self.content.checkin_responses[mood_value],
+                now,
+            )
+        text = (
+            response.render(name=ctx.person.display_name)
+            + "\n\n"
+            + self._msg("checkin.saved")
+            + " "
+            + self._msg("reflect.streak_line", current=state.current)
+        )
+        return [self._private(text)]
+
+    # -- follow-ups -----------------------------------------------------------------------
+
+    def _draft_kind(self, kind: str, stage: str | None) -> str:
+        if kind == "thanks":
+            return (
+                "thank_you_final"
+                if stage in ("technical", "final", "offer")
+                else ("thank_you_screen")
+            )
+        return kind
+
+    def _channel_label(self, channel: str) -> Text:
+        return self._msg(f"followup.channel.{channel}")
+
+    @_guard
+    async def followup_add(
+        self,
+        ctx: Context,
+        *,
+        contact: str | None = None,
+        company: str | None = None,
+        role: str | None = None,
+        channel: str | None = None,
+        when_text: str | None = None,
+        kind: str | None = None,
+        rejection_id: int | None = None,
+    ) -> list[Reply]:
+        """Plan a note to a recruiter or contact and show a draft to copy."""
+        contact = _clean(contact, "contact", NAME_MAX)
+        company = _clean(company, "company", NAME_MAX)
+        role = _clean(role, "role", NAME_MAX)
+        channel_key = (channel or "email").strip().lower()
+        if channel_key not in CHANNELS:
+            raise UserError(
+                "error.bad_choice",
+                field=Text.of("channel"),
+                value=channel,
+                choices=Text.of(", ".join(CHANNELS)),
+            )
+        kind_key = (kind or "").strip().lower().replace("-", "_") or None
+        if kind_key is not None and kind_key not in FOLLOWUP_TYPES:
+            raise UserError(
+                "error.bad_choice",
+                field=Text.of("type"),
+                value=kind,
+                choices=Text.of(", ".join(FOLLOWUP_TYPES)),
+            )
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            stage = None
+            if rejection_id is not None:
+                rejection = await self.store.rejection(rejection_id, me.person.id)
+                if rejection is None:
+                    raise UserError("error.not_yours")
+                company = company or rejection.company
+                role = role or rejection.role
+                stage = rejection.stage
+            if kind_key is None:
+                kind_key = "future_roles" if stage == "application" else "thanks"
+            draft_kind = self._draft_kind(kind_key, stage)
+            today = self._today(me.tz, now)
+            if when_text:
+                try:
+                    day = when.parse_day(when_text, today)
+                except when.WhenError:
+                    raise UserError("error.bad_date", value=when_text) from None
+            else:
+                day = when.next_business_day(today)
+            due = self._at_10(day, me.tz)
+            draft = await self._pick_text(
+                me.person.id, f"draft.{draft_kind}", self.content.drafts[draft_kind].texts, now
+            )
+            followup_id = await self.store.add_followup(
+                me.person.id,
+                rejection_id=rejection_id,
+                contact=contact,
+                company=company,
+                role=role,
+                channel=channel_key,
+                kind=draft_kind,
+                draft_key=draft.key,
+                due=due,
+                now=now,
+            )
+            await self.store.schedule_reminder(
+                me.person.id,
+                kind="followup",
+                ref_id=followup_id,
+                key=f"followup:{followup_id}",
+                due=due,
+                now=now,
+            )
+        values = {
+            "name": ctx.person.display_name,
+            "contact": contact,
+            "company": company,
+            "role": role,
+        }
+        text = (
+            self._msg(
+                "followup.draft_intro",
+                channel_label=self._channel_label(channel_key),
+                when=Text.of(when.describe(due, me.tz)),
+            )
+            + "\n\n"
+            + draft.render(values)
+            + "\n\n"
+            + self._msg("followup.copy_hint")
+        )
+        return [
+            self._private(
+                text,
+                title=self._msg(
+                    "followup.draft_title",
+                    draft_label=Text.of(self.content.drafts[draft_kind].label),
+                ),
+                buttons=(
+                    self._button("button.sent", f"followup:sent:{followup_id}", Style.PRIMARY),
+                    self._button("button.snooze_tomorrow", f"followup:snooze:{followup_id}"),
+                    self._button("button.skip", f"followup:skip:{followup_id}"),
+                ),
+            )
+        ]
+
+    @_guard
+    async def followup_list(self, ctx: Context) -> list[Reply]:
+        """The person's follow-ups still to send, with buttons to act on each."""
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            pending = await self.store.pending_followups(me.person.id, LIST_SIZE)
+        if not pending:
+            return [self._private(self._msg("followup.list_empty"))]
+        lines: list[Text] = []
+        buttons: list[Button] = []
+        for followup in pending:
+            lines.append(
+                self._msg(
+                    "followup.item",
+                    n=followup.id,
+                    contact=followup.contact or self._msg("followup.someone"),
+                    company=followup.company or self._msg("followup.the_company"),
+                    when=Text.of(when.describe(followup.due_at, me.tz)),
+                    channel_label=self._channel_label(followup.channel),
+                )
+            )
+            buttons += [
+                self._button("button.item_sent", f"followup:sent:{followup.id}", n=followup.id),
+                self._button("button.item_snooze", f"followup:snooze:{followup.id}", n=followup.id),
+                self._button("button.item_skip", f"followup:skip:{followup.id}", n=followup.id),
+            ]
+        text = Text()
+        for index, line in enumerate(lines):
+            text = text + ("\n" if index else "") + line
+        return [self._private(text, title=self._msg("followup.list_title"), buttons=tuple(buttons))]
+
+    @_guard
+    async def followup_mark(self, ctx: Context, followup_id: int | str, action: str) -> list[Reply]:
+        """Mark a follow-up sent, snooze it to tomorrow, or skip it."""
+        number = _in_range(followup_id, 1, 2**62, "error.gone")
+        if number is None:
+            raise UserError("error.empty", field=Text.of("id"))
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            followup = await self.store.followup(number, me.person.id)
+            if followup is None:
+                raise UserError("error.no_followup", n=number)
+            if followup.status != "pending":
+                return [self._private(self._msg("followup.already"))]
+            key = f"followup:{followup.id}"
+            if action == "sent":
+                await self.store.set_followup(followup.id, status="sent", now=now)
+                await self.store.close_reminder(key, "done", now)
+                state = await self._earn(me, "followup_sent", now)
+                text = (
+                    self._msg("followup.sent")
+                    + "\n\n"
+                    + self._msg("reflect.streak_line", current=state.current)
+                )
+                return [self._private(text)]
+            if action == "skip":
+                await self.store.set_followup(followup.id, status="skipped", now=now)
+                await self.store.close_reminder(key, "skipped", now)
+                return [self._private(self._msg("followup.skipped"))]
+            due = self._at_10(self._today(me.tz, now) + timedelta(days=1), me.tz)
+            await self.store.set_followup(followup.id, due=due, now=now)
+            await self.store.schedule_reminder(
+                me.person.id, kind="followup", ref_id=followup.id, key=key, due=due, now=now
+            )
+            return [
+                self._private(
+                    self._msg("followup.snoozed", when=Text.of(when.describe(due, me.tz)))
+                )
+            ]
+
+    # -- streak and leaderboard -----------------------------------------------------------
+
+    @_guard
+    async def streak(self, ctx: Context) -> list[Reply]:
+        """The person's resilience streak: current, best, reserves and this week's points."""
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            stored = await self.store.streak(me.person.id)
+        index = streaks.period_index(now, me.tz)
+        state = streaks.settle(stored, index)
+        if state.current == 0:
+            status = self._msg("streak.none_yet")
+        elif streaks.at_risk(stored, index):
+            status = self._msg("streak.at_risk")
+        else:
+            status = self._msg("streak.alive_this_week")
+        fields = (
+            (self._msg("streak.current"), self._msg("streak.weeks", n=state.current)),
+            (self._msg("streak.best"), self._msg("streak.weeks", n=state.best)),
+            (self._msg("streak.reserves"), Text.of(f"{state.reserves} / {streaks.MAX_RESERVES}")),
+            (self._msg("streak.points"), Text.of(str(streaks.points_this_period(state, index)))),
+        )
+        text = status + "\n" + self._msg("streak.earn_more")
+        return [self._private(text, title=self._msg("streak.title"), fields=fields)]
+
+    async def _ranked(self, community_id: int, now: datetime) -> list[tuple[int, str, StreakRow]]:
+        rows = []
+        for member in await self.store.board_members(community_id):
+            tz = when.zone(member.timezone or self.default_timezone)
+            state = streaks.settle(member.streak, streaks.period_index(now, tz))
+            rows.append((member.person_id, member.display_name, state))
+        # Effort only: streak, then points, then name; the id makes equal names deterministic.
+        rows.sort(key=lambda r: (-r[2].current, -r[2].total_points, r[1].casefold(), r[0]))
+        return rows
+
+    @_guard
+    async def leaderboard(self, ctx: Context, action: str | None = None) -> list[Reply]:
+        """Show the community's opted-in board, or join or leave it."""
+        if ctx.in_dm:
+            raise UserError("board.not_here")
+        action_key = (action or "show").strip().lower()
+        if action_key not in ("show", "join", "leave"):
+            raise UserError(
+                "error.unknown_subcommand",
+                command=Text.of("leaderboard"),
+                value=action or "",
+                choices=Text.of("show, join, leave"),
+            )
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            assert me.community_id is not None
+            if action_key in ("join", "leave"):
+                await self.store.set_leaderboard(
+                    me.person.id, me.community_id, action_key == "join"
+                )
+                key = "board.joined" if action_key == "join" else "board.left"
+                return [self._private(self._msg(key))]
+            opted_in = await self.store.on_leaderboard(me.person.id, me.community_id)
+            ranked = await self._ranked(me.community_id, now)
+        community = ctx.community.name if ctx.community and ctx.community.name else ""
+        title = self._msg("board.title", community=community)
+        mine = next((i for i, r in enumerate(ranked, start=1) if r[0] == me.person.id), 0)
+        if not ranked:
+            text = self._msg("board.empty")
+        else:
+            shown = list(enumerate(ranked[:BOARD_SIZE], start=1))
+            if opted_in and mine > BOARD_SIZE:
+                low = max(BOARD_SIZE + 1, mine - NEIGHBOURS)
+                shown += [
+                    (rank, ranked[rank - 1])
+                    for rank in range(low, min(len(ranked), mine + NEIGHBOURS) + 1)
+                ]
+            text = Text()
+            previous = 0
+            for rank, (_, name, state) in shown:
+                if previous and rank != previous + 1:
+                    text += "…\n"
+                text += (
+                    self._msg(
+                        "board.row",
+                        rank=rank,
+                        name=name,
+                        weeks=state.current,
+                        points=state.total_points,
+                    )
+                    + "\n"
+                )
+                previous = rank
+        buttons: tuple[Button, ...] = ()
+        if opted_in:
+            text += "\n" + self._msg("board.you", rank=mine, total=len(ranked))
+        else:
+            text += "\n" + self._msg("board.invite")
+            buttons = (self._button("button.join_board", "board:join", Style.PRIMARY),)
+        return [self._private(text, title=title, buttons=buttons)]
+
+    # -- settings, journal, export, forget, help ------------------------------------------
+
+    @_guard
+    async def settings(
+        self,
+        ctx: Context,
+        *,
+        timezone: str | None = None,
+        quiet: str | None = None,
+        reminders: str | bool | None = None,
+        leaderboard: str | bool | None = None,
+    ) -> list[Reply]:
+        """Show the person's settings, changing any that were given."""
+        tz_name = None
+        if timezone is not None and timezone.strip():
+            try:
+                tz_name = when.parse_timezone(timezone)
+            except when.WhenError as exc:
+                if str(exc):
+                    raise UserError(
+                        "error.bad_timezone", value=timezone, suggestion=Text.of(str(exc))
+                    ) from None
+                raise UserError("error.bad_timezone_plain", value=timezone) from None
+        quiet_pair = None
+        if quiet is not None and quiet.strip():
+            try:
+                quiet_pair = when.parse_quiet(quiet)
+            except when.WhenError:
+                raise UserError("error.bad_quiet", value=quiet) from None
+        reminders_on = parse_on_off(reminders, "reminders")
+        board_on = parse_on_off(leaderboard, "leaderboard")
+        if board_on is not None and ctx.in_dm:
+            raise UserError("settings.not_in_community")
+        changed = any(v is not None for v in (tz_name, quiet_pair, reminders_on, board_on))
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            await self.store.update_person(
+                me.person.id,
+                timezone=tz_name,
+                quiet_start=quiet_pair[0] if quiet_pair else None,
+                quiet_end=quiet_pair[1] if quiet_pair else None,
+                dm_reminders=reminders_on,
+            )
+            if board_on is not None and me.community_id is not None:
+                await self.store.set_leaderboard(me.person.id, me.community_id, board_on)
+            person = await self.store.person_by_id(me.person.id)
+            assert person is not None
+            on_board = (
+                await self.store.on_leaderboard(person.id, me.community_id)
+                if me.community_id is not None
+                else None
+            )
+
+        def on_off(flag: bool) -> Text:
+            return self._msg("settings.on" if flag else "settings.off")
+
+        tz_text = (
+            Text.of(person.timezone)
+            if person.timezone
+            else self._msg("settings.default_timezone", timezone=Text.of(self.default_timezone))
+        )
+        quiet_text = (
+            self._msg("settings.off")
+            if person.quiet_start == person.quiet_end
+            else Text.of(f"{person.quiet_start}–{person.quiet_end}")
+        )
+        fields = [
+            (self._msg("settings.timezone"), tz_text),
+            (self._msg("settings.quiet"), quiet_text),
+            (self._msg("settings.reminders"), on_off(person.dm_reminders)),
+        ]
+        if on_board is not None:
+            fields.append((self._msg("settings.leaderboard"), on_off(on_board)))
+        text = self._msg("settings.saved") if changed else self._msg("settings.hint")
+        return [self._private(text, title=self._msg("settings.title"), fields=tuple(fields))]
+
+    @_guard
+    async def journal(self, ctx: Context) -> list[Reply]:
+        """The person's recent reflections and the next steps they named."""
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            entries = await self.store.recent_reflections(me.person.id, JOURNAL_SIZE)
+            details = []
+            for reflection in entries:
+                answers = [a for a in await self.store.answers(reflection.id) if a.text]
+                rejection = (
+                    await self.store.rejection(reflection.rejection_id, me.person.id)
+                    if reflection.rejection_id
+                    else None
+                )
+                details.append((reflection, answers, rejection))
+        if not details:
+            return [self._private(self._msg("journal.empty"))]
+        text = Text()
+        buttons: list[Button] = []
+        for index, (reflection, answers, rejection) in enumerate(details):
+            if index:
+                text += "\n\n"
+            date_text = Text.of(when.describe_day(reflection.started_at, me.tz))
+            label = self._stage_label(reflection.stage)
+            if rejection and rejection.company:
+                text += self._msg(
+                    "journal.entry_at", date=date_text, stage_label=label, company=rejection.company
+                )
+            else:
+                text += self._msg("journal.entry", date=date_text, stage_label=label)
+            for answer in answers:
+                prompt = self._prompt(answer.prompt_key)
+                values = {"company": rejection.company, "role": rejection.role} if rejection else {}
+                text += (
+                    "\n• "
+                    + prompt.ask.render(values)
+                    + "\n  "
+                    + Text.typed(_preview(answer.text or ""))
+                )
+            if reflection.next_step and reflection.finished_at:
+                if reflection.next_step_done_at:
+                    text += "\n" + self._msg("journal.step_done", step=reflection.next_step)
+                else:
+                    due = (
+                        Text.of(when.describe_day(reflection.next_step_due, me.tz))
+                        if reflection.next_step_due
+                        else None
+                    )
+                    text += "\n" + self._msg(
+                        "journal.step_open", step=reflection.next_step, when=due
+                    )
+                    buttons.append(
+                        self._button(
+                            "button.step_done", f"step:done:{reflection.id}", n=len(buttons) + 1
+                        )
+                    )
+        return [self._private(text, title=self._msg("journal.title"), buttons=tuple(buttons))]
+
+    @_guard
+    async def export(self, ctx: Context) -> list[Reply]:
+        """Everything Rebound holds about the person, as a JSON file."""
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            data = await self.store.export_person(me.person.id)
+        document = {"exported_at": ts(now), "format": "rebound-export/1", "tables": data}
+        body = json.dumps(document, indent=2, ensure_ascii=False).encode()
+        local_day = now.astimezone(me.tz).date().isoformat()
+        attachment = Attachment(
+            filename=f"rebound-export-{local_day}.json",
+            data=body,
+            content_type="application/json",
+            description=self.content.label("export.file"),
+        )
+        return [self._private(self._msg("export.ready"), attachments=(attachment,))]
+
+    @_guard
+    async def forget(self, ctx: Context, confirmed: bool = False) -> list[Reply]:
+        """Ask for confirmation, then erase everything Rebound holds about the person."""
+        if not confirmed:
+            return [
+                self._private(
+                    self._msg("forget.confirm"),
+                    buttons=(
+                        self._button("button.forget_confirm", "forget:confirm", Style.DANGER),
+                        self._button("button.cancel", "forget:cancel"),
+                    ),
+                )
+            ]
+        person = await self.store.find_person(ctx.person.platform, ctx.person.user_id)
+        if person is not None:
+            await self.store.forget_person(person.id)
+        return [self._private(self._msg("forget.done"))]
+
+    @_guard
+    async def help(self, ctx: Context) -> list[Reply]:
+        """What Rebound can do and how to ask."""
+        return [self._private(self._msg("help.text"), title=self._msg("help.title"))]
+
+    # -- buttons --------------------------------------------------------------------------
+
+    @_guard
+    async def press(self, ctx: Context, action_id: str) -> list[Reply]:
+        """A button press: the action id says what it acts on."""
+        parts = action_id.split(":")
+        verb, sub = [*parts, "", ""][:2]
+        numbers: list[int] = []
+        for part in parts[2:]:
+            if not part.isdigit():
+                raise UserError("error.unknown_button")
+            numbers.append(int(part))
+        first = numbers[0] if numbers else None
+        second = numbers[1] if len(numbers) > 1 else None
+        match verb, sub, first:
+            case "reflect", "start", int():
+                return await self.reflect(ctx, rejection_id=first)
+            case "reflect", ("skip" | "stop") as action, int():
+                return await self._reflection_action(ctx, action, first, second)
+            case "step", ("when" | "none" | "done") as action, int():
+                return await self._step_action(ctx, action, first, second)
+            case "followup", "new", int():
+                return await self.followup_add(ctx, rejection_id=first)
+            case "followup", ("sent" | "snooze" | "skip") as action, int():
+                return await self.followup_mark(ctx, first, action)
+            case "share", ("ask" | "named" | "anon" | "cancel") as how, int():
+                return await self._share(ctx, first, how)
+            case "rejected", "later", _:
+                return [self._private(self._msg("rejected.later"))]
+            case "checkin", "mood", int():
+                return await self.checkin(ctx, mood=first)
+            case "board", "join", None:
+                return await self.leaderboard(ctx, "join")
+            case "forget", "confirm", None:
+                return await self.forget(ctx, confirmed=True)
+            case "forget", "cancel", None:
+                return [self._private(self._msg("forget.cancelled"))]
+        raise UserError("error.unknown_button")

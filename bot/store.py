@@ -1,0 +1,1004 @@
+"""SQLite through aiosqlite: the schema, its migrations, and every SQL statement of Rebound."""
+
+from __future__ import annotations
+
+import asyncio
+import contextvars
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+from bot.models import CommunityRef, PersonRef
+
+logger = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+# Each entry takes the schema from version N to N+1. Never edit a released entry: append one.
+MIGRATIONS: tuple[str, ...] = (
+    # 1: the whole model of the first release.
+    """
+    CREATE TABLE people (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        display_name TEXT NOT NULL,
+        timezone TEXT,
+        quiet_start TEXT NOT NULL DEFAULT '21:00',
+        quiet_end TEXT NOT NULL DEFAULT '08:00',
+        dm_reminders INTEGER NOT NULL DEFAULT 1,
+        created_at TEXT NOT NULL,
+        UNIQUE (platform, user_id)
+    );
+    CREATE TABLE communities (
+        id INTEGER PRIMARY KEY,
+        platform TEXT NOT NULL,
+        community_id TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL,
+        UNIQUE (platform, community_id)
+    );
+    CREATE TABLE community_settings (
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        updated_by INTEGER REFERENCES people(id) ON DELETE SET NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (community_id, key)
+    );
+    CREATE TABLE memberships (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        leaderboard INTEGER NOT NULL DEFAULT 0,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, community_id)
+    );
+    CREATE INDEX memberships_board ON memberships (community_id, leaderboard);
+    CREATE TABLE rejections (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        community_id INTEGER REFERENCES communities(id) ON DELETE SET NULL,
+        company TEXT,
+        role TEXT,
+        stage TEXT NOT NULL,
+        feeling INTEGER CHECK (feeling BETWEEN 1 AND 5),
+        note TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX rejections_person ON rejections (person_id, created_at);
+    CREATE TABLE reflections (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        rejection_id INTEGER REFERENCES rejections(id) ON DELETE SET NULL,
+        stage TEXT NOT NULL,
+        prompt_keys TEXT NOT NULL,
+        position INTEGER NOT NULL DEFAULT 0,
+        status TEXT NOT NULL DEFAULT 'active'
+            CHECK (status IN ('active', 'stopped', 'finished')),
+        next_step TEXT,
+        next_step_due TEXT,
+        next_step_done_at TEXT,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        finished_at TEXT
+    );
+    CREATE INDEX reflections_person ON reflections (person_id, updated_at);
+    CREATE TABLE reflection_answers (
+        reflection_id INTEGER NOT NULL REFERENCES reflections(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL,
+        prompt_key TEXT NOT NULL,
+        answer TEXT,
+        answered_at TEXT NOT NULL,
+        PRIMARY KEY (reflection_id, position)
+    );
+    CREATE TABLE checkins (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        mood INTEGER NOT NULL CHECK (mood BETWEEN 1 AND 5),
+        note TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX checkins_person ON checkins (person_id, created_at);
+    CREATE TABLE followups (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        rejection_id INTEGER REFERENCES rejections(id) ON DELETE SET NULL,
+        contact TEXT,
+        company TEXT,
+        role TEXT,
+        channel TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        draft_key TEXT,
+        status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'sent', 'skipped')),
+        due_at TEXT NOT NULL,
+        sent_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX followups_person ON followups (person_id, status, due_at);
+    CREATE TABLE reminders (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        ref_id INTEGER,
+        idem_key TEXT NOT NULL UNIQUE,
+        due_at TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'pending',
+        lease_until TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        sent_at TEXT
+    );
+    CREATE INDEX reminders_due ON reminders (status, due_at);
+    CREATE INDEX reminders_person ON reminders (person_id, status);
+    CREATE TABLE activity (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL,
+        points INTEGER NOT NULL,
+        occurred_at TEXT NOT NULL
+    );
+    CREATE INDEX activity_person ON activity (person_id, occurred_at);
+    CREATE TABLE streaks (
+        person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+        current INTEGER NOT NULL DEFAULT 0,
+        best INTEGER NOT NULL DEFAULT 0,
+        reserves INTEGER NOT NULL DEFAULT 0,
+        last_period INTEGER,
+        period_points INTEGER NOT NULL DEFAULT 0,
+        total_points INTEGER NOT NULL DEFAULT 0,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE conversations (
+        person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+        flow TEXT NOT NULL,
+        ref_id INTEGER,
+        updated_at TEXT NOT NULL
+    );
+    CREATE TABLE message_history (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        pool TEXT NOT NULL,
+        message_key TEXT NOT NULL,
+        used_at TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        PRIMARY KEY (person_id, pool, message_key)
+    );
+    CREATE TABLE bot_state (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    """,
+)
+
+SCHEMA_VERSION = len(MIGRATIONS)
+
+# Tables that hold rows about one person, with the column naming them: export and forget walk these.
+PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
+    ("rejections", "person_id"),
+    ("reflections", "person_id"),
+    ("checkins", "person_id"),
+    ("followups", "person_id"),
+    ("reminders", "person_id"),
+    ("activity", "person_id"),
+    ("streaks", "person_id"),
+    ("conversations", "person_id"),
+    ("memberships", "person_id"),
+    ("message_history", "person_id"),
+)
+
+
+def ts(when: datetime) -> str:
+    """A UTC timestamp as stored: sortable text to the second."""
+    return when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_ts(text: str) -> datetime:
+    """The datetime of a stored timestamp."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+class StoreError(Exception):
+    """The database could not do what was asked (locked, full, corrupt)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person as stored, with their own settings."""
+
+    id: int
+    platform: str
+    user_id: str
+    display_name: str
+    timezone: str | None
+    quiet_start: str
+    quiet_end: str
+    dm_reminders: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One logged rejection."""
+
+    id: int
+    person_id: int
+    company: str | None
+    role: str | None
+    stage: str
+    feeling: int | None
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Reflection:
+    """One guided reflection and where the person is in it."""
+
+    id: int
+    person_id: int
+    rejection_id: int | None
+    stage: str
+    prompt_keys: tuple[str, ...]
+    position: int
+    status: str
+    next_step: str | None
+    next_step_due: datetime | None
+    next_step_done_at: datetime | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer (or skip, when text is None) in a reflection."""
+
+    position: int
+    prompt_key: str
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Followup:
+    """A note to a recruiter or contact that the person means to send."""
+
+    id: int
+    person_id: int
+    rejection_id: int | None
+    contact: str | None
+    company: str | None
+    role: str | None
+    channel: str
+    kind: str
+    draft_key: str | None
+    status: str
+    due_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StreakRow:
+    """A person's streak as stored (settled lazily against the current period)."""
+
+    current: int = 0
+    best: int = 0
+    reserves: int = 0
+    last_period: int | None = None
+    period_points: int = 0
+    total_points: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class BoardRow:
+    """One opted-in member of a community with what a leaderboard ranks."""
+
+    person_id: int
+    display_name: str
+    timezone: str | None
+    streak: StreakRow
+
+
+def _opt_dt(text: str | None) -> datetime | None:
+    return parse_ts(text) if text else None
+
+
+def _person(row: sqlite3.Row) -> Person:
+    return Person(
+        id=row["id"],
+        platform=row["platform"],
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        timezone=row["timezone"],
+        quiet_start=row["quiet_start"],
+        quiet_end=row["quiet_end"],
+        dm_reminders=bool(row["dm_reminders"]),
+    )
+
+
+def _rejection(row: sqlite3.Row) -> Rejection:
+    return Rejection(
+        id=row["id"],
+        person_id=row["person_id"],
+        company=row["company"],
+        role=row["role"],
+        stage=row["stage"],
+        feeling=row["feeling"],
+        note=row["note"],
+        created_at=parse_ts(row["created_at"]),
+    )
+
+
+def _reflection(row: sqlite3.Row) -> Reflection:
+    return Reflection(
+        id=row["id"],
+        person_id=row["person_id"],
+        rejection_id=row["rejection_id"],
+        stage=row["stage"],
+        prompt_keys=tuple(k for k in row["prompt_keys"].split(",") if k),
+        position=row["position"],
+        status=row["status"],
+        next_step=row["next_step"],
+        next_step_due=_opt_dt(row["next_step_due"]),
+        next_step_done_at=_opt_dt(row["next_step_done_at"]),
+        started_at=parse_ts(row["started_at"]),
+        finished_at=_opt_dt(row["finished_at"]),
+    )
+
+
+def _followup(row: sqlite3.Row) -> Followup:
+    return Followup(
+        id=row["id"],
+        person_id=row["person_id"],
+        rejection_id=row["rejection_id"],
+        contact=row["contact"],
+        company=row["company"],
+        role=row["role"],
+        channel=row["channel"],
+        kind=row["kind"],
+        draft_key=row["draft_key"],
+        status=row["status"],
+        due_at=parse_ts(row["due_at"]),
+        sent_at=_opt_dt(row["sent_at"]),
+    )
+
+
+def _streak(row: sqlite3.Row | None) -> StreakRow:
+    if row is None:
+        return StreakRow()
+    return StreakRow(
+        current=row["current"],
+        best=row["best"],
+        reserves=row["reserves"],
+        last_period=row["last_period"],
+        period_points=row["period_points"],
+        total_points=row["total_points"],
+    )
+
+
+class Store:
+    """The one place that talks to SQLite.
+
+    One connection serves the process. An asyncio lock keeps one task's transaction from
+    interleaving with another task's statements; a context variable lets the task that holds
+    the lock run further statements inside its own transaction.
+    """
+
+    def __init__(self, path: Path | str) -> None:
+        self.path = str(path)
+        self._db: aiosqlite.Connection | None = None
+        self._lock = asyncio.Lock()
+        self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(
+            f"rebound_tx_{id(self)}", default=False
+        )
+
+    async def open(self) -> None:
+        """Open the file, set the pragmas and migrate to the current schema."""
+        if self.path != ":memory:":
+            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+        self._db = await aiosqlite.connect(self.path, isolation_level=None)
+        self._db.row_factory = aiosqlite.Row
+        await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._db.execute("PRAGMA journal_mode = WAL")
+        await self._db.execute("PRAGMA synchronous = NORMAL")
+        await self._db.execute("PRAGMA foreign_keys = ON")
+        await self.migrate()
+
+    async def close(self) -> None:
+        """Close the connection."""
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
+
+    async def __aenter__(self) -> Store:
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @property
+    def db(self) -> aiosqlite.Connection:
+        """The open connection."""
+        if self._db is None:
+            raise RuntimeError("the store is not open")
+        return self._db
+
+    async def schema_version(self) -> int:
+        """The schema version of the open file."""
+        async with self.db.execute("PRAGMA user_version") as cur:
+            row = await cur.fetchone()
+        return int(row[0]) if row else 0
+
+    async def migrate(self, target: int = SCHEMA_VERSION) -> int:
+        """Apply every migration the file has not seen, each in its own transaction."""
+        current = await self.schema_version()
+        if current > SCHEMA_VERSION:
+            raise StoreError(
+                f"{self.path} has schema version {current}, newer than this Rebound "
+                f"({SCHEMA_VERSION}); upgrade Rebound before using this database"
+            )
+        for version in range(current, target):
+            logger.info("migrating %s to schema version %s", self.path, version + 1)
+            script = (
+                f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};"
+            )
+            try:
+                await self.db.executescript(script + "\nCOMMIT;")
+            except sqlite3.Error:
+                if self.db.in_transaction:
+                    await self.db.execute("ROLLBACK")
+                raise
+        return max(current, target)
+
+    # -- transactions ---------------------------------------------------------------------
+
+    @asynccontextmanager
+    async def atomic(self) -> AsyncIterator[None]:
+        """Run the block as one transaction: all of it is written, or none of it."""
+        if self._in_tx.get():
+            yield
+            return
+        async with self._lock:
+            token = self._in_tx.set(True)
+            try:
+                await self.db.execute("BEGIN IMMEDIATE")
+                try:
+                    yield
+                except BaseException:
+                    await self.db.execute("ROLLBACK")
+                    raise
+                await self.db.execute("COMMIT")
+            finally:
+                self._in_tx.reset(token)
+
+    @asynccontextmanager
+    async def _turn(self) -> AsyncIterator[aiosqlite.Connection]:
+        """Hold the connection for one statement unless this task already has a transaction."""
+        if self._in_tx.get():
+            yield self.db
+            return
+        async with self._lock:
+            yield self.db
+
+    async def _exec(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; return lastrowid."""
+        async with self._turn() as db, db.execute(sql, params) as cur:
+            return cur.lastrowid or 0
+
+    async def _rowcount(self, sql: str, params: Sequence[Any] = ()) -> int:
+        async with self._turn() as db, db.execute(sql, params) as cur:
+            return cur.rowcount
+
+    async def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        async with self._turn() as db, db.execute(sql, params) as cur:
+            return await cur.fetchone()
+
+    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        async with self._turn() as db, db.execute(sql, params) as cur:
+            return list(await cur.fetchall())
+
+    # -- people and communities -----------------------------------------------------------
+
+    async def ensure_person(self, ref: PersonRef, now: datetime) -> Person:
+        """The stored person for ref, created on first sight; keeps the display name fresh."""
+        row = await self._one(
+            "INSERT INTO people (platform, user_id, display_name, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (platform, user_id) DO UPDATE SET display_name = excluded.display_name"
+            " RETURNING *",
+            (ref.platform, ref.user_id, ref.display_name, ts(now)),
+        )
+        assert row is not None
+        return _person(row)
+
+    async def find_person(self, platform: str, user_id: str) -> Person | None:
+        """The stored person, or None."""
+        row = await self._one(
+            "SELECT * FROM people WHERE platform = ? AND user_id = ?", (platform, user_id)
+        )
+        return _person(row) if row else None
+
+    async def person_by_id(self, person_id: int) -> Person | None:
+        """The stored person with this id, or None."""
+        row = await self._one("SELECT * FROM people WHERE id = ?", (person_id,))
+        return _person(row) if row else None
+
+    async def update_person(
+        self,
+        person_id: int,
+        *,
+        timezone: str | None = None,
+        quiet_start: str | None = None,
+        quiet_end: str | None = None,
+        dm_reminders: bool | None = None,
+    ) -> None:
+        """Change the given personal settings; None leaves one as it is."""
+        await self._exec(
+            "UPDATE people SET timezone = COALESCE(?, timezone),"
+            " quiet_start = COALESCE(?, quiet_start), quiet_end = COALESCE(?, quiet_end),"
+            " dm_reminders = COALESCE(?, dm_reminders) WHERE id = ?",
+            (
+                timezone,
+                quiet_start,
+                quiet_end,
+                None if dm_reminders is None else int(dm_reminders),
+                person_id,
+            ),
+        )
+
+    async def ensure_membership(self, person_id: int, ref: CommunityRef, now: datetime) -> int:
+        """Record that the person is in the community; return the community's row id."""
+        row = await self._one(
+            "INSERT INTO communities (platform, community_id, name, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (platform, community_id) DO UPDATE SET"
+            " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE communities.name END"
+            " RETURNING id",
+            (ref.platform, ref.community_id, ref.name, ts(now)),
+        )
+        assert row is not None
+        community_id = int(row["id"])
+        await self._exec(
+            "INSERT INTO memberships (person_id, community_id, joined_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (person_id, community_id, ts(now)),
+        )
+        return community_id
+
+    async def set_leaderboard(self, person_id: int, community_id: int, on: bool) -> None:
+        """Opt the person in to (or out of) the community's leaderboard."""
+        await self._exec(
+            "UPDATE memberships SET leaderboard = ? WHERE person_id = ? AND community_id = ?",
+            (int(on), person_id, community_id),
+        )
+
+    async def on_leaderboard(self, person_id: int, community_id: int) -> bool:
+        """True when the person has opted in to the community's leaderboard."""
+        row = await self._one(
+            "SELECT leaderboard FROM memberships WHERE person_id = ? AND community_id = ?",
+            (person_id, community_id),
+        )
+        return bool(row and row["leaderboard"])
+
+    async def board_members(self, community_id: int) -> list[BoardRow]:
+        """Every opted-in member of the community with their stored streak."""
+        rows = await self._all(
+            "SELECT p.id, p.display_name, p.timezone, s.current, s.best, s.reserves,"
+            " s.last_period, s.period_points, s.total_points"
+            " FROM memberships m JOIN people p ON p.id = m.person_id"
+            " LEFT JOIN streaks s ON s.person_id = p.id"
+            " WHERE m.community_id = ? AND m.leaderboard = 1",
+            (community_id,),
+        )
+        return [
+            BoardRow(
+                person_id=r["id"],
+                display_name=r["display_name"],
+                timezone=r["timezone"],
+                streak=_streak(r) if r["current"] is not None else StreakRow(),
+            )
+            for r in rows
+        ]
+
+    # -- rejections -----------------------------------------------------------------------
+
+    async def add_rejection(
+        self,
+        person_id: int,
+        community_id: int | None,
+        *,
+        company: str | None,
+        role: str | None,
+        stage: str,
+        feeling: int | None,
+        note: str | None,
+        now: datetime,
+    ) -> int:
+        """Store a rejection; return its id."""
+        return await self._exec(
+            "INSERT INTO rejections (person_id, community_id, company, role, stage, feeling,"
+            " note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (person_id, community_id, company, role, stage, feeling, note, ts(now)),
+        )
+
+    async def rejection(self, rejection_id: int, person_id: int) -> Rejection | None:
+        """The person's rejection with this id, or None (also when it is someone else's)."""
+        row = await self._one(
+            "SELECT * FROM rejections WHERE id = ? AND person_id = ?", (rejection_id, person_id)
+        )
+        return _rejection(row) if row else None
+
+    async def latest_rejection(self, person_id: int) -> Rejection | None:
+        """The person's most recent rejection, or None."""
+        row = await self._one(
+            "SELECT * FROM rejections WHERE person_id = ? ORDER BY created_at DESC, id DESC"
+            " LIMIT 1",
+            (person_id,),
+        )
+        return _rejection(row) if row else None
+
+    # -- reflections ----------------------------------------------------------------------
+
+    async def start_reflection(
+        self,
+        person_id: int,
+        rejection_id: int | None,
+        stage: str,
+        prompt_keys: Sequence[str],
+        now: datetime,
+    ) -> int:
+        """Begin a reflection; any other unfinished one is stopped. Return the new id."""
+        await self._exec(
+            "UPDATE reflections SET status = 'stopped', updated_at = ?"
+            " WHERE person_id = ? AND status = 'active'",
+            (ts(now), person_id),
+        )
+        return await self._exec(
+            "INSERT INTO reflections (person_id, rejection_id, stage, prompt_keys, started_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (person_id, rejection_id, stage, ",".join(prompt_keys), ts(now), ts(now)),
+        )
+
+    async def reflection(self, reflection_id: int, person_id: int) -> Reflection | None:
+        """The person's reflection with this id, or None."""
+        row = await self._one(
+            "SELECT * FROM reflections WHERE id = ? AND person_id = ?", (reflection_id, person_id)
+        )
+        return _reflection(row) if row else None
+
+    async def open_reflection(self, person_id: int) -> Reflection | None:
+        """The person's most recent unfinished reflection, or None."""
+        row = await self._one(
+            "SELECT * FROM reflections WHERE person_id = ? AND status != 'finished'"
+            " ORDER BY updated_at DESC, id DESC LIMIT 1",
+            (person_id,),
+        )
+        return _reflection(row) if row else None
+
+    async def record_answer(
+        self, reflection_id: int, position: int, prompt_key: str, text: str | None, now: datetime
+    ) -> None:
+        """Save an answer (None for a skip) and move the reflection to the next prompt."""
+        await self._exec(
+            "INSERT INTO reflection_answers (reflection_id, position, prompt_key, answer,"
+            " answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (reflection_id, position)"
+            " DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
+            (reflection_id, position, prompt_key, text, ts(now)),
+        )
+        await self._exec(
+            "UPDATE reflections SET position = ?, status = 'active', updated_at = ? WHERE id = ?",
+            (position + 1, ts(now), reflection_id),
+        )
+
+    async def set_reflection_status(self, reflection_id: int, status: str, now: datetime) -> None:
+        """Mark a reflection active, stopped or finished."""
+        await self._exec(
+            "UPDATE reflections SET status = ?, updated_at = ?,"
+            " finished_at = CASE WHEN ? = 'finished' THEN ? ELSE finished_at END WHERE id = ?",
+            (status, ts(now), status, ts(now), reflection_id),
+        )
+
+    async def answers(self, reflection_id: int) -> list[Answer]:
+        """The answers of a reflection, in order."""
+        rows = await self._all(
+            "SELECT position, prompt_key, answer FROM reflection_answers"
+            " WHERE reflection_id = ? ORDER BY position",
+            (reflection_id,),
+        )
+        return [Answer(r["position"], r["prompt_key"], r["answer"]) for r in rows]
+
+    async def set_next_step(
+        self, reflection_id: int, text: str | None, due: datetime | None, now: datetime
+    ) -> None:
+        """Set the next step a reflection ended with, and when it is due."""
+        await self._exec(
+            "UPDATE reflections SET next_step = COALESCE(?, next_step), next_step_due = ?,"
+            " updated_at = ? WHERE id = ?",
+            (text, ts(due) if due else None, ts(now), reflection_id),
+        )
+
+    async def mark_next_step_done(self, reflection_id: int, now: datetime) -> bool:
+        """Mark the next step done; False when it already was."""
+        return (
+            await self._rowcount(
+                "UPDATE reflections SET next_step_done_at = ?, updated_at = ?"
+                " WHERE id = ? AND next_step IS NOT NULL AND next_step_done_at IS NULL",
+                (ts(now), ts(now), reflection_id),
+            )
+            > 0
+        )
+
+    async def recent_reflections(self, person_id: int, limit: int) -> list[Reflection]:
+        """The person's most recent reflections that hold at least one answer."""
+        rows = await self._all(
+            "SELECT r.* FROM reflections r WHERE r.person_id = ? AND EXISTS ("
+            " SELECT 1 FROM reflection_answers a WHERE a.reflection_id = r.id"
+            " AND a.answer IS NOT NULL)"
+            " ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
+            (person_id, limit),
+        )
+        return [_reflection(r) for r in rows]
+
+    # -- check-ins, follow-ups, reminders -------------------------------------------------
+
+    async def add_checkin(self, person_id: int, mood: int, note: str | None, now: datetime) -> int:
+        """Store a check-in; return its id."""
+        return await self._exec(
+            "INSERT INTO checkins (person_id, mood, note, created_at) VALUES (?, ?, ?, ?)",
+            (person_id, mood, note, ts(now)),
+        )
+
+    async def add_followup(
+        self,
+        person_id: int,
+        *,
+        rejection_id: int | None,
+        contact: str | None,
+        company: str | None,
+        role: str | None,
+        channel: str,
+        kind: str,
+        draft_key: str,
+        due: datetime,
+        now: datetime,
+    ) -> int:
+        """Store a follow-up the person means to send; return its id."""
+        return await self._exec(
+            "INSERT INTO followups (person_id, rejection_id, contact, company, role, channel,"
+            " kind, draft_key, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                person_id,
+                rejection_id,
+                contact,
+                company,
+                role,
+                channel,
+                kind,
+                draft_key,
+                ts(due),
+                ts(now),
+            ),
+        )
+
+    async def followup(self, followup_id: int, person_id: int) -> Followup | None:
+        """The person's follow-up with this id, or None."""
+        row = await self._one(
+            "SELECT * FROM followups WHERE id = ? AND person_id = ?", (followup_id, person_id)
+        )
+        return _followup(row) if row else None
+
+    async def pending_followups(self, person_id: int, limit: int) -> list[Followup]:
+        """The person's follow-ups still to send, soonest first."""
+        rows = await self._all(
+            "SELECT * FROM followups WHERE person_id = ? AND status = 'pending'"
+            " ORDER BY due_at, id LIMIT ?",
+            (person_id, limit),
+        )
+        return [_followup(r) for r in rows]
+
+    async def set_followup(
+        self,
+        followup_id: int,
+        *,
+        status: str | None = None,
+        due: datetime | None = None,
+        now: datetime,
+    ) -> bool:
+        """Change a pending follow-up's status or due time; False when it was not pending."""
+        return (
+            await self._rowcount(
+                "UPDATE followups SET status = COALESCE(?, status), due_at = COALESCE(?, due_at),"
+                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
+                " WHERE id = ? AND status = 'pending'",
+                (status, ts(due) if due else None, status, ts(now), followup_id),
+            )
+            > 0
+        )
+
+    async def schedule_reminder(
+        self,
+        person_id: int,
+        *,
+        kind: str,
+        ref_id: int | None,
+        key: str,
+        due: datetime,
+        now: datetime,
+    ) -> int:
+        """Schedule a reminder under an idempotency key: the same key replaces, never doubles."""
+        row = await self._one(
+            "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (idem_key) DO UPDATE SET due_at = excluded.due_at,"
+            " status = 'pending', lease_until = NULL, attempts = 0, last_error = NULL,"
+            " updated_at = excluded.updated_at RETURNING id",
+            (person_id, kind, ref_id, key, ts(due), ts(now), ts(now)),
+        )
+        assert row is not None
+        return int(row["id"])
+
+    async def close_reminder(self, key: str, status: str, now: datetime) -> None:
+        """End a pending reminder (done, skipped, cancelled) so it is never sent."""
+        await self._exec(
+            "UPDATE reminders SET status = ?, updated_at = ? WHERE idem_key = ?"
+            " AND status IN ('pending', 'sending')",
+            (status, ts(now), key),
+        )
+
+    async def reminders_for(self, person_id: int, statuses: Iterable[str]) -> list[sqlite3.Row]:
+        """The person's reminders in the given states, soonest first."""
+        wanted = list(statuses)
+        marks = ",".join("?" for _ in wanted)
+        return await self._all(
+            f"SELECT * FROM reminders WHERE person_id = ? AND status IN ({marks})"
+            " ORDER BY due_at, id",
+            (person_id, *wanted),
+        )
+
+    # -- effort and streaks ---------------------------------------------------------------
+
+    async def add_activity(self, person_id: int, kind: str, points: int, now: datetime) -> None:
+        """Record one resilience action."""
+        await self._exec(
+            "INSERT INTO activity (person_id, kind, points, occurred_at) VALUES (?, ?, ?, ?)",
+            (person_id, kind, points, ts(now)),
+        )
+
+    async def streak(self, person_id: int) -> StreakRow:
+        """The person's stored streak (all zero before their first action)."""
+        row = await self._one("SELECT * FROM streaks WHERE person_id = ?", (person_id,))
+        return _streak(row)
+
+    async def save_streak(self, person_id: int, streak: StreakRow, now: datetime) -> None:
+        """Store the person's streak."""
+        await self._exec(
+            "INSERT INTO streaks (person_id, current, best, reserves, last_period, period_points,"
+            " total_points, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (person_id) DO UPDATE SET current = excluded.current,"
+            " best = excluded.best, reserves = excluded.reserves,"
+            " last_period = excluded.last_period, period_points = excluded.period_points,"
+            " total_points = excluded.total_points, updated_at = excluded.updated_at",
+            (
+                person_id,
+                streak.current,
+                streak.best,
+                streak.reserves,
+                streak.last_period,
+                streak.period_points,
+                streak.total_points,
+                ts(now),
+            ),
+        )
+
+    # -- conversation state and message variety -------------------------------------------
+
+    async def conversation(self, person_id: int) -> tuple[str, int | None] | None:
+        """What the person's next DM text answers: (flow, ref id), or None."""
+        row = await self._one(
+            "SELECT flow, ref_id FROM conversations WHERE person_id = ?", (person_id,)
+        )
+        return (row["flow"], row["ref_id"]) if row else None
+
+    async def set_conversation(
+        self, person_id: int, flow: str | None, ref_id: int | None, now: datetime
+    ) -> None:
+        """Set (or with flow None, clear) what the person's next DM text answers."""
+        if flow is None:
+            await self._exec("DELETE FROM conversations WHERE person_id = ?", (person_id,))
+            return
+        await self._exec(
+            "INSERT INTO conversations (person_id, flow, ref_id, updated_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (person_id) DO UPDATE SET flow = excluded.flow,"
+            " ref_id = excluded.ref_id, updated_at = excluded.updated_at",
+            (person_id, flow, ref_id, ts(now)),
+        )
+
+    async def used_messages(self, person_id: int, pool: str) -> list[str]:
+        """Keys the person has seen from a pool since it last ran out, most recent first."""
+        rows = await self._all(
+            "SELECT message_key FROM message_history WHERE person_id = ? AND pool = ?"
+            " ORDER BY seq DESC",
+            (person_id, pool),
+        )
+        return [r["message_key"] for r in rows]
+
+    async def use_message(
+        self, person_id: int, pool: str, key: str, now: datetime, *, restart: bool
+    ) -> None:
+        """Remember that the person saw key; restart forgets the pool's earlier keys first."""
+        if restart:
+            await self._exec(
+                "DELETE FROM message_history WHERE person_id = ? AND pool = ?", (person_id, pool)
+            )
+        await self._exec(
+            "INSERT INTO message_history (person_id, pool, message_key, used_at, seq)"
+            " VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM message_history"
+            " WHERE person_id = ? AND pool = ?))"
+            " ON CONFLICT DO UPDATE SET used_at = excluded.used_at, seq = excluded.seq",
+            (person_id, pool, key, ts(now), person_id, pool),
+        )
+
+    # -- bot state ------------------------------------------------------------------------
+
+    async def get_state(self, key: str) -> str | None:
+        """A value the bot keeps for itself (command hash, terminal clock offset)."""
+        row = await self._one("SELECT value FROM bot_state WHERE key = ?", (key,))
+        return row["value"] if row else None
+
+    async def set_state(self, key: str, value: str) -> None:
+        """Keep a value for the bot itself."""
+        await self._exec(
+            "INSERT INTO bot_state (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- export and forget ----------------------------------------------------------------
+
+    async def export_person(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every row Rebound holds about the person, table by table."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        people = await self._all("SELECT * FROM people WHERE id = ?", (person_id,))
+        out["people"] = [dict(r) for r in people]
+        for table, column in PERSONAL_TABLES:
+            rows = await self._all(
+                f"SELECT * FROM {table} WHERE {column} = ?",
+                (person_id,),
+            )
+            out[table] = [dict(r) for r in rows]
+        answers = await self._all(
+            "SELECT a.* FROM reflection_answers a JOIN reflections r ON r.id = a.reflection_id"
+            " WHERE r.person_id = ? ORDER BY a.reflection_id, a.position",
+            (person_id,),
+        )
+        out["reflection_answers"] = [dict(r) for r in answers]
+        settings_rows = await self._all(
+            "SELECT community_id, key, updated_at FROM community_settings WHERE updated_by = ?",
+            (person_id,),
+        )
+        out["community_settings_changed"] = [dict(r) for r in settings_rows]
+        return out
+
+    async def forget_person(self, person_id: int) -> None:
+        """Erase the person and, through the foreign keys, every row about them."""
+        async with self.atomic():
+            await self._exec(
+                "UPDATE community_settings SET updated_by = NULL WHERE updated_by = ?",
+                (person_id,),
+            )
+            await self._exec("DELETE FROM people WHERE id = ?", (person_id,))
+
+    async def count_rows(self, table: str, column: str, value: object) -> int:
+        """How many rows of one of our tables have column = value (for checks and tests)."""
+        known = dict(PERSONAL_TABLES) | {"people": "id", "reflection_answers": "reflection_id"}
+        if known.get(table) != column:
+            raise ValueError(f"not a personal table and column: {table}.{column}")
+        row = await self._one(
+            f"SELECT COUNT(*) AS n FROM {table} WHERE {column} = ?",
+            (value,),
+        )
+        return int(row["n"]) if row else 0

@@ -1,0 +1,222 @@
+"""Local time: timezones, quiet hours and the dates people type, all daylight-saving safe."""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import re
+import zoneinfo
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+MONTHS = (
+    "january", "february", "march", "april", "may", "june",
+    "july", "august", "september", "october", "november", "december",
+)  # fmt: skip
+DEFAULT_HOUR = time(10, 0)
+_CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)?$")
+
+
+class WhenError(ValueError):
+    """A date, time or timezone a person typed could not be understood."""
+
+
+@functools.cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+@functools.cache
+def _zone_lookup() -> dict[str, str]:
+    return {name.casefold(): name for name in _zone_names()}
+
+
+def zone(name: str) -> ZoneInfo:
+    """The ZoneInfo of a name already checked by parse_timezone."""
+    return ZoneInfo(name)
+
+
+def parse_timezone(value: str) -> str:
+    """The canonical IANA name for what a person typed; WhenError carries a suggestion."""
+    cleaned = value.strip().replace(" ", "_")
+    if cleaned.upper() in ("UTC", "GMT", "Z"):
+        return "UTC"
+    exact = _zone_lookup().get(cleaned.casefold())
+    if (exact and "/" in exact) or exact == "UTC":
+        return exact
+    raise WhenError(suggest_timezone(cleaned) or "")
+
+
+def suggest_timezone(value: str) -> str | None:
+    """The closest IANA name to value, matching the city part too (`berlin` -> Europe/Berlin)."""
+    folded = value.casefold()
+    names = [n for n in _zone_names() if "/" in n]
+    by_city = {n.rsplit("/", 1)[-1].casefold(): n for n in names}
+    if folded in by_city:
+        return by_city[folded]
+    close = difflib.get_close_matches(folded, [n.casefold() for n in names], n=1, cutoff=0.6)
+    if close:
+        return _zone_lookup()[close[0]]
+    close_city = difflib.get_close_matches(folded, list(by_city), n=1, cutoff=0.7)
+    return by_city[close_city[0]] if close_city else None
+
+
+def search_timezones(partial: str, limit: int = 25) -> list[str]:
+    """Timezone names containing partial, for autocomplete."""
+    folded = partial.casefold().replace(" ", "_")
+    hits = [n for n in _zone_names() if "/" in n and folded in n.casefold()]
+    return hits[:limit]
+
+
+def parse_clock(value: str) -> time:
+    """A time of day such as 21:00, 9, 0830 or 7.30."""
+    match = _CLOCK.match(value.strip().lower())
+    if not match:
+        raise WhenError(value)
+    return time(int(match.group(1)), int(match.group(2) or 0))
+
+
+def parse_quiet(value: str) -> tuple[str, str]:
+    """Quiet hours as two HH:MM strings from `21:00-08:00`; `off` gives equal start and end."""
+    text = value.strip().lower()
+    if text in ("off", "none", "no"):
+        return ("00:00", "00:00")
+    parts = re.split(r"\s*(?:-|–|to)\s*", text)
+    if len(parts) != 2:
+        raise WhenError(value)
+    start, end = (parse_clock(p) for p in parts)
+    return (start.strftime("%H:%M"), end.strftime("%H:%M"))
+
+
+def local_to_utc(day: date, at: time, tz: ZoneInfo) -> datetime:
+    """The UTC instant of a local wall time, resolved deliberately around DST changes.
+
+    A wall time that happens twice (clocks go back) means the first of the two. A wall time that
+    never happens (clocks go forward) moves forward by the size of the gap, so 02:30 on a spring-
+    forward night becomes 03:30: the reminder still comes, just after the jump.
+    """
+    local = datetime.combine(day, at).replace(tzinfo=tz, fold=0)
+    return local.astimezone(UTC)
+
+
+def next_business_day(day: date) -> date:
+    """The first Monday-to-Friday day after day."""
+    nxt = day + timedelta(days=1)
+    while nxt.weekday() >= 5:
+        nxt += timedelta(days=1)
+    return nxt
+
+
+def parse_day(value: str, today: date) -> date:
+    """A local date from what a person typed; a past date raises WhenError.
+
+    Understands today, tomorrow, friday, next week, in 3 days, 2026-12-03, 3 dec and dec 3.
+    """
+    text = " ".join(value.strip().lower().replace(",", " ").split())
+    text = re.sub(r"^(on|by|at|before)\s+", "", text)
+    result: date | None = None
+    if text in ("today", "tonight"):
+        result = today
+    elif text in ("tomorrow", "tmrw", "tmr"):
+        result = today + timedelta(days=1)
+    elif text == "next week":
+        result = today + timedelta(days=7 - today.weekday())
+    elif match := re.fullmatch(r"in (\d{1,3}|a|an|one|two|three) (day|days|week|weeks)", text):
+        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+        count = words.get(match.group(1)) or int(match.group(1))
+        result = today + timedelta(days=count * (7 if match.group(2).startswith("week") else 1))
+    elif (name := re.sub(r"^(next|this)\s+", "", text)) and _weekday(name) is not None:
+        target = _weekday(name)
+        assert target is not None
+        ahead = (target - today.weekday()) % 7 or 7
+        result = today + timedelta(days=ahead)
+    elif match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+        result = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    else:
+        result = _day_month(text, today)
+    if result is None:
+        raise WhenError(value)
+    if result < today:
+        raise WhenError(value)
+    return result
+
+
+def _weekday(word: str) -> int | None:
+    for index, name in enumerate(WEEKDAYS):
+        if len(word) >= 3 and name.startswith(word):
+            return index
+    return None
+
+
+def _month(word: str) -> int | None:
+    for index, name in enumerate(MONTHS, start=1):
+        if len(word) >= 3 and name.startswith(word):
+            return index
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _day_month(text: str, today: date) -> date | None:
+    match = re.fullmatch(
+        r"(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)|([a-z]+) (\d{1,2})(?:st|nd|rd|th)?", text
+    )
+    if not match:
+        return None
+    day_text, month_text = (
+        (match.group(1), match.group(2))
+        if match.group(1)
+        else (
+            match.group(4),
+            match.group(3),
+        )
+    )
+    month = _month(month_text)
+    if month is None:
+        return None
+    found = _safe_date(today.year, month, int(day_text))
+    if found is not None and found < today:
+        # "3 jan" typed in December means next January; 29 feb waits for the next leap year.
+        for year in range(today.year + 1, today.year + 9):
+            found = _safe_date(year, month, int(day_text))
+            if found is not None:
+                break
+    elif found is None:
+        for year in range(today.year + 1, today.year + 9):
+            found = _safe_date(year, month, int(day_text))
+            if found is not None:
+                break
+    return found
+
+
+def split_step_and_day(text: str, today: date) -> tuple[str, date | None]:
+    """Split `update my CV by friday` into the step and its date, when the text ends with one."""
+    words = text.strip().split()
+    # Longest tail first, at most five words: "by the end of" phrasing is not worth guessing.
+    for cut in range(max(1, len(words) - 5), len(words)):
+        try:
+            day = parse_day(" ".join(words[cut:]), today)
+        except WhenError:
+            continue
+        step = " ".join(words[:cut]).rstrip(" ,;:-")
+        if step:
+            return step, day
+    return text.strip(), None
+
+
+def describe(when: datetime, tz: ZoneInfo) -> str:
+    """A moment as a person reads it in their own timezone: `Tuesday 1 December, 10:00`."""
+    local = when.astimezone(tz)
+    return f"{local:%A} {local.day} {local:%B}, {local:%H:%M}"
+
+
+def describe_day(when: datetime, tz: ZoneInfo) -> str:
+    """A day as a person reads it: `Tuesday 1 December`."""
+    local = when.astimezone(tz)
+    return f"{local:%A} {local.day} {local:%B}"

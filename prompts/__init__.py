@@ -1,0 +1,1 @@
+"""All of Rebound's user-facing wording, as TOML data."""
