@@ -397,8 +397,8 @@ class Store:
             f"rebound_tx_{id(self)}", default=False
         )
 
-    async def open(self) -> None:
-        """Open the file, set the pragmas and migrate to the current schema."""
+    async def open(self, *, migrate: bool = True) -> None:
+        """Open the file, set the pragmas and (unless told not to) migrate to the current schema."""
         if self.path != ":memory:":
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
@@ -407,7 +407,13 @@ class Store:
         await self._db.execute("PRAGMA journal_mode = WAL")
         await self._db.execute("PRAGMA synchronous = NORMAL")
         await self._db.execute("PRAGMA foreign_keys = ON")
-        await self.migrate()
+        if migrate:
+            try:
+                await self.migrate()
+            except BaseException:
+                # A refused or failed migration must not leave the connection's thread behind.
+                await self.close()
+                raise
 
     async def close(self) -> None:
         """Close the connection."""

@@ -114,7 +114,7 @@ def parse_line(raw: str) -> Line:
     line = raw.strip()
     if not line:
         return None
-    if line.startswith("/") and len(line) > 1 and not line.startswith("//"):
+    if line.startswith("/") and not line.startswith("//"):
         words = tokens(line[1:])
         if not words:
             raise LineError("console.missing_command")

@@ -1,0 +1,125 @@
+"""The terminal adapter end to end: a scripted session piped into `rebound console`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REBOUND = Path(sys.executable).with_name("rebound")
+
+
+def run(
+    tmp_path: Path, lines: list[str], *, command: str = "console", extra_env: dict | None = None
+) -> subprocess.CompletedProcess:
+    env = {
+        k: v for k, v in os.environ.items() if not k.startswith(("REBOUND_", "DISCORD_", "SLACK_"))
+    }
+    env |= {
+        "REBOUND_DB_PATH": str(tmp_path / "rebound.db"),
+        "REBOUND_FILES_DIR": str(tmp_path / "files"),
+        "LOG_LEVEL": "WARNING",
+    }
+    env |= extra_env or {}
+    return subprocess.run(
+        [str(REBOUND), command],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,  # no .env of the developer's is read
+        env=env,
+        timeout=60,
+    )
+
+
+def test_the_whole_rejection_journey_and_restart_persistence(tmp_path):
+    first = run(
+        tmp_path,
+        [
+            '/rejected company:Acme role:"Data analyst" stage:final feeling:3 '
+            'note:"they went with someone senior"',
+            "1",  # Reflect now
+            "I explained the dashboard project too quickly",
+            "1",  # skip the second prompt
+            "The hiring manager asked sharp questions and I liked that",
+            "ask Priya for a mock interview by friday",
+            "/streak",
+            ":advance 2d",
+            ":quit",
+        ],
+    )
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "[private] Logged: a no from Acme at the final round stage" in out
+    assert "[1] Reflect now" in out and "[3] Share with the community" in out
+    assert "[DM] Reflection · 1 of 3" in out
+    assert "[DM] Reflection · 3 of 3" in out
+    assert "You answered 2 of 3 questions" in out
+    assert 'Got it: "ask Priya for a mock interview". I\'ll remind you on Friday 27 November' in out
+    assert "Current streak: 1 week" in out
+    assert "Points this week: 5" in out
+    assert "The clock now reads Saturday 28 November" in out
+    assert "Traceback" not in out + first.stderr
+
+    second = run(tmp_path, ["/journal", "/streak", ":quit"])
+    assert second.returncode == 0, second.stderr
+    assert "I explained the dashboard project too quickly" in second.stdout
+    assert "Next step: ask Priya for a mock interview, due Friday 27 November" in second.stdout
+    assert "Current streak: 1 week" in second.stdout
+    # The simulated clock kept its place: it is still Saturday after the restart.
+    assert "The clock now reads Saturday 28 November" in run(tmp_path, [":advance 1m"]).stdout
+
+
+def test_people_channels_and_bad_lines(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "/rejected stage:screen",
+            "3",  # Share with the community
+            "2",  # anonymously
+            ":as Sam",
+            "/leaderboard join",
+            "/checkin mood:4",
+            "/leaderboard",
+            "/rejectd",
+            "/rejected feeling:9",
+            '/rejected note:"never closed',
+            ":dance",
+            "7",
+            "/export",
+        ],
+    )
+    assert result.returncode == 0  # end of input is a normal exit
+    out = result.stdout
+    assert "[#general]" in out and "Someone here just heard no" in out
+    assert "You are now Sam." in out
+    assert "1. Sam: 1 week, 1 point" in out
+    assert "Did you mean /rejected?" in out
+    assert "Feeling goes from 1 (awful) to 5" in out
+    assert "[error] A quote is not closed" in out
+    assert '[error] I don\'t know ":dance"' in out
+    assert "[error] The last message has no buttons to press." in out
+    saved = list((tmp_path / "files").glob("rebound-export-*.json"))
+    assert len(saved) == 1 and "Sam" in saved[0].read_text()
+    assert "Bye for now" in out
+
+
+def test_run_without_tokens_starts_the_terminal_with_a_hint(tmp_path):
+    result = run(tmp_path, [":quit"], command="run")
+    assert result.returncode == 0
+    assert result.stdout.startswith("No Discord or Slack token is configured")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("REBOUND_TIMEZONE", "Mars/Base"), ("LOG_LEVEL", "SHOUTY")]
+)
+def test_a_bad_setting_stops_start_up_with_one_line_and_status_2(tmp_path, name, value):
+    result = run(tmp_path, [":quit"], extra_env={name: value})
+    assert result.returncode == 2
+    assert result.stdout == ""
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"rebound: {name}=")
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,156 @@
+"""The store on a real SQLite file: pragmas, migrations, transactions, concurrency, erasure."""
+
+import asyncio
+import random
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.content import load_content
+from bot.core import Rebound
+from bot.models import PersonRef
+from bot.ports import FixedClock
+from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError
+from tests.conftest import START, in_channel, in_dm
+
+NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
+
+
+async def test_pragmas_are_set_on_the_file(tmp_path):
+    async with Store(tmp_path / "r.db") as store:
+        values = {}
+        for pragma in (
+            "journal_mode",
+            "synchronous",
+            "foreign_keys",
+            "busy_timeout",
+            "user_version",
+        ):
+            async with store.db.execute(f"PRAGMA {pragma}") as cur:
+                values[pragma] = (await cur.fetchone())[0]
+    assert values == {
+        "journal_mode": "wal",
+        "synchronous": 1,  # NORMAL
+        "foreign_keys": 1,
+        "busy_timeout": 5000,
+        "user_version": SCHEMA_VERSION,
+    }
+
+
+@pytest.mark.parametrize("start_version", range(SCHEMA_VERSION + 1))
+async def test_migrates_from_every_earlier_version_and_keeps_data(tmp_path, start_version):
+    path = tmp_path / "old.db"
+    store = Store(path)
+    await store.open(migrate=False)
+    await store.migrate(target=start_version)
+    assert await store.schema_version() == start_version
+    if start_version >= 1:
+        await store.ensure_person(PersonRef("test", "u1", "Old Timer"), NOW)
+    await store.close()
+
+    async with Store(path) as reopened:
+        assert await reopened.schema_version() == SCHEMA_VERSION
+        if start_version >= 1:
+            assert (await reopened.find_person("test", "u1")).display_name == "Old Timer"
+        # Every table of the current schema is usable after the upgrade.
+        await reopened.ensure_person(PersonRef("test", "u2", "New"), NOW)
+
+
+async def test_a_database_from_a_newer_rebound_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    with sqlite3.connect(path) as db:
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    with pytest.raises(StoreError, match="newer than this Rebound"):
+        async with Store(path):
+            pass
+
+
+async def test_migrations_are_append_only_sql():
+    assert len(MIGRATIONS) == SCHEMA_VERSION
+    assert all("CREATE" in m or "ALTER" in m for m in MIGRATIONS)
+
+
+async def test_atomic_rolls_back_everything_on_error(tmp_path):
+    async with Store(tmp_path / "r.db") as store:
+        person = await store.ensure_person(PersonRef("test", "u1", "A"), NOW)
+        with pytest.raises(RuntimeError):
+            async with store.atomic():
+                await store.add_checkin(person.id, 3, "kept?", NOW)
+                raise RuntimeError("boom")
+        assert await store.count_rows("checkins", "person_id", person.id) == 0
+
+
+async def test_data_survives_closing_and_reopening(tmp_path):
+    path = tmp_path / "r.db"
+    async with Store(path) as store:
+        person = await store.ensure_person(PersonRef("test", "u1", "A"), NOW)
+        await store.add_checkin(person.id, 4, None, NOW)
+    async with Store(path) as store:
+        again = await store.find_person("test", "u1")
+        assert await store.count_rows("checkins", "person_id", again.id) == 1
+
+
+async def test_scheduling_the_same_key_twice_replaces_instead_of_doubling(tmp_path):
+    async with Store(tmp_path / "r.db") as store:
+        person = await store.ensure_person(PersonRef("test", "u1", "A"), NOW)
+        for days in (1, 2, 2):
+            await store.schedule_reminder(
+                person.id,
+                kind="checkin",
+                ref_id=None,
+                key="checkin:1:2d",
+                due=NOW + timedelta(days=days),
+                now=NOW,
+            )
+        rows = await store.reminders_for(person.id, ["pending"])
+        assert len(rows) == 1
+        assert rows[0]["due_at"] == "2026-11-28T15:00:00Z"
+
+
+async def test_many_concurrent_commands_all_land_and_none_interleave(tmp_path):
+    async with Store(tmp_path / "r.db") as store:
+        core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
+        names = [f"P{i}" for i in range(40)]
+        results = await asyncio.gather(
+            *(core.rejected(in_channel(n), company="Acme", stage="screen") for n in names),
+            *(core.checkin(in_channel(n), mood=3) for n in names),
+        )
+        assert all("Sorry, something went wrong" not in r[0].text.plain() for r in results)
+        async with store.db.execute("SELECT COUNT(*) FROM rejections") as cur:
+            assert (await cur.fetchone())[0] == 40
+        async with store.db.execute("SELECT COUNT(*), SUM(total_points) FROM streaks") as cur:
+            assert tuple(await cur.fetchone()) == (40, 40)
+
+
+async def test_forget_leaves_no_row_about_the_person_in_any_table(tmp_path):
+    async with Store(tmp_path / "r.db") as store:
+        core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
+        ctx = in_channel("Alex")
+        logged = await core.rejected(ctx, company="Acme", stage="final", note="n")
+        reflect = next(b.action_id for b in logged[0].buttons if b.action_id.startswith("reflect"))
+        await core.press(ctx, reflect)
+        await core.dm_text(in_dm("Alex"), "answer")
+        await core.checkin(ctx, mood=1, note="low")
+        await core.followup_add(ctx, contact="Dana")
+        await core.leaderboard(ctx, "join")
+        me = await store.find_person("test", "alex")
+        await core.press(ctx, "forget:confirm")
+        async with store.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ) as cur:
+            tables = [row[0] for row in await cur.fetchall()]
+        for table in tables:
+            async with store.db.execute(f"PRAGMA table_info({table})") as cur:
+                columns = [row[1] for row in await cur.fetchall()]
+            for column in ("person_id", "updated_by"):
+                if column in columns:
+                    async with store.db.execute(
+                        f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (me.id,)
+                    ) as cur:
+                        assert (await cur.fetchone())[0] == 0, table
+        async with store.db.execute("SELECT COUNT(*) FROM reflection_answers") as cur:
+            assert (await cur.fetchone())[0] == 0
+        assert {t for t, _ in PERSONAL_TABLES} <= set(tables)
+        async with store.db.execute("PRAGMA integrity_check") as cur:
+            assert (await cur.fetchone())[0] == "ok"

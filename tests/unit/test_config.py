@@ -1,0 +1,40 @@
+from pathlib import Path
+
+import pytest
+
+from bot.config import ConfigError, load_settings
+
+
+def test_defaults(tmp_path: Path):
+    settings = load_settings({}, env_file=tmp_path / "missing.env")
+    assert settings.db_path == Path("./rebound.db")
+    assert settings.timezone == "UTC"
+    assert settings.log_level == "WARNING"
+
+
+def test_env_file_is_read_and_the_environment_wins(tmp_path: Path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("REBOUND_TIMEZONE=Europe/Berlin\nREBOUND_DB_PATH=from-file.db\n")
+    settings = load_settings({"REBOUND_DB_PATH": "from-env.db"}, env_file=env_file)
+    assert settings.timezone == "Europe/Berlin"
+    assert settings.db_path == Path("from-env.db")
+
+
+def test_an_empty_value_means_unset(tmp_path: Path):
+    env_file = tmp_path / ".env"
+    env_file.write_text("REBOUND_TIMEZONE=\nLOG_LEVEL=\n")
+    settings = load_settings({"REBOUND_DB_PATH": "  "}, env_file=env_file)
+    assert settings.timezone == "UTC"
+    assert settings.db_path == Path("./rebound.db")
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("REBOUND_TIMEZONE", "Mars/Olympus"), ("LOG_LEVEL", "LOUD"), ("REBOUND_DB_PATH", ".")],
+)
+def test_a_bad_value_names_the_setting(tmp_path: Path, name: str, value: str):
+    with pytest.raises(ConfigError) as caught:
+        load_settings({name: value}, env_file=None)
+    assert caught.value.name == name
+    assert str(caught.value).startswith(f"{name}=")
+    assert "expected" in str(caught.value)
