@@ -1,4 +1,4 @@
-"""The one wiring point: settings in, a running core with its store and clock out."""
+"""The one wiring point: settings in, a running core with its store, clock and scheduler out."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from bot.config import Settings
 from bot.content import Content, load_content
 from bot.core import Rebound
 from bot.ports import Clock, SystemClock
+from bot.reminders import ReminderEngine, Scheduler
 from bot.store import Store
 
 logger = logging.getLogger(__name__)
@@ -26,21 +27,46 @@ class App:
     content: Content
     clock: Clock
     core: Rebound
+    reminders: ReminderEngine
+    scheduler: Scheduler
 
 
 @asynccontextmanager
 async def build(
-    settings: Settings, *, clock: Clock | None = None, content: Content | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    content: Content | None = None,
+    schedule: bool = True,
 ) -> AsyncIterator[App]:
-    """Load the wording, open and migrate the database, and wire the core; close on exit."""
+    """Load the wording, open and migrate the database, wire the core and start the scheduler.
+
+    Adapters register their Messenger with `app.reminders.register(platform, messenger)`.
+    """
     # Reading and checking prompts/ is file I/O: keep it off the event loop.
     content = content or await asyncio.to_thread(load_content)
     clock = clock or SystemClock()
     store = Store(settings.db_path)
     await store.open()
+    scheduler = None
     try:
         core = Rebound(store, content, clock, default_timezone=settings.timezone)
+        engine = ReminderEngine(store, core, clock)
+        scheduler = Scheduler(engine)
+        if schedule:
+            await scheduler.start()
         logger.info("Rebound ready on %s", settings.db_path)
-        yield App(settings=settings, store=store, content=content, clock=clock, core=core)
+        yield App(
+            settings=settings,
+            store=store,
+            content=content,
+            clock=clock,
+            core=core,
+            reminders=engine,
+            scheduler=scheduler,
+        )
     finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+            await scheduler.engine.idle()
         await store.close()

@@ -82,6 +82,9 @@ COMMANDS: dict[str, Command] = {
                 Option("quiet"),
                 Option("reminders", choices=("on", "off")),
                 Option("leaderboard", choices=("on", "off")),
+                Option("checkins"),
+                Option("nudges", choices=("on", "off")),
+                Option("weekends", choices=("on", "off")),
             ),
         ),
         Command("journal"),
@@ -203,6 +206,9 @@ async def run(
                 quiet=text.get("quiet"),
                 reminders=text.get("reminders"),
                 leaderboard=text.get("leaderboard"),
+                checkins=text.get("checkins"),
+                nudges=text.get("nudges"),
+                weekends=text.get("weekends"),
             )
         case "journal", _:
             return await core.journal(ctx)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 import json
 import logging
@@ -18,7 +19,16 @@ from bot import streaks, when
 from bot.content import STAGES, Content, Prompt, Template, band
 from bot.models import Attachment, Button, Context, Reply, Style, Text, Where
 from bot.ports import Clock
-from bot.store import Person, Reflection, Store, StoreError, StreakRow, ts
+from bot.store import (
+    Followup,
+    Person,
+    Reflection,
+    Reminder,
+    Store,
+    StoreError,
+    StreakRow,
+    ts,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +72,13 @@ STAGE_ALIASES = {
 ON_WORDS = {"on", "yes", "true", "1", "y"}
 OFF_WORDS = {"off", "no", "false", "0", "n"}
 
+SNOOZE_HOURS = (1, 24, 168)
+MAX_CHECKIN_DAYS = 4
+STAY_IN_TOUCH_AFTER = timedelta(weeks=6)
+
+# Undelivered DMs found while serving a use case, to mention in its reply (task-local).
+_notice: contextvars.ContextVar[int] = contextvars.ContextVar("rebound_dm_notice", default=0)
+
 P = ParamSpec("P")
 T = TypeVar("T")
 
@@ -84,8 +101,15 @@ def _guard(
     async def wrapper(
         self: Rebound, ctx: Context, *args: P.args, **kwargs: P.kwargs
     ) -> list[Reply]:
+        token = _notice.set(0)
         try:
-            return await method(self, ctx, *args, **kwargs)
+            replies = await method(self, ctx, *args, **kwargs)
+            failed = _notice.get()
+            if failed:
+                # The person missed reminders because DMs did not reach them: say so, privately.
+                notice = self.content.msg("reminder.dm_failed", count=failed)
+                replies = [self._private(notice), *replies]
+            return replies
         except UserError as exc:
             return [self._private(self.content.msg(exc.key, **exc.values))]
         except (sqlite3.OperationalError, StoreError) as exc:
@@ -99,6 +123,8 @@ def _guard(
             return self._unexpected(method.__name__, exc)
         except Exception as exc:
             return self._unexpected(method.__name__, exc)
+        finally:
+            _notice.reset(token)
 
     return wrapper
 
@@ -146,6 +172,22 @@ def parse_on_off(value: str | bool | None, field: str) -> bool | None:
     if text in OFF_WORDS:
         return False
     raise UserError("error.bad_on_off", field=Text.of(field), value=value)
+
+
+def parse_days(value: str | None) -> tuple[int, ...] | None:
+    """Check-in days after a rejection from `2,7` or `off`; None when not given."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip().lower()
+    if text in OFF_WORDS or text == "none":
+        return ()
+    try:
+        days = tuple(sorted({int(part) for part in text.replace(" ", ",").split(",") if part}))
+    except ValueError:
+        raise UserError("error.bad_days", value=value) from None
+    if not days or len(days) > MAX_CHECKIN_DAYS or not all(1 <= d <= 60 for d in days):
+        raise UserError("error.bad_days", value=value)
+    return days
 
 
 def _in_range(value: int | str | None, low: int, high: int, key: str) -> int | None:
@@ -203,6 +245,9 @@ class Rebound:
 
     async def _me(self, ctx: Context, now: datetime) -> Me:
         person = await self.store.ensure_person(ctx.person, now)
+        if person.dm_failed_count:
+            await self.store.clear_dm_failures(person.id)
+            _notice.set(person.dm_failed_count)
         community_id = None
         if ctx.community is not None:
             community_id = await self.store.ensure_membership(person.id, ctx.community, now)
@@ -248,6 +293,30 @@ class Rebound:
     def _today(self, tz: ZoneInfo, now: datetime) -> date:
         return now.astimezone(tz).date()
 
+    def _fit(self, me: Me, due: datetime, *, followup: bool = False) -> datetime:
+        """Move a due time out of quiet hours, and off the weekend for follow-ups."""
+        person = me.person
+        if followup and not person.weekend_followups:
+            due = when.skip_weekend(due, me.tz)
+        return when.after_quiet_hours(due, me.tz, person.quiet_start, person.quiet_end)
+
+    async def _schedule(
+        self,
+        me: Me,
+        kind: str,
+        ref_id: int | None,
+        key: str,
+        due: datetime,
+        now: datetime,
+        *,
+        followup: bool = False,
+    ) -> datetime:
+        fitted = self._fit(me, due, followup=followup)
+        await self.store.schedule_reminder(
+            me.person.id, kind=kind, ref_id=ref_id, key=key, due=fitted, now=now
+        )
+        return fitted
+
     # -- /rejected ------------------------------------------------------------------------
 
     @_guard
@@ -287,6 +356,17 @@ class Rebound:
                 self.content.encouragement[(stage_key, feeling_band)],
                 now,
             )
+            today = self._today(me.tz, now)
+            for days in me.person.checkin_days:
+                await self._schedule(
+                    me, "checkin", rejection_id, f"checkin:{rejection_id}:{days}d",
+                    self._at_10(today + timedelta(days=days), me.tz), now,
+                )  # fmt: skip
+            if me.person.nudges:
+                await self._schedule(
+                    me, "nudge", rejection_id, f"nudge:{rejection_id}",
+                    self._at_10(today + timedelta(days=1), me.tz), now,
+                )  # fmt: skip
             theme_key = self._rng.choice(self.content.stage_themes[stage_key])
             theme = self.content.themes[theme_key]
             reframe = await self._pick_text(
@@ -452,6 +532,8 @@ class Rebound:
                 new_id = await self.store.start_reflection(
                     me.person.id, rejection.id if rejection else None, stage, keys, now
                 )
+                if rejection is not None:
+                    await self.store.close_reminder(f"nudge:{rejection.id}", "cancelled", now)
                 found = await self.store.reflection(new_id, me.person.id)
                 assert found is not None
                 reflection = found
@@ -554,16 +636,11 @@ class Rebound:
     async def _set_step_day(
         self, me: Me, reflection: Reflection, step: str | None, day: date, now: datetime
     ) -> Reply:
-        due = self._at_10(day, me.tz)
+        due = await self._schedule(
+            me, "next_step", reflection.id, f"next_step:{reflection.id}",
+            self._at_10(day, me.tz), now,
+        )  # fmt: skip
         await self.store.set_next_step(reflection.id, step, due, now)
-        await self.store.schedule_reminder(
-            me.person.id,
-            kind="next_step",
-            ref_id=reflection.id,
-            key=f"next_step:{reflection.id}",
-            due=due,
-            now=now,
-        )
         await self.store.set_conversation(me.person.id, None, None, now)
         return Reply(
             text=self._msg(
@@ -607,7 +684,10 @@ class Rebound:
         async with self.store.atomic():
             me = await self._me(ctx, now)
             conversation = await self.store.conversation(me.person.id)
-            flow, ref_id = conversation or (None, None)
+            flow = conversation.flow if conversation else None
+            ref_id = conversation.ref_id if conversation else None
+            if flow in ("checkin", "checkin_note"):
+                return await self._checkin_text(ctx, me, flow, ref_id, text, now)
             reflection = None
             if ref_id is not None:
                 reflection = await self.store.reflection(ref_id, me.person.id)
@@ -653,14 +733,15 @@ class Rebound:
                 question = await self._pick_text(
                     me.person.id, "checkin.q", self.content.checkin_questions, now
                 )
-                buttons = tuple(
-                    self._button("button.mood", f"checkin:mood:{n}", n=n) for n in range(1, 6)
-                )
+                buttons = self._mood_buttons()
                 text = (
                     question.render(name=ctx.person.display_name) + "\n" + self._msg("checkin.ask")
                 )
                 return [self._private(text, buttons=buttons)]
-            await self.store.add_checkin(me.person.id, mood_value, note, now)
+            conversation = await self.store.conversation(me.person.id)
+            if note is None and conversation and conversation.flow == "checkin":
+                note = conversation.payload  # typed before the mood button was pressed
+            checkin_id = await self.store.add_checkin(me.person.id, mood_value, note, now)
             state = await self._earn(me, "checkin", now)
             response = await self._pick_text(
                 me.person.id,
@@ -668,6 +749,11 @@ class Rebound:
                 self.content.checkin_responses[mood_value],
                 now,
             )
+            ask_note = ctx.in_dm and note is None
+            if ask_note:
+                await self.store.set_conversation(me.person.id, "checkin_note", checkin_id, now)
+            elif conversation and conversation.flow == "checkin":
+                await self.store.set_conversation(me.person.id, None, None, now)
         text = (
             response.render(name=ctx.person.display_name)
             + "\n\n"
@@ -675,7 +761,32 @@ class Rebound:
             + " "
             + self._msg("reflect.streak_line", current=state.current)
         )
+        if ask_note:
+            text += "\n" + self._msg("checkin.note_prompt")
         return [self._private(text)]
+
+    async def _checkin_text(
+        self, ctx: Context, me: Me, flow: str, ref_id: int | None, text: str, now: datetime
+    ) -> list[Reply]:
+        """A DM typed around a check-in: a note for the one just saved, or before the mood."""
+        note = _clean(text, "note", NOTE_MAX)
+        if note is None:
+            raise UserError("error.empty", field=Text.of("note"))
+        if flow == "checkin_note" and ref_id is not None:
+            await self.store.set_checkin_note(ref_id, me.person.id, note)
+            await self.store.set_conversation(me.person.id, None, None, now)
+            return [Reply(text=self._msg("checkin.note_saved"), where=Where.DM)]
+        await self.store.set_conversation(me.person.id, "checkin", ref_id, now, payload=note)
+        return [
+            Reply(
+                text=self._msg("checkin.held"),
+                buttons=self._mood_buttons(),
+                where=Where.DM,
+            )
+        ]
+
+    def _mood_buttons(self) -> tuple[Button, ...]:
+        return tuple(self._button("button.mood", f"checkin:mood:{n}", n=n) for n in range(1, 6))
 
     # -- follow-ups -----------------------------------------------------------------------
 
@@ -746,29 +857,18 @@ class Rebound:
                     raise UserError("error.bad_date", value=when_text) from None
             else:
                 day = when.next_business_day(today)
-            due = self._at_10(day, me.tz)
-            draft = await self._pick_text(
-                me.person.id, f"draft.{draft_kind}", self.content.drafts[draft_kind].texts, now
-            )
-            followup_id = await self.store.add_followup(
-                me.person.id,
+            followup_id, draft, due = await self._new_followup(
+                me,
                 rejection_id=rejection_id,
                 contact=contact,
                 company=company,
                 role=role,
                 channel=channel_key,
                 kind=draft_kind,
-                draft_key=draft.key,
-                due=due,
+                due=self._at_10(day, me.tz),
                 now=now,
-            )
-            await self.store.schedule_reminder(
-                me.person.id,
-                kind="followup",
-                ref_id=followup_id,
-                key=f"followup:{followup_id}",
-                due=due,
-                now=now,
+                # A day the person named is kept even on a weekend; a day we chose is not.
+                chosen=bool(when_text),
             )
         values = {
             "name": ctx.person.display_name,
@@ -801,6 +901,61 @@ class Rebound:
                 ),
             )
         ]
+
+    async def _new_followup(
+        self,
+        me: Me,
+        *,
+        rejection_id: int | None,
+        contact: str | None,
+        company: str | None,
+        role: str | None,
+        channel: str,
+        kind: str,
+        due: datetime,
+        now: datetime,
+        chosen: bool,
+    ) -> tuple[int, Template, datetime]:
+        """Store a follow-up with its draft and schedule its reminder; return id, draft, due."""
+        due = self._fit(me, due, followup=not chosen)
+        draft = await self._pick_text(
+            me.person.id, f"draft.{kind}", self.content.drafts[kind].texts, now
+        )
+        followup_id = await self.store.add_followup(
+            me.person.id,
+            rejection_id=rejection_id,
+            contact=contact,
+            company=company,
+            role=role,
+            channel=channel,
+            kind=kind,
+            draft_key=draft.key,
+            due=due,
+            now=now,
+        )
+        await self.store.schedule_reminder(
+            me.person.id,
+            kind="followup",
+            ref_id=followup_id,
+            key=f"followup:{followup_id}",
+            due=due,
+            now=now,
+        )
+        return followup_id, draft, due
+
+    def _draft_for(self, kind: str, key: str | None) -> Template:
+        texts = self.content.drafts[kind].texts
+        # The draft shown when the follow-up was planned, unless the wording changed since.
+        return next((t for t in texts if t.key == key), texts[0])
+
+    def _draft_text(self, followup: Followup, name: str) -> Text:
+        values = {
+            "name": name,
+            "contact": followup.contact,
+            "company": followup.company,
+            "role": followup.role,
+        }
+        return self._draft_for(followup.kind, followup.draft_key).render(values)
 
     @_guard
     async def followup_list(self, ctx: Context) -> list[Reply]:
@@ -853,21 +1008,37 @@ class Rebound:
                 await self.store.set_followup(followup.id, status="sent", now=now)
                 await self.store.close_reminder(key, "done", now)
                 state = await self._earn(me, "followup_sent", now)
-                text = (
-                    self._msg("followup.sent")
-                    + "\n\n"
-                    + self._msg("reflect.streak_line", current=state.current)
-                )
+                text = self._msg("followup.sent")
+                if followup.kind != "stay_in_touch":
+                    # Weeks later, a hello keeps the door open: plan it with its own draft.
+                    later = self._at_10(self._today(me.tz, now) + STAY_IN_TOUCH_AFTER, me.tz)
+                    _, _, due = await self._new_followup(
+                        me,
+                        rejection_id=followup.rejection_id,
+                        contact=followup.contact,
+                        company=followup.company,
+                        role=followup.role,
+                        channel=followup.channel,
+                        kind="stay_in_touch",
+                        due=later,
+                        now=now,
+                        chosen=False,
+                    )
+                    text += " " + self._msg(
+                        "followup.sent_next", when=Text.of(when.describe_day(due, me.tz))
+                    )
+                text += "\n\n" + self._msg("reflect.streak_line", current=state.current)
                 return [self._private(text)]
             if action == "skip":
                 await self.store.set_followup(followup.id, status="skipped", now=now)
                 await self.store.close_reminder(key, "skipped", now)
                 return [self._private(self._msg("followup.skipped"))]
-            due = self._at_10(self._today(me.tz, now) + timedelta(days=1), me.tz)
+            due = await self._schedule(
+                me, "followup", followup.id, key,
+                self._at_10(self._today(me.tz, now) + timedelta(days=1), me.tz), now,
+                followup=True,
+            )  # fmt: skip
             await self.store.set_followup(followup.id, due=due, now=now)
-            await self.store.schedule_reminder(
-                me.person.id, kind="followup", ref_id=followup.id, key=key, due=due, now=now
-            )
             return [
                 self._private(
                     self._msg("followup.snoozed", when=Text.of(when.describe(due, me.tz)))
@@ -983,6 +1154,9 @@ class Rebound:
         quiet: str | None = None,
         reminders: str | bool | None = None,
         leaderboard: str | bool | None = None,
+        checkins: str | None = None,
+        nudges: str | bool | None = None,
+        weekends: str | bool | None = None,
     ) -> list[Reply]:
         """Show the person's settings, changing any that were given."""
         tz_name = None
@@ -1003,9 +1177,15 @@ class Rebound:
                 raise UserError("error.bad_quiet", value=quiet) from None
         reminders_on = parse_on_off(reminders, "reminders")
         board_on = parse_on_off(leaderboard, "leaderboard")
+        checkin_days = parse_days(checkins)
+        nudges_on = parse_on_off(nudges, "nudges")
+        weekends_on = parse_on_off(weekends, "weekends")
         if board_on is not None and ctx.in_dm:
             raise UserError("settings.not_in_community")
-        changed = any(v is not None for v in (tz_name, quiet_pair, reminders_on, board_on))
+        changed = any(
+            v is not None
+            for v in (tz_name, quiet_pair, reminders_on, board_on, checkin_days, nudges_on)
+        ) or (weekends_on is not None)
         now = self.clock.now()
         async with self.store.atomic():
             me = await self._me(ctx, now)
@@ -1015,7 +1195,14 @@ class Rebound:
                 quiet_start=quiet_pair[0] if quiet_pair else None,
                 quiet_end=quiet_pair[1] if quiet_pair else None,
                 dm_reminders=reminders_on,
+                checkin_days=checkin_days,
+                nudges=nudges_on,
+                weekend_followups=weekends_on,
             )
+            if checkin_days == ():
+                await self.store.cancel_reminders(me.person.id, "checkin", now)
+            if nudges_on is False:
+                await self.store.cancel_reminders(me.person.id, "nudge", now)
             if board_on is not None and me.community_id is not None:
                 await self.store.set_leaderboard(me.person.id, me.community_id, board_on)
             person = await self.store.person_by_id(me.person.id)
@@ -1043,6 +1230,14 @@ class Rebound:
             (self._msg("settings.timezone"), tz_text),
             (self._msg("settings.quiet"), quiet_text),
             (self._msg("settings.reminders"), on_off(person.dm_reminders)),
+            (
+                self._msg("settings.checkins"),
+                self._msg("settings.checkin_days", days=Text.of(", ".join(map(str, days))))
+                if (days := person.checkin_days)
+                else self._msg("settings.off"),
+            ),
+            (self._msg("settings.nudges"), on_off(person.nudges)),
+            (self._msg("settings.weekends"), on_off(person.weekend_followups)),
         ]
         if on_board is not None:
             fields.append((self._msg("settings.leaderboard"), on_off(on_board)))
@@ -1149,6 +1344,169 @@ class Rebound:
         """What Rebound can do and how to ask."""
         return [self._private(self._msg("help.text"), title=self._msg("help.title"))]
 
+    # -- reminders ------------------------------------------------------------------------
+
+    def _reminder_buttons(self, reminder: Reminder, *first: Button) -> tuple[Button, ...]:
+        snoozes = (
+            self._button(label, f"rem:snooze:{reminder.id}:{hours}")
+            for label, hours in zip(
+                ("button.snooze_hour", "button.tomorrow", "button.next_week"),
+                SNOOZE_HOURS,
+                strict=True,
+            )
+        )
+        return (
+            *first,
+            *snoozes,
+            self._button("button.skip", f"rem:skip:{reminder.id}"),
+            self._button("button.stop_these", f"rem:stop:{reminder.id}", Style.DANGER),
+        )
+
+    async def reminder_message(
+        self, reminder: Reminder, person: Person, now: datetime
+    ) -> Reply | None:
+        """The DM a due reminder becomes, or None when it no longer applies."""
+        name = person.display_name
+        if reminder.kind in ("checkin", "nudge"):
+            rejection = (
+                await self.store.rejection(reminder.ref_id, person.id)
+                if reminder.ref_id is not None
+                else None
+            )
+            company = rejection.company if rejection else None
+            if reminder.kind == "nudge":
+                if rejection is None or await self.store.reflection_started_for(rejection.id):
+                    return None
+                return Reply(
+                    title=self._msg("reminder.nudge_title"),
+                    text=self._msg("reminder.nudge", company=company),
+                    buttons=self._reminder_buttons(
+                        reminder,
+                        self._button(
+                            "button.reflect_now", f"reflect:start:{rejection.id}", Style.PRIMARY
+                        ),
+                    ),
+                    where=Where.DM,
+                )
+            question = await self._pick_text(
+                person.id, "checkin.q", self.content.checkin_questions, now
+            )
+            return Reply(
+                title=self._msg("reminder.checkin_title"),
+                text=question.render(name=name) + "\n" + self._msg("reminder.checkin_hint"),
+                buttons=(*self._mood_buttons(), *self._reminder_buttons(reminder)),
+                where=Where.DM,
+            )
+        if reminder.kind == "followup" and reminder.ref_id is not None:
+            followup = await self.store.followup(reminder.ref_id, person.id)
+            if followup is None or followup.status != "pending":
+                return None
+            title_key = (
+                "reminder.stay_in_touch_title"
+                if followup.kind == "stay_in_touch"
+                else "reminder.followup_title"
+            )
+            text = (
+                self._msg("reminder.followup", channel_label=self._channel_label(followup.channel))
+                + "\n\n"
+                + self._draft_text(followup, name)
+            )
+            return Reply(
+                title=self._msg(title_key, contact=followup.contact),
+                text=text,
+                buttons=self._reminder_buttons(
+                    reminder,
+                    self._button("button.sent", f"followup:sent:{followup.id}", Style.PRIMARY),
+                ),
+                where=Where.DM,
+            )
+        if reminder.kind == "next_step" and reminder.ref_id is not None:
+            reflection = await self.store.reflection(reminder.ref_id, person.id)
+            if reflection is None or not reflection.next_step or reflection.next_step_done_at:
+                return None
+            return Reply(
+                title=self._msg("reminder.next_step_title"),
+                text=self._msg("reminder.next_step", step=reflection.next_step),
+                buttons=self._reminder_buttons(
+                    reminder,
+                    self._button("button.done", f"step:done:{reflection.id}", Style.PRIMARY),
+                ),
+                where=Where.DM,
+            )
+        logger.warning("reminder %s has unknown kind %s", reminder.id, reminder.kind)
+        return None
+
+    async def reminder_delivered(self, reminder: Reminder, person: Person, now: datetime) -> None:
+        """After a check-in DM lands, a typed reply to it counts as the check-in's note."""
+        if reminder.kind != "checkin":
+            return
+        async with self.store.atomic():
+            if await self.store.conversation(person.id) is None:
+                await self.store.set_conversation(person.id, "checkin", reminder.id, now)
+
+    async def _reminder_action(
+        self, ctx: Context, verb: str, reminder_id: int, hours: int | None
+    ) -> list[Reply]:
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            reminder = await self.store.reminder(reminder_id, me.person.id)
+            if reminder is None:
+                raise UserError("error.not_yours")
+            if reminder.status not in ("pending", "sending", "sent"):
+                return [self._private(self._msg("reminder.gone"))]
+            if verb == "snooze":
+                if hours not in SNOOZE_HOURS:
+                    raise UserError("error.unknown_button")
+                if hours == 1:
+                    due = now + timedelta(hours=1)
+                else:
+                    due = self._at_10(self._today(me.tz, now) + timedelta(hours=hours), me.tz)
+                is_followup = reminder.kind == "followup"
+                due = await self._schedule(
+                    me, reminder.kind, reminder.ref_id, reminder.key, due, now,
+                    followup=is_followup and hours != 1,
+                )  # fmt: skip
+                if is_followup and reminder.ref_id is not None:
+                    await self.store.set_followup(reminder.ref_id, due=due, now=now)
+                return [
+                    self._private(
+                        self._msg("reminder.snoozed", when=Text.of(when.describe(due, me.tz)))
+                    )
+                ]
+            if verb == "skip":
+                await self.store.mark_reminder(reminder.id, "skipped", now)
+                return [self._private(self._msg("reminder.skipped"))]
+            # Stop: the kinds that come on their own are switched off; a planned one just ends.
+            await self.store.mark_reminder(reminder.id, "cancelled", now)
+            if reminder.kind == "checkin":
+                await self.store.update_person(me.person.id, checkin_days=())
+                await self.store.cancel_reminders(me.person.id, "checkin", now)
+                return [self._private(self._msg("reminder.stopped_checkins"))]
+            if reminder.kind == "nudge":
+                await self.store.update_person(me.person.id, nudges=False)
+                await self.store.cancel_reminders(me.person.id, "nudge", now)
+                return [self._private(self._msg("reminder.stopped_nudges"))]
+            return [self._private(self._msg("reminder.stopped_one"))]
+
+    @_guard
+    async def upcoming(self, ctx: Context) -> list[Reply]:
+        """The person's pending reminders, soonest first, in their own time."""
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            pending = await self.store.reminders_for(me.person.id, ["pending", "sending"])
+        if not pending:
+            return [self._private(self._msg("reminder.upcoming_empty"))]
+        text = Text()
+        for index, reminder in enumerate(pending[:20]):
+            text += ("\n" if index else "") + self._msg(
+                "reminder.upcoming_item",
+                when=Text.of(when.describe(reminder.due_at, me.tz)),
+                what=self._msg(f"reminder.kind.{reminder.kind}"),
+            )
+        return [self._private(text, title=self._msg("reminder.upcoming_title"))]
+
     # -- buttons --------------------------------------------------------------------------
 
     @_guard
@@ -1180,6 +1538,8 @@ class Rebound:
                 return [self._private(self._msg("rejected.later"))]
             case "checkin", "mood", int():
                 return await self.checkin(ctx, mood=first)
+            case "rem", ("snooze" | "skip" | "stop") as verb, int():
+                return await self._reminder_action(ctx, verb, first, second)
             case "board", "join", None:
                 return await self.leaderboard(ctx, "join")
             case "forget", "confirm", None:

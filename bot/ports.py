@@ -78,6 +78,11 @@ class SimulatedClock:
         self.offset += by
         return self.now()
 
+    def advance_to(self, moment: datetime) -> datetime:
+        """Move the clock forward to moment (never back) and return the new time."""
+        now = self.now()
+        return self.advance(moment - now) if moment > now else now
+
 
 class FixedClock:
     """A clock that stands still until moved: for tests."""

@@ -34,6 +34,11 @@ MIGRATIONS: tuple[str, ...] = (
         quiet_start TEXT NOT NULL DEFAULT '21:00',
         quiet_end TEXT NOT NULL DEFAULT '08:00',
         dm_reminders INTEGER NOT NULL DEFAULT 1,
+        checkin_days TEXT NOT NULL DEFAULT '2,7',
+        nudges INTEGER NOT NULL DEFAULT 1,
+        weekend_followups INTEGER NOT NULL DEFAULT 0,
+        dm_failed_count INTEGER NOT NULL DEFAULT 0,
+        dm_failed_reason TEXT,
         created_at TEXT NOT NULL,
         UNIQUE (platform, user_id)
     );
@@ -138,6 +143,7 @@ MIGRATIONS: tuple[str, ...] = (
         sent_at TEXT
     );
     CREATE INDEX reminders_due ON reminders (status, due_at);
+    CREATE INDEX reminders_lease ON reminders (status, lease_until);
     CREATE INDEX reminders_person ON reminders (person_id, status);
     CREATE TABLE activity (
         id INTEGER PRIMARY KEY,
@@ -161,6 +167,7 @@ MIGRATIONS: tuple[str, ...] = (
         person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
         flow TEXT NOT NULL,
         ref_id INTEGER,
+        payload TEXT,
         updated_at TEXT NOT NULL
     );
     CREATE TABLE message_history (
@@ -221,6 +228,11 @@ class Person:
     quiet_start: str
     quiet_end: str
     dm_reminders: bool
+    checkin_days: tuple[int, ...] = (2, 7)
+    nudges: bool = True
+    weekend_followups: bool = False
+    dm_failed_count: int = 0
+    dm_failed_reason: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,6 +307,30 @@ class StreakRow:
 
 
 @dataclass(frozen=True, slots=True)
+class Conversation:
+    """What a person's next DM text answers: a flow, the row it is about, and any held text."""
+
+    flow: str
+    ref_id: int | None
+    payload: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A reminder row."""
+
+    id: int
+    person_id: int
+    kind: str
+    ref_id: int | None
+    key: str
+    due_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class BoardRow:
     """One opted-in member of a community with what a leaderboard ranks."""
 
@@ -318,6 +354,11 @@ def _person(row: sqlite3.Row) -> Person:
         quiet_start=row["quiet_start"],
         quiet_end=row["quiet_end"],
         dm_reminders=bool(row["dm_reminders"]),
+        checkin_days=tuple(int(d) for d in row["checkin_days"].split(",") if d),
+        nudges=bool(row["nudges"]),
+        weekend_followups=bool(row["weekend_followups"]),
+        dm_failed_count=row["dm_failed_count"],
+        dm_failed_reason=row["dm_failed_reason"],
     )
 
 
@@ -365,6 +406,20 @@ def _followup(row: sqlite3.Row) -> Followup:
         status=row["status"],
         due_at=parse_ts(row["due_at"]),
         sent_at=_opt_dt(row["sent_at"]),
+    )
+
+
+def _reminder(row: sqlite3.Row) -> Reminder:
+    return Reminder(
+        id=row["id"],
+        person_id=row["person_id"],
+        kind=row["kind"],
+        ref_id=row["ref_id"],
+        key=row["idem_key"],
+        due_at=parse_ts(row["due_at"]),
+        status=row["status"],
+        attempts=row["attempts"],
+        last_error=row["last_error"],
     )
 
 
@@ -542,19 +597,46 @@ class Store:
         quiet_start: str | None = None,
         quiet_end: str | None = None,
         dm_reminders: bool | None = None,
+        checkin_days: tuple[int, ...] | None = None,
+        nudges: bool | None = None,
+        weekend_followups: bool | None = None,
     ) -> None:
         """Change the given personal settings; None leaves one as it is."""
+
+        def flag(value: bool | None) -> int | None:
+            return None if value is None else int(value)
+
         await self._exec(
             "UPDATE people SET timezone = COALESCE(?, timezone),"
             " quiet_start = COALESCE(?, quiet_start), quiet_end = COALESCE(?, quiet_end),"
-            " dm_reminders = COALESCE(?, dm_reminders) WHERE id = ?",
+            " dm_reminders = COALESCE(?, dm_reminders), checkin_days = COALESCE(?, checkin_days),"
+            " nudges = COALESCE(?, nudges), weekend_followups = COALESCE(?, weekend_followups)"
+            " WHERE id = ?",
             (
                 timezone,
                 quiet_start,
                 quiet_end,
-                None if dm_reminders is None else int(dm_reminders),
+                flag(dm_reminders),
+                None if checkin_days is None else ",".join(map(str, checkin_days)),
+                flag(nudges),
+                flag(weekend_followups),
                 person_id,
             ),
+        )
+
+    async def note_dm_failure(self, person_id: int, reason: str) -> None:
+        """Remember that a DM to the person could not be delivered, to tell them next time."""
+        await self._exec(
+            "UPDATE people SET dm_failed_count = dm_failed_count + 1, dm_failed_reason = ?"
+            " WHERE id = ?",
+            (reason, person_id),
+        )
+
+    async def clear_dm_failures(self, person_id: int) -> None:
+        """Forget failed DMs once the person has been told about them."""
+        await self._exec(
+            "UPDATE people SET dm_failed_count = 0, dm_failed_reason = NULL WHERE id = ?",
+            (person_id,),
         )
 
     async def ensure_membership(self, person_id: int, ref: CommunityRef, now: datetime) -> int:
@@ -758,6 +840,13 @@ class Store:
             (person_id, mood, note, ts(now)),
         )
 
+    async def set_checkin_note(self, checkin_id: int, person_id: int, note: str) -> None:
+        """Add a note to the person's check-in."""
+        await self._exec(
+            "UPDATE checkins SET note = ? WHERE id = ? AND person_id = ?",
+            (note, checkin_id, person_id),
+        )
+
     async def add_followup(
         self,
         person_id: int,
@@ -855,15 +944,121 @@ class Store:
             (status, ts(now), key),
         )
 
-    async def reminders_for(self, person_id: int, statuses: Iterable[str]) -> list[sqlite3.Row]:
+    async def reminders_for(self, person_id: int, statuses: Iterable[str]) -> list[Reminder]:
         """The person's reminders in the given states, soonest first."""
         wanted = list(statuses)
         marks = ",".join("?" for _ in wanted)
-        return await self._all(
+        rows = await self._all(
             f"SELECT * FROM reminders WHERE person_id = ? AND status IN ({marks})"
             " ORDER BY due_at, id",
             (person_id, *wanted),
         )
+        return [_reminder(r) for r in rows]
+
+    async def reminder(self, reminder_id: int, person_id: int) -> Reminder | None:
+        """The person's reminder with this id, or None."""
+        row = await self._one(
+            "SELECT * FROM reminders WHERE id = ? AND person_id = ?", (reminder_id, person_id)
+        )
+        return _reminder(row) if row else None
+
+    async def reminder_by_key(self, key: str) -> Reminder | None:
+        """The reminder with this idempotency key, or None."""
+        row = await self._one("SELECT * FROM reminders WHERE idem_key = ?", (key,))
+        return _reminder(row) if row else None
+
+    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+        """Claim up to limit due reminders, and any whose lease ran out, for sending."""
+        async with self.atomic():
+            rows = await self._all(
+                "UPDATE reminders SET status = 'sending', lease_until = ?, updated_at = ?"
+                " WHERE id IN (SELECT id FROM reminders"
+                " WHERE (status = 'pending' AND due_at <= ?)"
+                " OR (status = 'sending' AND lease_until <= ?)"
+                " ORDER BY due_at, id LIMIT ?) RETURNING *",
+                (ts(lease_until), ts(now), ts(now), ts(now), limit),
+            )
+        claimed = [_reminder(r) for r in rows]
+        claimed.sort(key=lambda r: (r.due_at, r.id))
+        return claimed
+
+    async def finish_reminder(
+        self, reminder_id: int, status: str, now: datetime, error: str | None = None
+    ) -> None:
+        """Record how a claimed reminder ended: sent, undeliverable, failed, cancelled, muted."""
+        await self._exec(
+            "UPDATE reminders SET status = ?, lease_until = NULL, last_error = ?, updated_at = ?,"
+            " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
+            " WHERE id = ? AND status = 'sending'",
+            (status, error, ts(now), status, ts(now), reminder_id),
+        )
+
+    async def retry_reminder(
+        self, reminder_id: int, due: datetime, now: datetime, *, error: str | None, failed: bool
+    ) -> None:
+        """Put a claimed reminder back to pending at due; failed counts it as an attempt."""
+        await self._exec(
+            "UPDATE reminders SET status = 'pending', lease_until = NULL, due_at = ?,"
+            " attempts = attempts + ?, last_error = COALESCE(?, last_error), updated_at = ?"
+            " WHERE id = ? AND status = 'sending'",
+            (ts(due), int(failed), error, ts(now), reminder_id),
+        )
+
+    async def mark_reminder(self, reminder_id: int, status: str, now: datetime) -> None:
+        """Record what the person did with a reminder already sent (skipped, cancelled, done)."""
+        await self._exec(
+            "UPDATE reminders SET status = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+            (status, ts(now), reminder_id),
+        )
+
+    async def next_due(self) -> datetime | None:
+        """When the soonest pending reminder is due, or None."""
+        row = await self._one("SELECT MIN(due_at) AS due FROM reminders WHERE status = 'pending'")
+        return parse_ts(row["due"]) if row and row["due"] else None
+
+    async def release_claims(self, now: datetime) -> int:
+        """Return every claimed reminder to pending (at start-up, nothing is mid-send)."""
+        return await self._rowcount(
+            "UPDATE reminders SET status = 'pending', lease_until = NULL, updated_at = ?"
+            " WHERE status = 'sending'",
+            (ts(now),),
+        )
+
+    async def cancel_reminders(self, person_id: int, kind: str, now: datetime) -> int:
+        """Cancel the person's pending reminders of one kind."""
+        return await self._rowcount(
+            "UPDATE reminders SET status = 'cancelled', lease_until = NULL, updated_at = ?"
+            " WHERE person_id = ? AND kind = ? AND status = 'pending'",
+            (ts(now), person_id, kind),
+        )
+
+    async def reminder_report(self, statuses: Iterable[str], limit: int) -> list[sqlite3.Row]:
+        """Reminders in the given states with their person, for the operator's CLI."""
+        wanted = list(statuses)
+        marks = ",".join("?" for _ in wanted)
+        return await self._all(
+            "SELECT r.id, r.kind, r.due_at, r.status, r.attempts, r.last_error,"
+            " p.platform, p.user_id, p.display_name FROM reminders r"
+            f" JOIN people p ON p.id = r.person_id WHERE r.status IN ({marks})"
+            " ORDER BY r.status, r.due_at, r.id LIMIT ?",
+            (*wanted, limit),
+        )
+
+    async def people_by_id(self, ids: Iterable[int]) -> dict[int, Person]:
+        """The people with these ids."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" for _ in wanted)
+        rows = await self._all(f"SELECT * FROM people WHERE id IN ({marks})", wanted)
+        return {row["id"]: _person(row) for row in rows}
+
+    async def reflection_started_for(self, rejection_id: int) -> bool:
+        """True when a reflection about this rejection was ever started."""
+        row = await self._one(
+            "SELECT 1 FROM reflections WHERE rejection_id = ? LIMIT 1", (rejection_id,)
+        )
+        return row is not None
 
     # -- effort and streaks ---------------------------------------------------------------
 
@@ -900,27 +1095,50 @@ class Store:
             ),
         )
 
+    async def timezones_in_use(self) -> list[str | None]:
+        """The timezones of people with a streak under way (None: the default timezone)."""
+        rows = await self._all(
+            "SELECT DISTINCT p.timezone FROM streaks s JOIN people p ON p.id = s.person_id"
+            " WHERE s.last_period IS NOT NULL"
+        )
+        return [r["timezone"] for r in rows]
+
+    async def stale_streaks(self, timezone: str | None, before: int) -> list[tuple[int, StreakRow]]:
+        """Streaks of people in timezone whose last kept period is before `before`."""
+        rows = await self._all(
+            "SELECT s.* FROM streaks s JOIN people p ON p.id = s.person_id"
+            " WHERE p.timezone IS ? AND s.last_period < ?",
+            (timezone, before),
+        )
+        return [(r["person_id"], _streak(r)) for r in rows]
+
     # -- conversation state and message variety -------------------------------------------
 
-    async def conversation(self, person_id: int) -> tuple[str, int | None] | None:
-        """What the person's next DM text answers: (flow, ref id), or None."""
+    async def conversation(self, person_id: int) -> Conversation | None:
+        """What the person's next DM text answers, or None."""
         row = await self._one(
-            "SELECT flow, ref_id FROM conversations WHERE person_id = ?", (person_id,)
+            "SELECT flow, ref_id, payload FROM conversations WHERE person_id = ?", (person_id,)
         )
-        return (row["flow"], row["ref_id"]) if row else None
+        return Conversation(row["flow"], row["ref_id"], row["payload"]) if row else None
 
     async def set_conversation(
-        self, person_id: int, flow: str | None, ref_id: int | None, now: datetime
+        self,
+        person_id: int,
+        flow: str | None,
+        ref_id: int | None,
+        now: datetime,
+        payload: str | None = None,
     ) -> None:
         """Set (or with flow None, clear) what the person's next DM text answers."""
         if flow is None:
             await self._exec("DELETE FROM conversations WHERE person_id = ?", (person_id,))
             return
         await self._exec(
-            "INSERT INTO conversations (person_id, flow, ref_id, updated_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (person_id) DO UPDATE SET flow = excluded.flow,"
-            " ref_id = excluded.ref_id, updated_at = excluded.updated_at",
-            (person_id, flow, ref_id, ts(now)),
+            "INSERT INTO conversations (person_id, flow, ref_id, payload, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET flow = excluded.flow,"
+            " ref_id = excluded.ref_id, payload = excluded.payload,"
+            " updated_at = excluded.updated_at",
+            (person_id, flow, ref_id, payload, ts(now)),
         )
 
     async def used_messages(self, person_id: int, pool: str) -> list[str]:

@@ -220,3 +220,40 @@ def describe_day(when: datetime, tz: ZoneInfo) -> str:
     """A day as a person reads it: `Tuesday 1 December`."""
     local = when.astimezone(tz)
     return f"{local:%A} {local.day} {local:%B}"
+
+
+def _clock_of(text: str) -> time:
+    hours, minutes = text.split(":")
+    return time(int(hours), int(minutes))
+
+
+def in_quiet_hours(moment: datetime, tz: ZoneInfo, start: str, end: str) -> bool:
+    """True when moment falls inside the quiet hours start-end (local, may cross midnight)."""
+    if start == end:
+        return False
+    local = moment.astimezone(tz).time().replace(tzinfo=None)
+    begin, finish = _clock_of(start), _clock_of(end)
+    if begin < finish:
+        return begin <= local < finish
+    return local >= begin or local < finish
+
+
+def after_quiet_hours(moment: datetime, tz: ZoneInfo, start: str, end: str) -> datetime:
+    """Return moment, or the end of the quiet hours it falls in (the next local `end`)."""
+    if not in_quiet_hours(moment, tz, start, end):
+        return moment
+    local = moment.astimezone(tz)
+    finish = _clock_of(end)
+    day = local.date()
+    if local.time().replace(tzinfo=None) >= finish:
+        day += timedelta(days=1)
+    return local_to_utc(day, finish, tz)
+
+
+def skip_weekend(moment: datetime, tz: ZoneInfo) -> datetime:
+    """Return moment, or the same local time on the Monday after when it falls on a weekend."""
+    local = moment.astimezone(tz)
+    if local.weekday() < 5:
+        return moment
+    monday = local.date() + timedelta(days=7 - local.weekday())
+    return local_to_utc(monday, local.time().replace(tzinfo=None), tz)

@@ -10,12 +10,14 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
+from zoneinfo import ZoneInfo
 
 from adapters.console.parse import (
     Advance,
     CommandLine,
     DirectMessage,
     LineError,
+    ListReminders,
     Press,
     Quit,
     SwitchPerson,
@@ -62,8 +64,8 @@ class ConsoleMessenger:
         self._session = session
 
     async def send_dm(self, person: PersonRef, reply: Reply, *, key: str | None = None) -> None:
-        """Print a DM to person."""
-        await self._session.show(person, reply, in_dm=True)
+        """Print a DM to person, with the simulated time it arrived."""
+        await self._session.show(person, reply, in_dm=True, stamped=True)
 
     async def post(self, community: CommunityRef, channel_id: str, reply: Reply) -> None:
         """Print a post in the channel."""
@@ -95,17 +97,22 @@ class ConsoleSession:
             return Context(self.me)
         return Context(self.me, COMMUNITY, CHANNEL)
 
-    async def show(self, to: PersonRef | None, reply: Reply, *, in_dm: bool) -> None:
+    async def show(
+        self, to: PersonRef | None, reply: Reply, *, in_dm: bool, stamped: bool = False
+    ) -> None:
         """Print a reply with its tag, fields, attachments and numbered buttons."""
         if reply.where is Where.CHANNEL:
-            tag = f"[#{CHANNEL}]"
+            tag = f"#{CHANNEL}"
         elif reply.where is Where.DM or in_dm:
-            tag = "[DM]"
+            tag = "DM"
             in_dm = True
         else:
-            tag = "[private]"
+            tag = "private"
         if to is not None and to != self.me:
-            tag += f" to {to.display_name}:"
+            tag += f" to {to.display_name}"
+        if stamped:
+            tag += " · " + when.describe(self.clock.now(), await self.zone_of(to or self.me))
+        tag = f"[{tag}]"
         lines = [tag + (" " + reply.title.render(escape) if reply.title else "")]
         lines += ["  " + line for line in reply.text.render(escape).splitlines()]
         for name, value in reply.fields:
@@ -181,20 +188,32 @@ class ConsoleSession:
                 self.write(self.msg("console.switched", name=name))
             case Advance(by):
                 await self.advance(by)
+            case ListReminders():
+                await self.deliver(await core.upcoming(self.context(False)), in_dm=False)
             case DirectMessage(text):
                 replies = await core.dm_text(self.context(True), text)
                 await self.deliver(replies, in_dm=True)
         return True
 
+    async def zone_of(self, who: PersonRef) -> ZoneInfo:
+        """The timezone a person reads times in."""
+        stored = await self.app.store.find_person(PLATFORM, who.user_id)
+        return when.zone((stored.timezone if stored else None) or self.app.settings.timezone)
+
     async def advance(self, by: timedelta) -> None:
-        """Move the simulated clock and remember the offset across restarts."""
-        now = self.clock.advance(by)
+        """Move the simulated clock, stopping at each due reminder so it arrives on time."""
+        target = self.clock.now() + by
+        engine = self.app.reminders
+        while (due := await self.app.store.next_due()) is not None and due <= target:
+            self.clock.advance_to(due)
+            tally = await engine.tick()
+            if not (tally.sent or tally.deferred or tally.cancelled or tally.retrying):
+                break  # nothing could be sent (no adapter, paused): stop rather than spin
+        now = self.clock.advance_to(target)
+        await engine.tick()
         await self.app.store.set_state(CLOCK_KEY, str(int(self.clock.offset.total_seconds())))
-        stored = await self.app.store.find_person(PLATFORM, self.me.user_id)
-        tz_name = (stored.timezone if stored else None) or self.app.settings.timezone
-        self.write(
-            self.msg("console.clock", when=when.describe(now, when.zone(tz_name)) + f" ({tz_name})")
-        )
+        tz = await self.zone_of(self.me)
+        self.write(self.msg("console.clock", when=f"{when.describe(now, tz)} ({tz.key})"))
 
 
 async def _read_line(stream: TextIO) -> str | None:
@@ -218,9 +237,12 @@ async def run_console(
         offset = await app.store.get_state(CLOCK_KEY)
         clock.offset = timedelta(seconds=int(offset or 0))
         session = ConsoleSession(app=app, clock=clock, out=stdout)
+        app.reminders.register(PLATFORM, ConsoleMessenger(session))
         if platform_hint:
             session.write(session.msg("console.no_tokens"))
         session.write(session.msg("console.banner", name=session.me.display_name))
+        # Anything that fell due while Rebound was not running arrives now.
+        await app.reminders.tick()
         interactive = stdin.isatty()
         while True:
             if interactive:

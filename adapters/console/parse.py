@@ -51,6 +51,11 @@ class Advance:
 
 
 @dataclass(frozen=True, slots=True)
+class ListReminders:
+    """`:reminders`."""
+
+
+@dataclass(frozen=True, slots=True)
 class Quit:
     """`:quit`."""
 
@@ -62,7 +67,7 @@ class DirectMessage:
     text: str
 
 
-Line = CommandLine | Press | SwitchPerson | Advance | Quit | DirectMessage | None
+Line = CommandLine | Press | SwitchPerson | Advance | ListReminders | Quit | DirectMessage | None
 
 
 def tokens(text: str) -> list[str]:
@@ -144,5 +149,7 @@ def parse_line(raw: str) -> Line:
             return SwitchPerson(name)
         if verb == "advance":
             return Advance(parse_advance(rest))
+        if verb == "reminders":
+            return ListReminders()
         raise LineError("console.unknown_colon", value=line.split()[0])
     return DirectMessage(line)

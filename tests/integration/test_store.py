@@ -105,7 +105,7 @@ async def test_scheduling_the_same_key_twice_replaces_instead_of_doubling(tmp_pa
             )
         rows = await store.reminders_for(person.id, ["pending"])
         assert len(rows) == 1
-        assert rows[0]["due_at"] == "2026-11-28T15:00:00Z"
+        assert rows[0].due_at == NOW + timedelta(days=2)
 
 
 async def test_many_concurrent_commands_all_land_and_none_interleave(tmp_path):

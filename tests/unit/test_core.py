@@ -8,7 +8,7 @@ import pytest
 from bot import commands
 from bot.core import Rebound
 from bot.models import Where
-from bot.store import PERSONAL_TABLES, parse_ts
+from bot.store import PERSONAL_TABLES
 from tests.conftest import COMMUNITY, action, in_channel, in_dm, person, text_of
 
 
@@ -184,8 +184,8 @@ async def test_next_step_button_schedules_a_reminder_at_ten_local(core, store, c
     done = await core.press(in_dm(), action(closing, "step:when:").rsplit(":", 1)[0] + ":3")
     assert "I'll remind you on Sunday 29 November, 10:00" in text_of(done)
     me = await store.find_person("test", "alex")
-    [reminder] = await store.reminders_for(me.id, ["pending"])
-    assert parse_ts(reminder["due_at"]) == datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
+    [reminder] = [r for r in await store.reminders_for(me.id, ["pending"]) if r.kind == "next_step"]
+    assert reminder.due_at == datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
 
 
 async def test_a_typed_next_step_with_a_day_replaces_the_suggestion(core, store):
@@ -255,7 +255,7 @@ async def test_followup_is_due_next_business_day_at_ten_with_a_filled_draft(core
     assert "Dana" in text and "Acme" in text and "{" not in text
     me = await store.find_person("test", "alex")
     [reminder] = await store.reminders_for(me.id, ["pending"])
-    assert reminder["kind"] == "followup"
+    assert reminder.kind == "followup"
 
 
 async def test_a_draft_reads_naturally_without_contact_or_company(core):
@@ -272,7 +272,12 @@ async def test_marking_a_followup_sent_earns_three_points_and_closes_its_reminde
     assert "Sent." in text_of(sent)
     me = await store.find_person("test", "alex")
     assert (await store.streak(me.id)).total_points == 3
-    assert await store.reminders_for(me.id, ["pending"]) == []
+    [first] = await store.reminders_for(me.id, ["done"])
+    assert first.key.startswith("followup:")
+    # Six weeks on, a stay-in-touch note with its own draft is planned, on a weekday at 10:00.
+    [later] = await store.reminders_for(me.id, ["pending"])
+    assert later.due_at == datetime(2027, 1, 7, 10, 0, tzinfo=UTC)
+    assert "Thursday 7 January" in text_of(sent)
     again = await core.press(in_channel(), action(replies, "followup:sent"))
     assert "already" in text_of(again)
 

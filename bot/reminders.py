@@ -1,0 +1,264 @@
+"""The reminder engine: claim due rows, send them through a Messenger, record how each ended.
+
+The database is the schedule. APScheduler only pulls the trigger: one interval job claims due
+rows in batches, and an hourly cron job closes streak weeks. Nothing lives in APScheduler's own
+job store, so a restart or a refactor loses nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from bot import streaks, when
+from bot.models import PersonRef
+from bot.ports import Clock, Messenger, RateLimited, Undeliverable
+from bot.store import Person, Reminder, Store, ts
+
+if TYPE_CHECKING:
+    from bot.core import Rebound
+
+logger = logging.getLogger(__name__)
+
+TICK_SECONDS = 30
+BATCH_SIZE = 50
+LEASE = timedelta(minutes=5)
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = timedelta(seconds=30)
+BACKOFF_CAP = timedelta(hours=1)
+NO_ADAPTER_RETRY = timedelta(hours=1)
+
+
+@dataclass
+class Tally:
+    """How the reminders handled in one tick ended."""
+
+    sent: int = 0
+    undeliverable: int = 0
+    failed: int = 0
+    retrying: int = 0
+    deferred: int = 0
+    cancelled: int = 0
+    muted: int = 0
+    paused: bool = False
+    keys: list[str] = field(default_factory=list)
+
+    def add(self, other: Tally) -> None:
+        """Fold another tally into this one."""
+        for name in ("sent", "undeliverable", "failed", "retrying", "deferred", "cancelled"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        self.muted += other.muted
+        self.paused = self.paused or other.paused
+        self.keys += other.keys
+
+
+def backoff(attempt: int) -> timedelta:
+    """How long to wait before retry number `attempt` (1, 2, ...): doubling, capped."""
+    return min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempt - 1)))
+
+
+class ReminderEngine:
+    """Sends due reminders exactly when promised, and never loses one."""
+
+    def __init__(
+        self,
+        store: Store,
+        core: Rebound,
+        clock: Clock,
+        *,
+        batch_size: int = BATCH_SIZE,
+        lease: timedelta = LEASE,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        self.store = store
+        self.core = core
+        self.clock = clock
+        self.batch_size = batch_size
+        self.lease = lease
+        self.max_attempts = max_attempts
+        self.messengers: dict[str, Messenger] = {}
+        self._paused_until: datetime | None = None
+        self._lock = asyncio.Lock()
+
+    def register(self, platform: str, messenger: Messenger) -> None:
+        """Send reminders for people of `platform` through messenger."""
+        self.messengers[platform] = messenger
+
+    async def idle(self) -> None:
+        """Wait until no tick is under way (before closing the store)."""
+        async with self._lock:
+            return
+
+    async def recover(self) -> int:
+        """At start-up, hand back every claim: a row still 'sending' belongs to a dead process."""
+        released = await self.store.release_claims(self.clock.now())
+        if released:
+            logger.warning("released %s reminders claimed by a process that stopped", released)
+        return released
+
+    async def tick(self) -> Tally:
+        """Send everything that is due now, batch by batch, in due order."""
+        total = Tally()
+        async with self._lock:
+            while True:
+                now = self.clock.now()
+                if self._paused_until is not None and now < self._paused_until:
+                    total.paused = True
+                    return total
+                claimed = await self.store.claim_due(now, now + self.lease, self.batch_size)
+                if not claimed:
+                    return total
+                people = await self.store.people_by_id(r.person_id for r in claimed)
+                batch = await self._send_batch(claimed, people, now)
+                total.add(batch)
+                if batch.paused:
+                    return total
+
+    async def _send_batch(
+        self, claimed: list[Reminder], people: dict[int, Person], now: datetime
+    ) -> Tally:
+        tally = Tally()
+        for index, reminder in enumerate(claimed):
+            person = people.get(reminder.person_id)
+            if person is None:  # erased between claim and send
+                continue
+            await self._send_one(reminder, person, now, tally)
+            if tally.paused:
+                # The platform asked us to wait: hand the rest back untouched, in order.
+                for rest in claimed[index + 1 :]:
+                    await self.store.retry_reminder(
+                        rest.id, rest.due_at, now, error=None, failed=False
+                    )
+                break
+        return tally
+
+    async def _send_one(
+        self, reminder: Reminder, person: Person, now: datetime, tally: Tally
+    ) -> None:
+        messenger = self.messengers.get(person.platform)
+        if messenger is None:
+            await self.store.retry_reminder(
+                reminder.id, now + NO_ADAPTER_RETRY, now,
+                error=f"no adapter running for {person.platform}", failed=False,
+            )  # fmt: skip
+            tally.deferred += 1
+            return
+        if not person.dm_reminders:
+            await self.store.finish_reminder(reminder.id, "muted", now)
+            tally.muted += 1
+            return
+        tz = when.zone(person.timezone or self.core.default_timezone)
+        later = when.after_quiet_hours(now, tz, person.quiet_start, person.quiet_end)
+        if later != now:
+            await self.store.retry_reminder(reminder.id, later, now, error=None, failed=False)
+            tally.deferred += 1
+            return
+        message = await self.core.reminder_message(reminder, person, now)
+        if message is None:
+            await self.store.finish_reminder(reminder.id, "cancelled", now)
+            tally.cancelled += 1
+            return
+        ref = PersonRef(person.platform, person.user_id, person.display_name)
+        try:
+            # The key names this delivery: a resend after a crash carries the same one, so a
+            # platform that honours it (Discord's nonce) drops the duplicate itself.
+            await messenger.send_dm(ref, message, key=f"{reminder.key}@{ts(reminder.due_at)}")
+        except Undeliverable as exc:
+            await self.store.finish_reminder(reminder.id, "undeliverable", now, exc.reason)
+            await self.store.note_dm_failure(person.id, exc.reason)
+            tally.undeliverable += 1
+            logger.info("reminder %s undeliverable: %s", reminder.id, exc.reason)
+        except RateLimited as exc:
+            await self.store.retry_reminder(
+                reminder.id, reminder.due_at, now, error=exc.reason, failed=False
+            )
+            self._paused_until = now + timedelta(seconds=max(exc.retry_after, 0.0))
+            tally.paused = True
+            logger.warning("rate limited for %.1fs: %s", exc.retry_after, exc.reason)
+        except Exception as exc:  # a server error, a timeout, or a bug: retry, then give up
+            reason = f"{type(exc).__name__}: {exc}"[:300]
+            attempt = reminder.attempts + 1
+            if attempt >= self.max_attempts:
+                await self.store.finish_reminder(reminder.id, "failed", now, reason)
+                tally.failed += 1
+                logger.error(
+                    "reminder %s failed after %s attempts: %s", reminder.id, attempt, reason
+                )
+            else:
+                await self.store.retry_reminder(
+                    reminder.id, now + backoff(attempt), now, error=reason, failed=True
+                )
+                tally.retrying += 1
+                logger.warning("reminder %s attempt %s failed: %s", reminder.id, attempt, reason)
+        else:
+            await self.store.finish_reminder(reminder.id, "sent", now)
+            await self.core.reminder_delivered(reminder, person, now)
+            tally.sent += 1
+            tally.keys.append(reminder.key)
+
+    async def close_streak_weeks(self) -> int:
+        """Settle every streak whose week ended without an action: spend a reserve or break it."""
+        now = self.clock.now()
+        changed = 0
+        for tz_name in await self.store.timezones_in_use():
+            tz = when.zone(tz_name or self.core.default_timezone)
+            index = streaks.period_index(now, tz)
+            async with self.store.atomic():
+                for person_id, state in await self.store.stale_streaks(tz_name, index - 1):
+                    settled = streaks.settle(state, index)
+                    if settled != state:
+                        await self.store.save_streak(person_id, settled, now)
+                        changed += 1
+        return changed
+
+
+class Scheduler:
+    """APScheduler as the trigger: the interval job and the cron job, nothing stored in it."""
+
+    def __init__(self, engine: ReminderEngine, *, tick_seconds: float = TICK_SECONDS) -> None:
+        self.engine = engine
+        self.aps = AsyncIOScheduler(timezone="UTC")
+        self.aps.add_job(
+            self._tick,
+            IntervalTrigger(seconds=tick_seconds),
+            id="reminders",
+            max_instances=1,
+            coalesce=True,
+        )
+        # Hourly, so every timezone's Monday midnight is closed within the hour it happens.
+        self.aps.add_job(
+            self._close_weeks, CronTrigger(minute=1), id="streak-weeks", max_instances=1
+        )
+
+    async def _tick(self) -> None:
+        try:
+            await self.engine.tick()
+        except Exception:
+            logger.exception("reminder tick failed; the next tick retries")
+
+    async def _close_weeks(self) -> None:
+        try:
+            await self.engine.close_streak_weeks()
+        except Exception:
+            logger.exception("closing streak weeks failed; the next hour retries")
+
+    async def start(self) -> None:
+        """Recover claims left by a dead process, then start triggering."""
+        await self.engine.recover()
+        self.aps.start()
+
+    def run_now(self, job_id: str = "reminders") -> None:
+        """Fire a job at once (the terminal's :advance, and tests)."""
+        self.aps.modify_job(job_id, next_run_time=datetime.now(self.aps.timezone))
+
+    def shutdown(self) -> None:
+        """Stop triggering; a tick under way finishes on its own."""
+        if self.aps.running:
+            self.aps.shutdown(wait=False)
