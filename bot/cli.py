@@ -13,6 +13,8 @@ from bot.config import ConfigError, Settings, load_settings
 from bot.content import ContentError
 from bot.store import SCHEMA_VERSION, Store, StoreError
 
+REPORT_STATUSES = ("pending", "sending", "failed", "undeliverable")
+
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -22,7 +24,32 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (the terminal adapter when no platform is configured)")
     sub.add_parser("console", help="talk to Rebound in this terminal")
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
+    reminders = sub.add_parser(
+        "reminders", help="list pending, failed and undeliverable reminders (nothing is dropped)"
+    )
+    reminders.add_argument(
+        "--status",
+        action="append",
+        choices=REPORT_STATUSES,
+        help="only these states (repeatable); default: all of them",
+    )
+    reminders.add_argument("--limit", type=int, default=200, help="at most this many rows")
     return parser
+
+
+async def _reminders(settings: Settings, statuses: list[str], limit: int) -> list[str]:
+    async with Store(settings.db_path) as store:
+        rows = await store.reminder_report(statuses, limit)
+    lines = [f"{'id':>6}  {'status':<13} {'due (UTC)':<20} {'kind':<10} {'person':<28} error"]
+    for row in rows:
+        who = f"{row['platform']}:{row['user_id']} ({row['display_name']})"
+        lines.append(
+            f"{row['id']:>6}  {row['status']:<13} {row['due_at']:<20} {row['kind']:<10}"
+            f" {who[:28]:<28} {row['last_error'] or ''}"
+        )
+    counts = {s: sum(1 for r in rows if r["status"] == s) for s in statuses}
+    lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
+    return lines
 
 
 async def _migrate(settings: Settings) -> str:
@@ -51,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if command == "migrate":
             print(asyncio.run(_migrate(settings)))
+            return 0
+        if command == "reminders":
+            statuses = args.status or list(REPORT_STATUSES)
+            print("\n".join(asyncio.run(_reminders(settings, statuses, args.limit))))
             return 0
         return asyncio.run(run_console(settings, platform_hint=command == "run"))
     except (ContentError, StoreError) as exc:

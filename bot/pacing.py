@@ -44,8 +44,9 @@ class TokenBucket:
         async with self._lock:
             while True:
                 self._refill()
-                if self._tokens >= 1:
-                    self._tokens -= 1
+                # Float refills can land a hair under 1; waiting for that hair would spin forever.
+                if self._tokens >= 1 - 1e-9:
+                    self._tokens = max(0.0, self._tokens - 1)
                     return
                 await self._sleep((1 - self._tokens) / self.rate)
 
@@ -98,3 +99,13 @@ class PacedMessenger:
         """Post once the pacer allows it."""
         await self._pacer.acquire(f"channel:{community.community_id}:{channel_id}")
         await self._inner.post(community, channel_id, reply)
+
+
+def discord_pacer(**fake: Callable) -> Pacer:
+    """Discord allows 50 requests a second per bot: stay at 40, evenly, across all sends."""
+    return Pacer(40, 1, per_key=False, **fake)
+
+
+def slack_pacer(**fake: Callable) -> Pacer:
+    """Slack allows about one message a second per channel: pace each channel on its own."""
+    return Pacer(1, 1, per_key=True, **fake)

@@ -123,3 +123,72 @@ def test_a_bad_setting_stops_start_up_with_one_line_and_status_2(tmp_path, name,
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"rebound: {name}=")
     assert "Traceback" not in result.stderr
+
+
+def test_reminders_arrive_at_ten_local_and_survive_a_restart(tmp_path):
+    first = run(
+        tmp_path,
+        [
+            "/settings timezone:Europe/Berlin",
+            "/rejected company:Acme stage:final feeling:3",
+            "2",  # Follow up with the recruiter: the draft is due the next business day
+            ":reminders",
+            ":advance 2d",
+            ":quit",
+        ],
+    )
+    assert first.returncode == 0, first.stderr
+    out = first.stdout
+    assert "Your upcoming reminders" in out
+    # Each reminder arrives at its own local time, stamped with it, in due order.
+    nudge = out.index("[DM · ")
+    assert "A gentle nudge" in out[nudge : nudge + 200]
+    assert "10:00] Checking in" in out
+    assert "10:00] Time for your note" in out
+    assert out.index("Time for your note") < out.index("Checking in")
+
+    # Restart: the snoozed and still-pending reminders are all still there.
+    second = run(tmp_path, [":reminders", ":advance 5d", ":quit"])
+    assert second.returncode == 0, second.stderr
+    assert "check-in" in second.stdout
+    assert "10:00] Checking in" in second.stdout
+
+
+def test_snooze_and_done_on_a_reminder(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "/followup add contact:Dana company:Acme",
+            ":advance 1d",
+            "4",  # Next week
+            ":reminders",
+            ":advance 8d",
+            "1",  # I sent it
+            ":reminders",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Okay, I'll bring it back on Friday 4 December, 10:00" in out
+    assert "Friday 4 December, 10:00: follow-up note" in out
+    assert out.count("Time for your note to Dana") == 2
+    assert "Sent. Leaving the door open" in out
+    assert "I'll remind you to say hello again around" in out
+    last = out.rsplit("Your upcoming reminders", 1)[1]
+    assert "January" in last  # only the stay-in-touch note is left, six weeks out
+
+
+def test_rebound_reminders_lists_what_is_pending(tmp_path):
+    run(tmp_path, ["/rejected stage:screen"])
+    env = {"REBOUND_DB_PATH": str(tmp_path / "rebound.db")}
+    listing = subprocess.run(
+        [str(REBOUND), "reminders"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, **env},
+        timeout=60,
+    )
+    assert listing.returncode == 0, listing.stderr
+    assert listing.stdout.count("pending ") == 3
+    assert "3 pending, 0 sending, 0 failed, 0 undeliverable" in listing.stdout
