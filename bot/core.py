@@ -21,6 +21,7 @@ from bot.models import Attachment, Button, Context, Reply, Style, Text, Where
 from bot.ports import Clock
 from bot.store import (
     Followup,
+    FollowupPlan,
     Person,
     Reflection,
     Reminder,
@@ -857,14 +858,10 @@ class Rebound:
                     raise UserError("error.bad_date", value=when_text) from None
             else:
                 day = when.next_business_day(today)
+            plan = FollowupPlan(rejection_id, contact, company, role, channel_key, draft_kind)
             followup_id, draft, due = await self._new_followup(
                 me,
-                rejection_id=rejection_id,
-                contact=contact,
-                company=company,
-                role=role,
-                channel=channel_key,
-                kind=draft_kind,
+                plan,
                 due=self._at_10(day, me.tz),
                 now=now,
                 # A day the person named is kept even on a weekend; a day we chose is not.
@@ -903,35 +900,15 @@ class Rebound:
         ]
 
     async def _new_followup(
-        self,
-        me: Me,
-        *,
-        rejection_id: int | None,
-        contact: str | None,
-        company: str | None,
-        role: str | None,
-        channel: str,
-        kind: str,
-        due: datetime,
-        now: datetime,
-        chosen: bool,
+        self, me: Me, plan: FollowupPlan, *, due: datetime, now: datetime, chosen: bool
     ) -> tuple[int, Template, datetime]:
         """Store a follow-up with its draft and schedule its reminder; return id, draft, due."""
         due = self._fit(me, due, followup=not chosen)
         draft = await self._pick_text(
-            me.person.id, f"draft.{kind}", self.content.drafts[kind].texts, now
+            me.person.id, f"draft.{plan.kind}", self.content.drafts[plan.kind].texts, now
         )
         followup_id = await self.store.add_followup(
-            me.person.id,
-            rejection_id=rejection_id,
-            contact=contact,
-            company=company,
-            role=role,
-            channel=channel,
-            kind=kind,
-            draft_key=draft.key,
-            due=due,
-            now=now,
+            me.person.id, plan, draft_key=draft.key, due=due, now=now
         )
         await self.store.schedule_reminder(
             me.person.id,
@@ -1012,18 +989,15 @@ class Rebound:
                 if followup.kind != "stay_in_touch":
                     # Weeks later, a hello keeps the door open: plan it with its own draft.
                     later = self._at_10(self._today(me.tz, now) + STAY_IN_TOUCH_AFTER, me.tz)
-                    _, _, due = await self._new_followup(
-                        me,
-                        rejection_id=followup.rejection_id,
-                        contact=followup.contact,
-                        company=followup.company,
-                        role=followup.role,
-                        channel=followup.channel,
-                        kind="stay_in_touch",
-                        due=later,
-                        now=now,
-                        chosen=False,
+                    plan = FollowupPlan(
+                        followup.rejection_id,
+                        followup.contact,
+                        followup.company,
+                        followup.role,
+                        followup.channel,
+                        "stay_in_touch",
                     )
+                    _, _, due = await self._new_followup(me, plan, due=later, now=now, chosen=False)
                     text += " " + self._msg(
                         "followup.sent_next", when=Text.of(when.describe_day(due, me.tz))
                     )

@@ -6,18 +6,19 @@ import asyncio
 import contextvars
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
 from bot.models import CommunityRef, PersonRef
 
 logger = logging.getLogger(__name__)
+R = TypeVar("R")
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -274,6 +275,18 @@ class Answer:
     position: int
     prompt_key: str
     text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupPlan:
+    """Who a follow-up is to, about what, how it is sent, and which kind of draft it uses."""
+
+    rejection_id: int | None
+    contact: str | None
+    company: str | None
+    role: str | None
+    channel: str
+    kind: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -560,6 +573,13 @@ class Store:
         async with self._turn() as db, db.execute(sql, params) as cur:
             return await cur.fetchone()
 
+    async def _get(
+        self, mapper: Callable[[sqlite3.Row], R], sql: str, params: Sequence[Any] = ()
+    ) -> R | None:
+        """One row mapped to its record, or None."""
+        row = await self._one(sql, params)
+        return mapper(row) if row else None
+
     async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
         async with self._turn() as db, db.execute(sql, params) as cur:
             return list(await cur.fetchall())
@@ -579,15 +599,13 @@ class Store:
 
     async def find_person(self, platform: str, user_id: str) -> Person | None:
         """The stored person, or None."""
-        row = await self._one(
-            "SELECT * FROM people WHERE platform = ? AND user_id = ?", (platform, user_id)
+        return await self._get(
+            _person, "SELECT * FROM people WHERE platform = ? AND user_id = ?", (platform, user_id)
         )
-        return _person(row) if row else None
 
     async def person_by_id(self, person_id: int) -> Person | None:
         """The stored person with this id, or None."""
-        row = await self._one("SELECT * FROM people WHERE id = ?", (person_id,))
-        return _person(row) if row else None
+        return await self._get(_person, "SELECT * FROM people WHERE id = ?", (person_id,))
 
     async def update_person(
         self,
@@ -715,19 +733,20 @@ class Store:
 
     async def rejection(self, rejection_id: int, person_id: int) -> Rejection | None:
         """The person's rejection with this id, or None (also when it is someone else's)."""
-        row = await self._one(
-            "SELECT * FROM rejections WHERE id = ? AND person_id = ?", (rejection_id, person_id)
+        return await self._get(
+            _rejection,
+            "SELECT * FROM rejections WHERE id = ? AND person_id = ?",
+            (rejection_id, person_id),
         )
-        return _rejection(row) if row else None
 
     async def latest_rejection(self, person_id: int) -> Rejection | None:
         """The person's most recent rejection, or None."""
-        row = await self._one(
+        return await self._get(
+            _rejection,
             "SELECT * FROM rejections WHERE person_id = ? ORDER BY created_at DESC, id DESC"
             " LIMIT 1",
             (person_id,),
         )
-        return _rejection(row) if row else None
 
     # -- reflections ----------------------------------------------------------------------
 
@@ -753,19 +772,20 @@ class Store:
 
     async def reflection(self, reflection_id: int, person_id: int) -> Reflection | None:
         """The person's reflection with this id, or None."""
-        row = await self._one(
-            "SELECT * FROM reflections WHERE id = ? AND person_id = ?", (reflection_id, person_id)
+        return await self._get(
+            _reflection,
+            "SELECT * FROM reflections WHERE id = ? AND person_id = ?",
+            (reflection_id, person_id),
         )
-        return _reflection(row) if row else None
 
     async def open_reflection(self, person_id: int) -> Reflection | None:
         """The person's most recent unfinished reflection, or None."""
-        row = await self._one(
+        return await self._get(
+            _reflection,
             "SELECT * FROM reflections WHERE person_id = ? AND status != 'finished'"
             " ORDER BY updated_at DESC, id DESC LIMIT 1",
             (person_id,),
         )
-        return _reflection(row) if row else None
 
     async def record_answer(
         self, reflection_id: int, position: int, prompt_key: str, text: str | None, now: datetime
@@ -848,18 +868,7 @@ class Store:
         )
 
     async def add_followup(
-        self,
-        person_id: int,
-        *,
-        rejection_id: int | None,
-        contact: str | None,
-        company: str | None,
-        role: str | None,
-        channel: str,
-        kind: str,
-        draft_key: str,
-        due: datetime,
-        now: datetime,
+        self, person_id: int, plan: FollowupPlan, *, draft_key: str, due: datetime, now: datetime
     ) -> int:
         """Store a follow-up the person means to send; return its id."""
         return await self._exec(
@@ -867,12 +876,12 @@ class Store:
             " kind, draft_key, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 person_id,
-                rejection_id,
-                contact,
-                company,
-                role,
-                channel,
-                kind,
+                plan.rejection_id,
+                plan.contact,
+                plan.company,
+                plan.role,
+                plan.channel,
+                plan.kind,
                 draft_key,
                 ts(due),
                 ts(now),
@@ -881,10 +890,11 @@ class Store:
 
     async def followup(self, followup_id: int, person_id: int) -> Followup | None:
         """The person's follow-up with this id, or None."""
-        row = await self._one(
-            "SELECT * FROM followups WHERE id = ? AND person_id = ?", (followup_id, person_id)
+        return await self._get(
+            _followup,
+            "SELECT * FROM followups WHERE id = ? AND person_id = ?",
+            (followup_id, person_id),
         )
-        return _followup(row) if row else None
 
     async def pending_followups(self, person_id: int, limit: int) -> list[Followup]:
         """The person's follow-ups still to send, soonest first."""
@@ -957,15 +967,15 @@ class Store:
 
     async def reminder(self, reminder_id: int, person_id: int) -> Reminder | None:
         """The person's reminder with this id, or None."""
-        row = await self._one(
-            "SELECT * FROM reminders WHERE id = ? AND person_id = ?", (reminder_id, person_id)
+        return await self._get(
+            _reminder,
+            "SELECT * FROM reminders WHERE id = ? AND person_id = ?",
+            (reminder_id, person_id),
         )
-        return _reminder(row) if row else None
 
     async def reminder_by_key(self, key: str) -> Reminder | None:
         """The reminder with this idempotency key, or None."""
-        row = await self._one("SELECT * FROM reminders WHERE idem_key = ?", (key,))
-        return _reminder(row) if row else None
+        return await self._get(_reminder, "SELECT * FROM reminders WHERE idem_key = ?", (key,))
 
     async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
         """Claim up to limit due reminders, and any whose lease ran out, for sending."""

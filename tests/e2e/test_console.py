@@ -180,15 +180,7 @@ def test_snooze_and_done_on_a_reminder(tmp_path):
 
 def test_rebound_reminders_lists_what_is_pending(tmp_path):
     run(tmp_path, ["/rejected stage:screen"])
-    env = {"REBOUND_DB_PATH": str(tmp_path / "rebound.db")}
-    listing = subprocess.run(
-        [str(REBOUND), "reminders"],
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env={**os.environ, **env},
-        timeout=60,
-    )
+    listing = run(tmp_path, [], command="reminders")
     assert listing.returncode == 0, listing.stderr
     assert listing.stdout.count("pending ") == 3
     assert "3 pending, 0 sending, 0 failed, 0 undeliverable" in listing.stdout
