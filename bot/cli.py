@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     reminders.add_argument(
         "--status",
         action="append",
-        choices=REPORT_STATUSES,
+        choices=(*REPORT_STATUSES, "sent", "cancelled", "muted", "skipped", "done"),
         help="only these states (repeatable); default: all of them",
     )
     reminders.add_argument("--limit", type=int, default=200, help="at most this many rows")

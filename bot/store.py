@@ -934,15 +934,23 @@ class Store:
         due: datetime,
         now: datetime,
     ) -> int:
-        """Schedule a reminder under an idempotency key: the same key replaces, never doubles."""
-        row = await self._one(
-            "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (idem_key) DO UPDATE SET due_at = excluded.due_at,"
-            " status = 'pending', lease_until = NULL, attempts = 0, last_error = NULL,"
-            " updated_at = excluded.updated_at RETURNING id",
-            (person_id, kind, ref_id, key, ts(due), ts(now), ts(now)),
-        )
+        """Schedule a reminder under an idempotency key.
+
+        The same key never makes a second row. Scheduling it again for the same time is a no-op,
+        even once it was sent; a new time replaces the old one and makes it pending again.
+        """
+        async with self.atomic():
+            row = await self._one(
+                "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (idem_key) DO UPDATE SET due_at = excluded.due_at,"
+                " status = 'pending', lease_until = NULL, attempts = 0, last_error = NULL,"
+                " updated_at = excluded.updated_at WHERE reminders.due_at != excluded.due_at"
+                " RETURNING id",
+                (person_id, kind, ref_id, key, ts(due), ts(now), ts(now)),
+            )
+            if row is None:
+                row = await self._one("SELECT id FROM reminders WHERE idem_key = ?", (key,))
         assert row is not None
         return int(row["id"])
 

@@ -106,6 +106,15 @@ async def test_scheduling_the_same_key_twice_replaces_instead_of_doubling(tmp_pa
         rows = await store.reminders_for(person.id, ["pending"])
         assert len(rows) == 1
         assert rows[0].due_at == NOW + timedelta(days=2)
+        # Once sent, scheduling the very same thing again must not send it again.
+        await store.claim_due(NOW + timedelta(days=3), NOW + timedelta(days=4), 10)
+        await store.finish_reminder(rows[0].id, "sent", NOW + timedelta(days=3))
+        again = await store.schedule_reminder(
+            person.id, kind="checkin", ref_id=None, key="checkin:1:2d",
+            due=NOW + timedelta(days=2), now=NOW + timedelta(days=3),
+        )  # fmt: skip
+        assert again == rows[0].id
+        assert (await store.reminder_by_key("checkin:1:2d")).status == "sent"
 
 
 async def test_many_concurrent_commands_all_land_and_none_interleave(tmp_path):
