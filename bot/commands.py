@@ -90,6 +90,7 @@ COMMANDS: dict[str, Command] = {
         Command("journal"),
         Command("export"),
         Command("forget"),
+        Command("support"),
         Command("help"),
     )
 }
@@ -216,5 +217,7 @@ async def run(
             return await core.export(ctx)
         case "forget", _:
             return await core.forget(ctx)
+        case "support", _:
+            return await core.support(ctx)
         case _:
             return await core.help(ctx)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.models import Text
+from bot.safety import SafetyNet
 
 STAGES: tuple[str, ...] = ("application", "screen", "technical", "final", "offer", "other")
 BANDS: tuple[str, ...] = ("low", "middling", "steady")
@@ -36,6 +37,9 @@ ENCOURAGEMENT_VALUES = frozenset({"name", "company", "role"})
 THEME_VALUES = frozenset({"company", "role"})
 CHECKIN_VALUES = frozenset({"name"})
 DRAFT_VALUES = frozenset({"name", "contact", "company", "role"})
+CLOSING_VALUES = frozenset({"answered", "count", "themes"})
+MILESTONE_VALUES = frozenset({"name", "weeks"})
+MILESTONES: tuple[str, ...] = ("4", "8", "12", "26", "52")
 
 # Every message key the code uses, with the values it supplies. The loader refuses a
 # messages.toml that lacks one of these, has one more, or uses a value not listed here.
@@ -68,7 +72,6 @@ MESSAGES: dict[str, frozenset[str]] = {
         "reflect.follow_up": "follow_up",
         "reflect.stopped": "",
         "reflect.closing_title": "",
-        "reflect.closing": "answered count themes",
         "reflect.closing_empty": "",
         "reflect.next_step": "step",
         "reflect.next_step_how": "",
@@ -154,6 +157,12 @@ MESSAGES: dict[str, frozenset[str]] = {
         "forget.cancelled": "",
         # DMs with no flow under way
         "dm.idle": "name",
+        # safety
+        "safety.reply": "resources",
+        "safety.low_week": "resources",
+        "safety.paused_reflection": "",
+        "support.title": "",
+        "support.text": "resources",
         # help
         "help.title": "",
         "help.text": "",
@@ -499,6 +508,10 @@ class Content:
     checkin_responses: dict[int, tuple[Template, ...]]
     drafts: dict[str, Draft]
     messages: dict[str, Template]
+    closings: tuple[Template, ...]
+    milestones_dm: dict[int, tuple[Template, ...]]
+    milestones_channel: dict[int, tuple[Template, ...]]
+    safety: SafetyNet
 
     def msg(self, key: str, /, **values: Value) -> Text:
         """Render the message `key`."""
@@ -647,6 +660,51 @@ def _load_drafts(data: dict[str, Any]) -> dict[str, Draft]:
     return drafts
 
 
+def _load_closings(data: dict[str, Any]) -> tuple[Template, ...]:
+    where = "prompts/reflection.toml"
+    _exact_keys(data, ("closings",), where)
+    return _pool("closing", data["closings"], CLOSING_VALUES, f"{where} closings", CLOSING_VALUES)
+
+
+def _load_milestones(
+    data: dict[str, Any],
+) -> tuple[dict[int, tuple[Template, ...]], dict[int, tuple[Template, ...]]]:
+    where = "prompts/milestones.toml"
+    _exact_keys(data, ("dm", "channel"), where)
+    out = []
+    for part in ("dm", "channel"):
+        table = _table(data[part], f"{where} [{part}]")
+        _exact_keys(table, MILESTONES, f"{where} [{part}]")
+        out.append(
+            {
+                int(weeks): _pool(
+                    f"milestone.{part}.{weeks}",
+                    table[weeks],
+                    MILESTONE_VALUES,
+                    f"{where} {part}.{weeks}",
+                    MILESTONE_VALUES,
+                )
+                for weeks in MILESTONES
+            }
+        )
+    return out[0], out[1]
+
+
+def _load_safety(data: dict[str, Any]) -> SafetyNet:
+    where = "prompts/safety.toml"
+    _exact_keys(data, ("phrases", "exceptions", "resources"), where)
+    for key in ("phrases", "exceptions"):
+        items = data[key]
+        if not isinstance(items, list) or not items:
+            raise ContentError(f"{where} {key}: expected a non-empty list of phrases")
+        for index, item in enumerate(items):
+            if not isinstance(item, str) or not item.strip():
+                raise ContentError(f"{where} {key}[{index}]: the phrase is empty")
+    if not isinstance(data["resources"], str) or not data["resources"].strip():
+        raise ContentError(f"{where} resources: the text is empty")
+    return SafetyNet.build(data["phrases"], data["exceptions"], data["resources"])
+
+
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
@@ -678,7 +736,12 @@ def load_content(directory: Path | None = None) -> Content:
     questions, responses = _load_checkins(_read(directory, "checkins.toml"))
     drafts = _load_drafts(_read(directory, "drafts.toml"))
     messages = _load_messages(_read(directory, "messages.toml"))
+    milestones_dm, milestones_channel = _load_milestones(_read(directory, "milestones.toml"))
     return Content(
+        closings=_load_closings(_read(directory, "reflection.toml")),
+        milestones_dm=milestones_dm,
+        milestones_channel=milestones_channel,
+        safety=_load_safety(_read(directory, "safety.toml")),
         encouragement=encouragement,
         themes=themes,
         stage_themes=stage_themes,

@@ -79,6 +79,10 @@ STAY_IN_TOUCH_AFTER = timedelta(weeks=6)
 
 # Undelivered DMs found while serving a use case, to mention in its reply (task-local).
 _notice: contextvars.ContextVar[int] = contextvars.ContextVar("rebound_dm_notice", default=0)
+# Support to offer first in this use case's reply: (message key, resources text), task-local.
+_care: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
+    "rebound_care", default=None
+)
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -103,6 +107,7 @@ def _guard(
         self: Rebound, ctx: Context, *args: P.args, **kwargs: P.kwargs
     ) -> list[Reply]:
         token = _notice.set(0)
+        care_token = _care.set(None)
         try:
             replies = await method(self, ctx, *args, **kwargs)
             failed = _notice.get()
@@ -110,6 +115,15 @@ def _guard(
                 # The person missed reminders because DMs did not reach them: say so, privately.
                 notice = self.content.msg("reminder.dm_failed", count=failed)
                 replies = [self._private(notice), *replies]
+            care = _care.get()
+            if care is not None:
+                # Support comes first, privately, before anything else in the reply.
+                key, resources = care
+                support = self._private(
+                    self.content.msg(key, resources=resources),
+                    title=self.content.msg("support.title"),
+                )
+                replies = [support, *replies]
             return replies
         except UserError as exc:
             return [self._private(self.content.msg(exc.key, **exc.values))]
@@ -125,6 +139,7 @@ def _guard(
         except Exception as exc:
             return self._unexpected(method.__name__, exc)
         finally:
+            _care.reset(care_token)
             _notice.reset(token)
 
     return wrapper
@@ -301,6 +316,30 @@ class Rebound:
             due = when.skip_weekend(due, me.tz)
         return when.after_quiet_hours(due, me.tz, person.quiet_start, person.quiet_end)
 
+    async def _resources(self, me: Me) -> str:
+        """The community's own support text, or the default one."""
+        if me.community_id is not None:
+            custom = await self.store.community_setting(me.community_id, "support_text")
+            if custom:
+                return custom
+        return self.content.safety.resources
+
+    async def _screen(self, me: Me, *texts: str | None) -> bool:
+        """Check free text for signs of crisis; on a match, support goes first in the reply."""
+        if not self.content.safety.concerning(*texts):
+            return _care.get() is not None
+        if _care.get() is None:
+            _care.set(("safety.reply", await self._resources(me)))
+            # Nothing about the match is kept with the person: only how often it happens.
+            await self.store.bump_state("safety.matches")
+        return True
+
+    def _streak_line(self, state: StreakRow) -> Text:
+        """The streak line after an action, unless support is being offered in this reply."""
+        if _care.get() is not None:
+            return Text()
+        return "\n\n" + self._msg("reflect.streak_line", current=state.current)
+
     async def _schedule(
         self,
         me: Me,
@@ -340,6 +379,7 @@ class Rebound:
         now = self.clock.now()
         async with self.store.atomic():
             me = await self._me(ctx, now)
+            await self._screen(me, company, role, note)
             rejection_id = await self.store.add_rejection(
                 me.person.id,
                 me.community_id,
@@ -557,6 +597,11 @@ class Rebound:
         await self.store.record_answer(reflection.id, reflection.position, key, answer, now)
         nxt = await self.store.reflection(reflection.id, me.person.id)
         assert nxt is not None
+        if _care.get() is not None:
+            # Not the moment for the next question: keep the answer, pause, offer support.
+            await self.store.set_reflection_status(reflection.id, "stopped", now)
+            await self.store.set_conversation(me.person.id, None, None, now)
+            return [Reply(text=self._msg("safety.paused_reflection"), where=Where.DM)]
         if nxt.position < len(nxt.prompt_keys):
             values = await self._values_for(nxt, me.person.id)
             return [self._prompt_reply(nxt, None, values)]
@@ -581,19 +626,16 @@ class Rebound:
         step = step_template.render(values)
         await self.store.set_next_step(reflection.id, step.plain(), None, now)
         await self.store.set_conversation(me.person.id, "next_step", reflection.id, now)
+        closing = await self._pick_text(me.person.id, "closing", self.content.closings, now)
         text = (
-            self._msg(
-                "reflect.closing",
-                answered=len(answers),
-                count=len(reflection.prompt_keys),
-                themes=Text.of(titles),
+            closing.render(
+                answered=len(answers), count=len(reflection.prompt_keys), themes=Text.of(titles)
             )
             + "\n\n"
             + self._msg("reflect.next_step", step=step)
             + "\n"
             + self._msg("reflect.next_step_how")
-            + "\n\n"
-            + self._msg("reflect.streak_line", current=state.current)
+            + self._streak_line(state)
         )
         return [
             Reply(
@@ -666,12 +708,8 @@ class Rebound:
                     return [self._private(self._msg("reflect.step_already_done"))]
                 await self.store.close_reminder(f"next_step:{reflection.id}", "done", now)
                 state = await self._earn(me, "next_step_done", now)
-                text = (
-                    self._msg("reflect.step_done", step=reflection.next_step)
-                    + "\n\n"
-                    + self._msg("reflect.streak_line", current=state.current)
-                )
-                return [self._private(text)]
+                text = self._msg("reflect.step_done", step=reflection.next_step)
+                return [self._private(text + self._streak_line(state))]
             if action == "none":
                 await self.store.set_conversation(me.person.id, None, None, now)
                 return [Reply(text=self._msg("reflect.step_none"), where=Where.DM)]
@@ -684,6 +722,7 @@ class Rebound:
         now = self.clock.now()
         async with self.store.atomic():
             me = await self._me(ctx, now)
+            await self._screen(me, text)
             conversation = await self.store.conversation(me.person.id)
             flow = conversation.flow if conversation else None
             ref_id = conversation.ref_id if conversation else None
@@ -742,7 +781,14 @@ class Rebound:
             conversation = await self.store.conversation(me.person.id)
             if note is None and conversation and conversation.flow == "checkin":
                 note = conversation.payload  # typed before the mood button was pressed
+            await self._screen(me, note)
             checkin_id = await self.store.add_checkin(me.person.id, mood_value, note, now)
+            if mood_value == 1 and _care.get() is None:
+                lowest = await self.store.count_checkins(me.person.id, 1, now - timedelta(days=7))
+                if lowest >= 2:
+                    # A second very low day in a week: check in gently, with the same resources.
+                    _care.set(("safety.low_week", await self._resources(me)))
+                    await self.store.bump_state("safety.low_weeks")
             state = await self._earn(me, "checkin", now)
             response = await self._pick_text(
                 me.person.id,
@@ -759,8 +805,7 @@ class Rebound:
             response.render(name=ctx.person.display_name)
             + "\n\n"
             + self._msg("checkin.saved")
-            + " "
-            + self._msg("reflect.streak_line", current=state.current)
+            + self._streak_line(state)
         )
         if ask_note:
             text += "\n" + self._msg("checkin.note_prompt")
@@ -847,6 +892,7 @@ class Rebound:
                 company = company or rejection.company
                 role = role or rejection.role
                 stage = rejection.stage
+            await self._screen(me, contact, company, role)
             if kind_key is None:
                 kind_key = "future_roles" if stage == "application" else "thanks"
             draft_kind = self._draft_kind(kind_key, stage)
@@ -1001,8 +1047,7 @@ class Rebound:
                     text += " " + self._msg(
                         "followup.sent_next", when=Text.of(when.describe_day(due, me.tz))
                     )
-                text += "\n\n" + self._msg("reflect.streak_line", current=state.current)
-                return [self._private(text)]
+                return [self._private(text + self._streak_line(state))]
             if action == "skip":
                 await self.store.set_followup(followup.id, status="skipped", now=now)
                 await self.store.close_reminder(key, "skipped", now)
@@ -1312,6 +1357,19 @@ class Rebound:
         if person is not None:
             await self.store.forget_person(person.id)
         return [self._private(self._msg("forget.done"))]
+
+    @_guard
+    async def support(self, ctx: Context) -> list[Reply]:
+        """Where to find help from a person, any time; Rebound is peer support, not therapy."""
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            resources = await self._resources(me)
+        return [
+            self._private(
+                self._msg("support.text", resources=resources), title=self._msg("support.title")
+            )
+        ]
 
     @_guard
     async def help(self, ctx: Context) -> list[Reply]:

@@ -1184,12 +1184,49 @@ class Store:
             (person_id, pool, key, ts(now), person_id, pool),
         )
 
+    async def count_checkins(self, person_id: int, mood: int, since: datetime) -> int:
+        """How many check-ins with this mood the person logged since a time."""
+        row = await self._one(
+            "SELECT COUNT(*) AS n FROM checkins WHERE person_id = ? AND mood = ?"
+            " AND created_at >= ?",
+            (person_id, mood, ts(since)),
+        )
+        return int(row["n"]) if row else 0
+
+    async def community_setting(self, community_id: int, key: str) -> str | None:
+        """One setting of a community, or None when it has not been set."""
+        row = await self._one(
+            "SELECT value FROM community_settings WHERE community_id = ? AND key = ?",
+            (community_id, key),
+        )
+        return row["value"] if row else None
+
+    async def set_community_setting(
+        self, community_id: int, key: str, value: str, by: int, now: datetime
+    ) -> None:
+        """Set one setting of a community, remembering who changed it and when."""
+        await self._exec(
+            "INSERT INTO community_settings (community_id, key, value, updated_by, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id, key) DO UPDATE SET"
+            " value = excluded.value, updated_by = excluded.updated_by,"
+            " updated_at = excluded.updated_at",
+            (community_id, key, value, by, ts(now)),
+        )
+
     # -- bot state ------------------------------------------------------------------------
 
     async def get_state(self, key: str) -> str | None:
         """A value the bot keeps for itself (command hash, terminal clock offset)."""
         row = await self._one("SELECT value FROM bot_state WHERE key = ?", (key,))
         return row["value"] if row else None
+
+    async def bump_state(self, key: str) -> None:
+        """Add one to a counter the bot keeps for itself."""
+        await self._exec(
+            "INSERT INTO bot_state (key, value) VALUES (?, '1') ON CONFLICT (key)"
+            " DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            (key,),
+        )
 
     async def set_state(self, key: str, value: str) -> None:
         """Keep a value for the bot itself."""

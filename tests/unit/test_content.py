@@ -35,6 +35,11 @@ def all_pools(content):
         yield f"checkins.responses.{mood}", pool
     for kind, draft in content.drafts.items():
         yield f"drafts.{kind}", draft.texts
+    yield "reflection.closings", content.closings
+    for weeks, pool in content.milestones_dm.items():
+        yield f"milestones.dm.{weeks}", pool
+    for weeks, pool in content.milestones_channel.items():
+        yield f"milestones.channel.{weeks}", pool
 
 
 def test_every_template_renders_with_and_without_optional_values(content):
@@ -68,7 +73,8 @@ def test_stage_map_and_pools_cover_every_stage_band_and_theme(content):
             assert len(content.encouragement[(stage, feeling_band)]) >= 6
     assert set(content.themes) == set(THEMES)
     for theme in content.themes.values():
-        assert theme.prompts and theme.reframes and theme.next_steps
+        assert len(theme.prompts) >= 10 and theme.reframes and theme.next_steps
+    assert set(content.milestones_dm) == set(content.milestones_channel) == {4, 8, 12, 26, 52}
 
 
 def test_optional_parts_read_naturally_when_values_are_missing():
