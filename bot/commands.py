@@ -72,7 +72,11 @@ COMMANDS: dict[str, Command] = {
         Command("streak"),
         Command(
             "leaderboard",
-            subcommands={"show": (), "join": (), "leave": ()},
+            subcommands={
+                "show": (Option("view", choices=("week", "month", "all")),),
+                "join": (),
+                "leave": (),
+            },
             default_sub="show",
         ),
         Command(
@@ -85,20 +89,39 @@ COMMANDS: dict[str, Command] = {
                 Option("checkins"),
                 Option("nudges", choices=("on", "off")),
                 Option("weekends", choices=("on", "off")),
+                Option("shoutouts", choices=("on", "off")),
             ),
         ),
         Command("journal"),
         Command("export"),
         Command("forget"),
         Command("support"),
+        Command(
+            "admin",
+            (
+                Option("channel"),
+                Option("day"),
+                Option("hour", "int"),
+                Option("timezone"),
+                Option("period", choices=("week", "day")),
+                Option("leaderboard", choices=("on", "off")),
+                Option("sharing", choices=("on", "off")),
+                Option("support"),
+            ),
+        ),
         Command("help"),
     )
 }
 
 
+# Other names people (and Discord, where the command is /rebound-admin) use for a command.
+ALIASES = {"rebound-admin": "admin", "rejection": "rejected", "reject": "rejected"}
+
+
 def resolve(name: str) -> Command:
     """The command called name; an unknown name suggests the closest one."""
     key = name.strip().lstrip("/").lower()
+    key = ALIASES.get(key, key)
     if key in COMMANDS:
         return COMMANDS[key]
     close = difflib.get_close_matches(key, list(COMMANDS), n=1, cutoff=0.5)
@@ -199,7 +222,7 @@ async def run(
         case "streak", _:
             return await core.streak(ctx)
         case "leaderboard", action:
-            return await core.leaderboard(ctx, action)
+            return await core.leaderboard(ctx, action, text.get("view"))
         case "settings", _:
             return await core.settings(
                 ctx,
@@ -210,6 +233,7 @@ async def run(
                 checkins=text.get("checkins"),
                 nudges=text.get("nudges"),
                 weekends=text.get("weekends"),
+                shoutouts=text.get("shoutouts"),
             )
         case "journal", _:
             return await core.journal(ctx)
@@ -219,5 +243,8 @@ async def run(
             return await core.forget(ctx)
         case "support", _:
             return await core.support(ctx)
+        case "admin", _:
+            options = {k: str(v) for k, v in opts.items() if v is not None}
+            return await core.admin(ctx, **options)
         case _:
             return await core.help(ctx)

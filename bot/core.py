@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextvars
 import functools
 import json
@@ -10,14 +11,14 @@ import random
 import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot import streaks, when
+from bot import cards, streaks, when
 from bot.content import STAGES, Content, Prompt, Template, band
-from bot.models import Attachment, Button, Context, Reply, Style, Text, Where
+from bot.models import Attachment, Button, Context, PersonRef, Reply, Style, Text, Where
 from bot.ports import Clock
 from bot.store import (
     Followup,
@@ -74,6 +75,22 @@ ON_WORDS = {"on", "yes", "true", "1", "y"}
 OFF_WORDS = {"off", "no", "false", "0", "n"}
 
 SNOOZE_HOURS = (1, 24, 168)
+WEEK_MILESTONES = (4, 8, 12, 26, 52)
+BOARD_VIEWS = ("week", "month", "all")
+HEATMAP_WEEKS = 12
+DIGEST_DAY = "friday"
+DIGEST_HOUR = 16
+# Admin command options and the community settings they change.
+ADMIN_OPTIONS = {
+    "channel": "digest_channel",
+    "day": "digest_day",
+    "hour": "digest_hour",
+    "timezone": "timezone",
+    "period": "streak_period",
+    "leaderboard": "leaderboard",
+    "sharing": "sharing",
+    "support": "support_text",
+}
 MAX_CHECKIN_DAYS = 4
 STAY_IN_TOUCH_AFTER = timedelta(weeks=6)
 
@@ -147,11 +164,33 @@ def _guard(
 
 @dataclass(frozen=True, slots=True)
 class Me:
-    """The stored person behind a context, the community row (None in DMs) and their timezone."""
+    """The stored person behind a context, with their community and timezone.
+
+    The community is None in DMs; the timezone is the one their days and weeks are counted in.
+    """
 
     person: Person
     community_id: int | None
     tz: ZoneInfo
+    community: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def period(self) -> str:
+        """The streak period the community counts in: week (the default) or day."""
+        return streaks.DAY if self.community.get("streak_period") == "day" else streaks.WEEK
+
+
+@dataclass(frozen=True, slots=True)
+class Earned:
+    """A person's streaks after an action, and the milestone it reached, if any."""
+
+    week: StreakRow
+    day: StreakRow
+    milestone: int | None
+
+    def current(self, period: str) -> int:
+        """The current streak in the given period."""
+        return self.day.current if period == streaks.DAY else self.week.current
 
 
 def _clean(value: str | None, field: str, limit: int) -> str | None:
@@ -204,6 +243,18 @@ def parse_days(value: str | None) -> tuple[int, ...] | None:
     if not days or len(days) > MAX_CHECKIN_DAYS or not all(1 <= d <= 60 for d in days):
         raise UserError("error.bad_days", value=value)
     return days
+
+
+def window_keys(local_day: date) -> tuple[str, str]:
+    """The keys of the week (by its Monday) and the month a local day belongs to."""
+    monday = local_day - timedelta(days=local_day.weekday())
+    return (f"w:{monday.isoformat()}", f"m:{local_day:%Y-%m}")
+
+
+def me_ref(me: Me) -> PersonRef:
+    """The PersonRef of a stored person."""
+    person = me.person
+    return PersonRef(person.platform, person.user_id, person.display_name)
 
 
 def _in_range(value: int | str | None, low: int, high: int, key: str) -> int | None:
@@ -265,9 +316,13 @@ class Rebound:
             await self.store.clear_dm_failures(person.id)
             _notice.set(person.dm_failed_count)
         community_id = None
+        settings: dict[str, str] = {}
         if ctx.community is not None:
             community_id = await self.store.ensure_membership(person.id, ctx.community, now)
-        return Me(person, community_id, self._tz(person))
+            settings = await self.store.community_settings(community_id)
+        # Own timezone first, then the community's, then the deployment's default.
+        tz = when.zone(person.timezone or settings.get("timezone") or self.default_timezone)
+        return Me(person, community_id, tz, settings)
 
     async def _pick(
         self, person_id: int, pool: str, items: Sequence[T], key: Callable[[T], str], now: datetime
@@ -291,14 +346,53 @@ class Rebound:
     ) -> Template:
         return await self._pick(person_id, pool, templates, lambda t: t.key, now)
 
-    async def _earn(self, me: Me, kind: str, now: datetime) -> StreakRow:
+    async def _earn(self, me: Me, kind: str, now: datetime) -> Earned:
+        """Record one resilience action: activity, both streaks, period totals, milestones."""
+        person_id = me.person.id
         points = streaks.POINTS[kind]
-        await self.store.add_activity(me.person.id, kind, points, now)
-        state = streaks.record(
-            await self.store.streak(me.person.id), streaks.period_index(now, me.tz), points
+        await self.store.add_activity(person_id, kind, points, now)
+        states = {}
+        for period in (streaks.WEEK, streaks.DAY):
+            index = streaks.period_index(now, me.tz, period)
+            before = await self.store.streak(person_id, period)
+            states[period] = (streaks.settle(before, index), streaks.record(before, index, points))
+            await self.store.save_streak(person_id, states[period][1], now, period)
+        local = now.astimezone(me.tz).date()
+        await self.store.add_period_points(person_id, window_keys(local), points)
+        settled, week = states[streaks.WEEK]
+        milestone = None
+        if week.current in WEEK_MILESTONES and week.current > settled.current:
+            milestone = week.current
+            await self.store.record_milestone(person_id, milestone, now)
+        return Earned(week=week, day=states[streaks.DAY][1], milestone=milestone)
+
+    async def _celebrate(self, ctx: Context, me: Me, earned: Earned, now: datetime) -> list[Reply]:
+        """A milestone DM, and a channel shout-out for people who opted in to them."""
+        weeks = earned.milestone
+        if weeks is None or _care.get() is not None:
+            return []
+        name = ctx.person.display_name
+        dm = await self._pick_text(
+            me.person.id, f"milestone.dm.{weeks}", self.content.milestones_dm[weeks], now
         )
-        await self.store.save_streak(me.person.id, state, now)
-        return state
+        replies = [
+            Reply(
+                text=dm.render(name=name, weeks=weeks),
+                title=self._msg("milestone.title", weeks=weeks),
+                where=Where.DM,
+            )
+        ]
+        if me.community_id is not None and await self.store.shoutouts_on(
+            me.person.id, me.community_id
+        ):
+            post = await self._pick_text(
+                me.person.id,
+                f"milestone.channel.{weeks}",
+                self.content.milestones_channel[weeks],
+                now,
+            )
+            replies.append(Reply(text=post.render(name=name, weeks=weeks), where=Where.CHANNEL))
+        return replies
 
     def _stage_label(self, stage: str) -> Text:
         return self._msg(f"stage.{stage}")
@@ -334,11 +428,12 @@ class Rebound:
             await self.store.bump_state("safety.matches")
         return True
 
-    def _streak_line(self, state: StreakRow) -> Text:
+    def _streak_line(self, me: Me, earned: Earned) -> Text:
         """The streak line after an action, unless support is being offered in this reply."""
         if _care.get() is not None:
             return Text()
-        return "\n\n" + self._msg("reflect.streak_line", current=state.current)
+        key = "reflect.streak_line_days" if me.period == streaks.DAY else "reflect.streak_line"
+        return "\n\n" + self._msg(key, current=earned.current(me.period))
 
     async def _schedule(
         self,
@@ -431,7 +526,7 @@ class Rebound:
             self._button("button.reflect_now", f"reflect:start:{rejection_id}", Style.PRIMARY),
             self._button("button.follow_up", f"followup:new:{rejection_id}"),
         ]
-        if not ctx.in_dm:
+        if not ctx.in_dm and me.community.get("sharing") != "off":
             buttons.append(self._button("button.share", f"share:ask:{rejection_id}"))
         buttons.append(self._button("button.not_now", f"rejected:later:{rejection_id}"))
         return [Reply(text=text, title=title, buttons=tuple(buttons))]
@@ -447,6 +542,8 @@ class Rebound:
             rejection = await self.store.rejection(rejection_id, me.person.id)
         if rejection is None:
             raise UserError("error.not_yours")
+        if me.community.get("sharing") == "off":
+            raise UserError("share.off")
         if how == "ask":
             return [
                 self._private(
@@ -613,7 +710,7 @@ class Rebound:
         if not answers:
             await self.store.set_conversation(me.person.id, None, None, now)
             return [Reply(text=self._msg("reflect.closing_empty"), where=Where.DM)]
-        state = await self._earn(me, "reflection", now)
+        earned = await self._earn(me, "reflection", now)
         theme_keys = list(dict.fromkeys(self._prompt(a.prompt_key).theme for a in answers))
         titles = ", ".join(self.content.themes[t].title.lower() for t in theme_keys)
         values = await self._values_for(reflection, me.person.id)
@@ -635,16 +732,15 @@ class Rebound:
             + self._msg("reflect.next_step", step=step)
             + "\n"
             + self._msg("reflect.next_step_how")
-            + self._streak_line(state)
+            + self._streak_line(me, earned)
         )
-        return [
-            Reply(
-                text=text,
-                title=self._msg("reflect.closing_title"),
-                buttons=self._step_buttons(reflection.id),
-                where=Where.DM,
-            )
-        ]
+        closing_reply = Reply(
+            text=text,
+            title=self._msg("reflect.closing_title"),
+            buttons=self._step_buttons(reflection.id),
+            where=Where.DM,
+        )
+        return [closing_reply, *await self._celebrate(Context(me_ref(me)), me, earned, now)]
 
     def _step_buttons(self, reflection_id: int) -> tuple[Button, ...]:
         return (
@@ -707,9 +803,12 @@ class Rebound:
                 if not await self.store.mark_next_step_done(reflection.id, now):
                     return [self._private(self._msg("reflect.step_already_done"))]
                 await self.store.close_reminder(f"next_step:{reflection.id}", "done", now)
-                state = await self._earn(me, "next_step_done", now)
+                earned = await self._earn(me, "next_step_done", now)
                 text = self._msg("reflect.step_done", step=reflection.next_step)
-                return [self._private(text + self._streak_line(state))]
+                return [
+                    self._private(text + self._streak_line(me, earned)),
+                    *await self._celebrate(ctx, me, earned, now),
+                ]
             if action == "none":
                 await self.store.set_conversation(me.person.id, None, None, now)
                 return [Reply(text=self._msg("reflect.step_none"), where=Where.DM)]
@@ -789,7 +888,8 @@ class Rebound:
                     # A second very low day in a week: check in gently, with the same resources.
                     _care.set(("safety.low_week", await self._resources(me)))
                     await self.store.bump_state("safety.low_weeks")
-            state = await self._earn(me, "checkin", now)
+            earned = await self._earn(me, "checkin", now)
+            celebrations = await self._celebrate(ctx, me, earned, now)
             response = await self._pick_text(
                 me.person.id,
                 f"checkin.{mood_value}",
@@ -805,11 +905,11 @@ class Rebound:
             response.render(name=ctx.person.display_name)
             + "\n\n"
             + self._msg("checkin.saved")
-            + self._streak_line(state)
+            + self._streak_line(me, earned)
         )
         if ask_note:
             text += "\n" + self._msg("checkin.note_prompt")
-        return [self._private(text)]
+        return [self._private(text), *celebrations]
 
     async def _checkin_text(
         self, ctx: Context, me: Me, flow: str, ref_id: int | None, text: str, now: datetime
@@ -1030,7 +1130,7 @@ class Rebound:
             if action == "sent":
                 await self.store.set_followup(followup.id, status="sent", now=now)
                 await self.store.close_reminder(key, "done", now)
-                state = await self._earn(me, "followup_sent", now)
+                earned = await self._earn(me, "followup_sent", now)
                 text = self._msg("followup.sent")
                 if followup.kind != "stay_in_touch":
                     # Weeks later, a hello keeps the door open: plan it with its own draft.
@@ -1047,7 +1147,10 @@ class Rebound:
                     text += " " + self._msg(
                         "followup.sent_next", when=Text.of(when.describe_day(due, me.tz))
                     )
-                return [self._private(text + self._streak_line(state))]
+                return [
+                    self._private(text + self._streak_line(me, earned)),
+                    *await self._celebrate(ctx, me, earned, now),
+                ]
             if action == "skip":
                 await self.store.set_followup(followup.id, status="skipped", now=now)
                 await self.store.close_reminder(key, "skipped", now)
@@ -1066,43 +1169,94 @@ class Rebound:
 
     # -- streak and leaderboard -----------------------------------------------------------
 
+    def _span(self, period: str, n: int) -> Text:
+        return self._msg("streak.days" if period == streaks.DAY else "streak.weeks", n=n)
+
+    async def _heatmap(self, me: Me, now: datetime) -> tuple[tuple[int, ...], ...]:
+        """Activity levels (0-4) per local day for the last 12 weeks, Monday first."""
+        today = now.astimezone(me.tz).date()
+        first = today - timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
+        since = when.local_to_utc(first, datetime.min.time(), me.tz)
+        points: dict[date, int] = {}
+        for moment, value in await self.store.activity_since(me.person.id, since):
+            day = moment.astimezone(me.tz).date()
+            points[day] = points.get(day, 0) + value
+
+        def level(total: int) -> int:
+            # 0 nothing, 1 a check-in, 2 a follow-up or step, 3 a reflection, 4 more than that.
+            return sum(total >= bound for bound in (1, 2, 5, 8))
+
+        return tuple(
+            tuple(level(points.get(first + timedelta(days=7 * w + d), 0)) for d in range(7))
+            for w in range(HEATMAP_WEEKS)
+        )
+
     @_guard
     async def streak(self, ctx: Context) -> list[Reply]:
-        """The person's resilience streak: current, best, reserves and this week's points."""
+        """The person's resilience streak: current, best, reserves, points, and a card."""
         now = self.clock.now()
         async with self.store.atomic():
             me = await self._me(ctx, now)
-            stored = await self.store.streak(me.person.id)
-        index = streaks.period_index(now, me.tz)
+            period = me.period
+            stored = await self.store.streak(me.person.id, period)
+            levels = await self._heatmap(me, now)
+        index = streaks.period_index(now, me.tz, period)
         state = streaks.settle(stored, index)
         if state.current == 0:
             status = self._msg("streak.none_yet")
         elif streaks.at_risk(stored, index):
-            status = self._msg("streak.at_risk")
+            status = self._msg("streak.at_risk_day" if period == streaks.DAY else "streak.at_risk")
         else:
-            status = self._msg("streak.alive_this_week")
+            status = self._msg(
+                "streak.alive_today" if period == streaks.DAY else "streak.alive_this_week"
+            )
+        points_label = self._msg("streak.points_day" if period == streaks.DAY else "streak.points")
+        reserves = Text.of(f"{state.reserves} / {streaks.MAX_RESERVES}")
+        period_points = streaks.points_this_period(state, index)
         fields = (
-            (self._msg("streak.current"), self._msg("streak.weeks", n=state.current)),
-            (self._msg("streak.best"), self._msg("streak.weeks", n=state.best)),
-            (self._msg("streak.reserves"), Text.of(f"{state.reserves} / {streaks.MAX_RESERVES}")),
-            (self._msg("streak.points"), Text.of(str(streaks.points_this_period(state, index)))),
+            (self._msg("streak.current"), self._span(period, state.current)),
+            (self._msg("streak.best"), self._span(period, state.best)),
+            (self._msg("streak.reserves"), reserves),
+            (points_label, Text.of(str(period_points))),
         )
+        card = cards.StreakCard(
+            title=self.content.label("streak.title"),
+            name=ctx.person.display_name,
+            current_label=self.content.label("streak.current"),
+            current=self._span(period, state.current).plain(),
+            stats=tuple((k.plain(), v.plain()) for k, v in fields[1:]),
+            heatmap_label=self.content.label("card.heatmap"),
+            levels=levels,
+        )
+        image = await asyncio.to_thread(cards.streak_card, card)
+        alt = self.content.label(
+            "card.streak_alt",
+            current=self._span(period, state.current),
+            best=self._span(period, state.best),
+            reserves=state.reserves,
+            points=period_points,
+            points_label=points_label,
+            active_days=sum(1 for week in levels for level in week if level),
+        )
+        attachment = Attachment("streak.png", image, "image/png", alt)
         text = status + "\n" + self._msg("streak.earn_more")
-        return [self._private(text, title=self._msg("streak.title"), fields=fields)]
+        return [
+            self._private(
+                text, title=self._msg("streak.title"), fields=fields, attachments=(attachment,)
+            )
+        ]
 
-    async def _ranked(self, community_id: int, now: datetime) -> list[tuple[int, str, StreakRow]]:
-        rows = []
-        for member in await self.store.board_members(community_id):
-            tz = when.zone(member.timezone or self.default_timezone)
-            state = streaks.settle(member.streak, streaks.period_index(now, tz))
-            rows.append((member.person_id, member.display_name, state))
-        # Effort only: streak, then points, then name; the id makes equal names deterministic.
-        rows.sort(key=lambda r: (-r[2].current, -r[2].total_points, r[1].casefold(), r[0]))
-        return rows
+    def _window(self, view: str, me: Me, now: datetime) -> tuple[str, ZoneInfo]:
+        """The period key of a board view, counted in the community's timezone."""
+        tz = when.zone(me.community.get("timezone") or self.default_timezone)
+        week, month = window_keys(now.astimezone(tz).date())
+        return {"week": week, "month": month, "all": ""}[view], tz
 
     @_guard
-    async def leaderboard(self, ctx: Context, action: str | None = None) -> list[Reply]:
-        """Show the community's opted-in board, or join or leave it."""
+    async def leaderboard(
+        self, ctx: Context, action: str | None = None, view: str | None = None
+    ) -> list[Reply]:
+        """Show the community's opt-in effort board (week, month or all time), join or leave."""
         if ctx.in_dm:
             raise UserError("board.not_here")
         action_key = (action or "show").strip().lower()
@@ -1113,10 +1267,20 @@ class Rebound:
                 value=action or "",
                 choices=Text.of("show, join, leave"),
             )
+        view_key = (view or "week").strip().lower()
+        if view_key not in BOARD_VIEWS:
+            raise UserError(
+                "error.bad_choice",
+                field=Text.of("view"),
+                value=view,
+                choices=Text.of(", ".join(BOARD_VIEWS)),
+            )
         now = self.clock.now()
         async with self.store.atomic():
             me = await self._me(ctx, now)
             assert me.community_id is not None
+            if me.community.get("leaderboard") == "off":
+                raise UserError("board.off")
             if action_key in ("join", "leave"):
                 await self.store.set_leaderboard(
                     me.person.id, me.community_id, action_key == "join"
@@ -1124,43 +1288,224 @@ class Rebound:
                 key = "board.joined" if action_key == "join" else "board.left"
                 return [self._private(self._msg(key))]
             opted_in = await self.store.on_leaderboard(me.person.id, me.community_id)
-            ranked = await self._ranked(me.community_id, now)
+            window, tz = self._window(view_key, me, now)
+            rows, total = await self.store.board(
+                me.community_id,
+                view=view_key,
+                period=me.period,
+                window_key=window,
+                index=streaks.period_index(now, tz, me.period),
+                me=me.person.id,
+                top=BOARD_SIZE,
+                around=NEIGHBOURS if opted_in else 0,
+            )
+        if not opted_in:
+            rows = [r for r in rows if r.rank <= BOARD_SIZE]
         community = ctx.community.name if ctx.community and ctx.community.name else ""
-        title = self._msg("board.title", community=community)
-        mine = next((i for i, r in enumerate(ranked, start=1) if r[0] == me.person.id), 0)
-        if not ranked:
-            text = self._msg("board.empty")
-        else:
-            shown = list(enumerate(ranked[:BOARD_SIZE], start=1))
-            if opted_in and mine > BOARD_SIZE:
-                low = max(BOARD_SIZE + 1, mine - NEIGHBOURS)
-                shown += [
-                    (rank, ranked[rank - 1])
-                    for rank in range(low, min(len(ranked), mine + NEIGHBOURS) + 1)
-                ]
-            text = Text()
-            previous = 0
-            for rank, (_, name, state) in shown:
-                if previous and rank != previous + 1:
-                    text += "…\n"
-                text += (
-                    self._msg(
-                        "board.row",
-                        rank=rank,
-                        name=name,
-                        weeks=state.current,
-                        points=state.total_points,
-                    )
-                    + "\n"
+        view_label = self._msg(f"board.view.{view_key}")
+        title = self._msg("board.title", community=community, view_label=view_label)
+        row_key = "board.row_all" if view_key == "all" else "board.row_window"
+        text = Text()
+        lines: list[cards.BoardRowCard] = []
+        mine = 0
+        previous = 0
+        for row in rows:
+            points = row.total_points if view_key == "all" else row.window_points
+            detail = self._msg(row_key, streak=self._span(me.period, row.streak), points=points)
+            if previous and row.rank != previous + 1:
+                text += "…\n"
+            text += self._msg("board.row", rank=row.rank, name=row.display_name, detail=detail)
+            text += "\n"
+            previous = row.rank
+            if row.person_id == me.person.id:
+                mine = row.rank
+            lines.append(
+                cards.BoardRowCard(
+                    row.rank, row.display_name, detail.plain(), row.person_id == me.person.id
                 )
-                previous = rank
+            )
+        if not rows:
+            text = self._msg("board.empty") + "\n"
         buttons: tuple[Button, ...] = ()
         if opted_in:
-            text += "\n" + self._msg("board.you", rank=mine, total=len(ranked))
+            footer = self._msg("board.you", rank=mine, total=total)
         else:
-            text += "\n" + self._msg("board.invite")
+            footer = self._msg("board.invite")
             buttons = (self._button("button.join_board", "board:join", Style.PRIMARY),)
-        return [self._private(text, title=title, buttons=buttons)]
+        text += "\n" + footer
+        attachments: tuple[Attachment, ...] = ()
+        if rows:
+            card = cards.BoardCard(
+                title=title.plain(),
+                subtitle=self.content.label("board.subtitle"),
+                rows=tuple(lines),
+                footer=footer.plain(),
+            )
+            image = await asyncio.to_thread(cards.board_card, card)
+            alt = self.content.label(
+                "card.board_alt",
+                title=title,
+                rows=Text.of("; ".join(f"{r.rank}. {r.name}, {r.detail}" for r in lines)),
+            )
+            attachments = (Attachment("leaderboard.png", image, "image/png", alt),)
+        return [self._private(text, title=title, buttons=buttons, attachments=attachments)]
+
+    # -- the community's admins -----------------------------------------------------------
+
+    def _admin_value(self, key: str, raw: str) -> str | None:
+        """Check one admin option; return the value to store (None clears it)."""
+        text = raw.strip()
+        if key == "digest_channel":
+            if text.lower() in OFF_WORDS:
+                return None
+            channel = text.lstrip("#").strip()
+            if not channel or len(channel) > 100:
+                raise UserError("admin.bad_channel", value=raw)
+            return channel
+        if key == "digest_day":
+            day = when.parse_weekday(text)
+            if day is None:
+                raise UserError("admin.bad_day", value=raw)
+            return when.WEEKDAYS[day]
+        if key == "digest_hour":
+            hour = _in_range(text, 0, 23, "admin.bad_hour")
+            return None if hour is None else str(hour)
+        if key == "timezone":
+            try:
+                return when.parse_timezone(text)
+            except when.WhenError as exc:
+                if str(exc):
+                    raise UserError(
+                        "error.bad_timezone", value=raw, suggestion=Text.of(str(exc))
+                    ) from None
+                raise UserError("error.bad_timezone_plain", value=raw) from None
+        if key == "streak_period":
+            period = {"week": "week", "weekly": "week", "day": "day", "daily": "day"}.get(
+                text.lower()
+            )
+            if period is None:
+                raise UserError(
+                    "error.bad_choice",
+                    field=Text.of("period"),
+                    value=raw,
+                    choices=Text.of("week, day"),
+                )
+            return period
+        if key in ("leaderboard", "sharing"):
+            flag = parse_on_off(text, key)
+            return "on" if flag else "off"
+        support = _clean(text, "support", NOTE_MAX)
+        return None if support is None or support.lower() == "default" else support
+
+    @_guard
+    async def admin(self, ctx: Context, **options: str | None) -> list[Reply]:
+        """Community settings, for the community's admins only; every change is logged."""
+        if ctx.in_dm:
+            raise UserError("admin.not_here")
+        if not ctx.is_admin:
+            raise UserError("admin.refused")
+        changes: dict[str, str | None] = {}
+        for option, value in options.items():
+            if value is None or not str(value).strip():
+                continue
+            key = ADMIN_OPTIONS.get(option)
+            if key is None:
+                raise UserError(
+                    "error.unknown_option",
+                    command=Text.of("admin"),
+                    option=option,
+                    choices=Text.of(", ".join(ADMIN_OPTIONS)),
+                )
+            changes[key] = self._admin_value(key, str(value))
+        now = self.clock.now()
+        async with self.store.atomic():
+            me = await self._me(ctx, now)
+            assert me.community_id is not None
+            for key, value in changes.items():
+                old = me.community.get(key)
+                if old == value:
+                    continue
+                if value is None:
+                    await self.store.clear_community_setting(me.community_id, key)
+                else:
+                    await self.store.set_community_setting(
+                        me.community_id, key, value, me.person.id, now
+                    )
+                await self.store.log_admin_change(
+                    me.community_id, me.person.id, key, old, value, now
+                )
+            settings = await self.store.community_settings(me.community_id)
+        return [
+            self._private(
+                self._msg("admin.saved" if changes else "admin.hint"),
+                title=self._msg("admin.title"),
+                fields=self._admin_fields(settings),
+            )
+        ]
+
+    def _admin_fields(self, settings: Mapping[str, str]) -> tuple[tuple[Text, Text], ...]:
+        def shown(key: str, default: Text) -> Text:
+            value = settings.get(key)
+            return Text.typed(value) if value else default
+
+        off = self._msg("settings.off")
+        on = self._msg("settings.on")
+        channel = settings.get("digest_channel")
+        digest = (
+            self._msg(
+                "admin.digest_when",
+                channel=channel,
+                day=Text.of(settings.get("digest_day", DIGEST_DAY).title()),
+                hour=Text.of(f"{int(settings.get('digest_hour', DIGEST_HOUR)):02d}:00"),
+            )
+            if channel
+            else off
+        )
+        period = self._msg(
+            "admin.period_day" if settings.get("streak_period") == "day" else "admin.period_week"
+        )
+        return (
+            (self._msg("admin.digest"), digest),
+            (
+                self._msg("settings.timezone"),
+                shown("timezone", Text.of(self.default_timezone)),
+            ),
+            (self._msg("admin.period"), period),
+            (self._msg("admin.leaderboard"), off if settings.get("leaderboard") == "off" else on),
+            (self._msg("admin.sharing"), off if settings.get("sharing") == "off" else on),
+            (self._msg("admin.support"), shown("support_text", self._msg("admin.default"))),
+        )
+
+    async def digest(self, community_id: int, moment: datetime) -> Reply:
+        """The weekly digest of a community: totals of effort, and opted-in milestones only."""
+        ref = await self.store.community_ref(community_id)
+        settings = await self.store.community_settings(community_id)
+        tz = when.zone(settings.get("timezone") or self.default_timezone)
+        since = moment - timedelta(days=7)
+        totals = await self.store.community_totals(community_id, since, moment)
+        on_streak = await self.store.people_on_streak(
+            community_id, streaks.period_index(moment, tz)
+        )
+        text = self._msg(
+            "digest.totals",
+            reflections=totals.get("reflection", 0),
+            checkins=totals.get("checkin", 0),
+            followups=totals.get("followup_sent", 0),
+            steps=totals.get("next_step_done", 0),
+            streaks=on_streak,
+        )
+        if not totals:
+            text = self._msg("digest.quiet")
+        shoutouts = await self.store.shoutout_milestones(community_id, since, moment)
+        if shoutouts:
+            text += "\n\n" + self._msg("digest.shoutouts_title")
+            for name, weeks in shoutouts:
+                text += "\n" + self._msg("digest.shoutout", name=name, weeks=weeks)
+        return Reply(
+            text=text,
+            title=self._msg("digest.title", community=ref.name if ref else ""),
+            where=Where.CHANNEL,
+        )
 
     # -- settings, journal, export, forget, help ------------------------------------------
 
@@ -1176,6 +1521,7 @@ class Rebound:
         checkins: str | None = None,
         nudges: str | bool | None = None,
         weekends: str | bool | None = None,
+        shoutouts: str | bool | None = None,
     ) -> list[Reply]:
         """Show the person's settings, changing any that were given."""
         tz_name = None
@@ -1199,12 +1545,13 @@ class Rebound:
         checkin_days = parse_days(checkins)
         nudges_on = parse_on_off(nudges, "nudges")
         weekends_on = parse_on_off(weekends, "weekends")
-        if board_on is not None and ctx.in_dm:
+        shoutouts_on = parse_on_off(shoutouts, "shoutouts")
+        if (board_on is not None or shoutouts_on is not None) and ctx.in_dm:
             raise UserError("settings.not_in_community")
         changed = any(
             v is not None
             for v in (tz_name, quiet_pair, reminders_on, board_on, checkin_days, nudges_on)
-        ) or (weekends_on is not None)
+        ) or (weekends_on is not None or shoutouts_on is not None)
         now = self.clock.now()
         async with self.store.atomic():
             me = await self._me(ctx, now)
@@ -1224,6 +1571,13 @@ class Rebound:
                 await self.store.cancel_reminders(me.person.id, "nudge", now)
             if board_on is not None and me.community_id is not None:
                 await self.store.set_leaderboard(me.person.id, me.community_id, board_on)
+            if shoutouts_on is not None and me.community_id is not None:
+                await self.store.set_shoutouts(me.person.id, me.community_id, shoutouts_on)
+            shouting = (
+                await self.store.shoutouts_on(me.person.id, me.community_id)
+                if me.community_id is not None
+                else None
+            )
             person = await self.store.person_by_id(me.person.id)
             assert person is not None
             on_board = (
@@ -1238,7 +1592,7 @@ class Rebound:
         tz_text = (
             Text.of(person.timezone)
             if person.timezone
-            else self._msg("settings.default_timezone", timezone=Text.of(self.default_timezone))
+            else self._msg("settings.default_timezone", timezone=Text.of(me.tz.key))
         )
         quiet_text = (
             self._msg("settings.off")
@@ -1260,6 +1614,8 @@ class Rebound:
         ]
         if on_board is not None:
             fields.append((self._msg("settings.leaderboard"), on_off(on_board)))
+        if shouting is not None:
+            fields.append((self._msg("settings.shoutouts"), on_off(shouting)))
         text = self._msg("settings.saved") if changed else self._msg("settings.hint")
         return [self._private(text, title=self._msg("settings.title"), fields=tuple(fields))]
 
@@ -1574,6 +1930,8 @@ class Rebound:
                 return await self._reminder_action(ctx, verb, first, second)
             case "board", "join", None:
                 return await self.leaderboard(ctx, "join")
+            case "board", ("week" | "month" | "all") as view, None:
+                return await self.leaderboard(ctx, "show", view)
             case "forget", "confirm", None:
                 return await self.forget(ctx, confirmed=True)
             case "forget", "cancel", None:

@@ -32,6 +32,8 @@ class Context:
     person: PersonRef
     community: CommunityRef | None = None
     channel_id: str | None = None
+    # Set by the adapter from the platform's own permissions (Manage Server, workspace admin).
+    is_admin: bool = False
 
     @property
     def in_dm(self) -> bool:

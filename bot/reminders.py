@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -18,6 +18,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import streaks, when
+from bot.core import DIGEST_DAY, DIGEST_HOUR
 from bot.models import PersonRef
 from bot.ports import Clock, Messenger, RateLimited, Undeliverable
 from bot.store import Person, Reminder, Store, ts
@@ -203,19 +204,73 @@ class ReminderEngine:
             tally.sent += 1
             tally.keys.append(reminder.key)
 
+    def digest_moment(self, settings: dict[str, str], now: datetime) -> tuple[datetime, str]:
+        """When a community's digest is due this week (UTC), and the key of the week."""
+        tz = when.zone(settings.get("timezone") or self.core.default_timezone)
+        local = now.astimezone(tz).date()
+        monday = local - timedelta(days=local.weekday())
+        day = when.parse_weekday(settings.get("digest_day", DIGEST_DAY)) or 0
+        hour = int(settings.get("digest_hour", DIGEST_HOUR))
+        moment = when.local_to_utc(monday + timedelta(days=day), time(hour), tz)
+        return moment, monday.isoformat()
+
+    async def next_digest_at(self) -> datetime | None:
+        """When the next weekly digest of any community is due."""
+        now = self.clock.now()
+        upcoming = []
+        for _, settings in await self.store.digest_communities():
+            moment, _ = self.digest_moment(settings, now)
+            if moment <= now:
+                moment, _ = self.digest_moment(settings, now + timedelta(days=7))
+            upcoming.append(moment)
+        return min(upcoming, default=None)
+
+    async def post_digests(self) -> int:
+        """Post each weekly digest once, at or after its moment, even across restarts."""
+        now = self.clock.now()
+        posted = 0
+        for community_id, settings in await self.store.digest_communities():
+            moment, week = self.digest_moment(settings, now)
+            if now < moment:
+                continue
+            ref = await self.store.community_ref(community_id)
+            messenger = self.messengers.get(ref.platform) if ref else None
+            if ref is None or messenger is None:
+                continue
+            # The claim is a row per community and week: a second process, or the same one
+            # after a restart, finds it and does not post again.
+            if not await self.store.claim_digest(community_id, week, now, now + self.lease):
+                continue
+            reply = await self.core.digest(community_id, moment)
+            try:
+                await messenger.post(ref, settings["digest_channel"], reply)
+            except Undeliverable as exc:
+                await self.store.finish_digest(community_id, week, "undeliverable", now, exc.reason)
+                logger.warning("digest for %s undeliverable: %s", community_id, exc.reason)
+            except Exception as exc:
+                reason = f"{type(exc).__name__}: {exc}"[:300]
+                await self.store.finish_digest(community_id, week, "failed", now, reason)
+                logger.warning("digest for %s failed, retrying next hour: %s", community_id, reason)
+            else:
+                await self.store.finish_digest(community_id, week, "posted", now)
+                posted += 1
+        return posted
+
     async def close_streak_weeks(self) -> int:
-        """Settle every streak whose week ended without an action: spend a reserve or break it."""
+        """Settle every streak whose period ended without an action: spend a reserve or break it."""
         now = self.clock.now()
         changed = 0
         for tz_name in await self.store.timezones_in_use():
             tz = when.zone(tz_name or self.core.default_timezone)
-            index = streaks.period_index(now, tz)
-            async with self.store.atomic():
-                for person_id, state in await self.store.stale_streaks(tz_name, index - 1):
-                    settled = streaks.settle(state, index)
-                    if settled != state:
-                        await self.store.save_streak(person_id, settled, now)
-                        changed += 1
+            for period in (streaks.WEEK, streaks.DAY):
+                index = streaks.period_index(now, tz, period)
+                async with self.store.atomic():
+                    stale = await self.store.stale_streaks(tz_name, index - 1, period)
+                    for person_id, state in stale:
+                        settled = streaks.settle(state, index)
+                        if settled != state:
+                            await self.store.save_streak(person_id, settled, now, period)
+                            changed += 1
         return changed
 
 
@@ -236,6 +291,8 @@ class Scheduler:
         self.aps.add_job(
             self._close_weeks, CronTrigger(minute=1), id="streak-weeks", max_instances=1
         )
+        # Digests are chosen to the hour, so checking on the hour posts them on their minute.
+        self.aps.add_job(self._digests, CronTrigger(minute=0), id="digests", max_instances=1)
 
     async def _tick(self) -> None:
         try:
@@ -248,6 +305,12 @@ class Scheduler:
             await self.engine.close_streak_weeks()
         except Exception:
             logger.exception("closing streak weeks failed; the next hour retries")
+
+    async def _digests(self) -> None:
+        try:
+            await self.engine.post_digests()
+        except Exception:
+            logger.exception("posting digests failed; the next hour retries")
 
     async def start(self) -> None:
         """Recover claims left by a dead process, then start triggering."""

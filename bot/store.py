@@ -63,6 +63,7 @@ MIGRATIONS: tuple[str, ...] = (
         person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
         community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
         leaderboard INTEGER NOT NULL DEFAULT 0,
+        shoutouts INTEGER NOT NULL DEFAULT 0,
         joined_at TEXT NOT NULL,
         PRIMARY KEY (person_id, community_id)
     );
@@ -155,14 +156,48 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX activity_person ON activity (person_id, occurred_at);
     CREATE TABLE streaks (
-        person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        period TEXT NOT NULL DEFAULT 'week' CHECK (period IN ('week', 'day')),
         current INTEGER NOT NULL DEFAULT 0,
         best INTEGER NOT NULL DEFAULT 0,
         reserves INTEGER NOT NULL DEFAULT 0,
         last_period INTEGER,
         period_points INTEGER NOT NULL DEFAULT 0,
         total_points INTEGER NOT NULL DEFAULT 0,
-        updated_at TEXT NOT NULL
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, period)
+    );
+    CREATE TABLE period_points (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        period_key TEXT NOT NULL,
+        points INTEGER NOT NULL,
+        PRIMARY KEY (person_id, period_key)
+    );
+    CREATE INDEX period_points_board ON period_points (period_key, points);
+    CREATE TABLE milestones (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        weeks INTEGER NOT NULL,
+        reached_at TEXT NOT NULL
+    );
+    CREATE INDEX milestones_time ON milestones (reached_at);
+    CREATE TABLE digests (
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        week_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        lease_until TEXT,
+        last_error TEXT,
+        posted_at TEXT,
+        PRIMARY KEY (community_id, week_key)
+    );
+    CREATE TABLE admin_log (
+        id INTEGER PRIMARY KEY,
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        person_id INTEGER REFERENCES people(id) ON DELETE SET NULL,
+        key TEXT NOT NULL,
+        old_value TEXT,
+        new_value TEXT,
+        changed_at TEXT NOT NULL
     );
     CREATE TABLE conversations (
         person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
@@ -188,6 +223,36 @@ MIGRATIONS: tuple[str, ...] = (
 
 SCHEMA_VERSION = len(MIGRATIONS)
 
+# A community board: opted-in members only, ranked on effort alone. A streak counts while its
+# last kept period is recent enough for the reserves to cover the gap (as streaks.settle does).
+# Ties end on the name, then the id, so the order never depends on the query plan.
+_BOARD = """
+WITH scored AS (
+    SELECT p.id AS person_id, p.display_name,
+        CASE WHEN s.last_period >= :index - 1 - s.reserves THEN s.current ELSE 0 END AS streak,
+        COALESCE(pp.points, 0) AS window_points,
+        COALESCE(s.total_points, 0) AS total_points
+    FROM memberships m
+    JOIN people p ON p.id = m.person_id
+    LEFT JOIN streaks s ON s.person_id = p.id AND s.period = :period
+    LEFT JOIN period_points pp ON pp.person_id = p.id AND pp.period_key = :key
+    WHERE m.community_id = :community AND m.leaderboard = 1
+), ranked AS (
+    SELECT *, ROW_NUMBER() OVER (ORDER BY {order}, display_name COLLATE NOCASE, person_id) AS rank,
+        COUNT(*) OVER () AS members
+    FROM scored
+), mine AS (SELECT rank FROM ranked WHERE person_id = :me)
+SELECT ranked.* FROM ranked LEFT JOIN mine
+WHERE ranked.rank <= :top
+   OR ranked.rank BETWEEN mine.rank - :around AND mine.rank + :around
+ORDER BY ranked.rank
+"""
+BOARD_SQL: dict[str, str] = {
+    "week": _BOARD.format(order="window_points DESC, streak DESC"),
+    "month": _BOARD.format(order="window_points DESC, streak DESC"),
+    "all": _BOARD.format(order="streak DESC, total_points DESC"),
+}
+
 # Tables that hold rows about one person, with the column naming them: export and forget walk these.
 PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("rejections", "person_id"),
@@ -200,6 +265,8 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("conversations", "person_id"),
     ("memberships", "person_id"),
     ("message_history", "person_id"),
+    ("period_points", "person_id"),
+    ("milestones", "person_id"),
 )
 
 
@@ -344,13 +411,15 @@ class Reminder:
 
 
 @dataclass(frozen=True, slots=True)
-class BoardRow:
-    """One opted-in member of a community with what a leaderboard ranks."""
+class RankedRow:
+    """One opted-in member's place on a community board."""
 
+    rank: int
     person_id: int
     display_name: str
-    timezone: str | None
-    streak: StreakRow
+    streak: int
+    window_points: int
+    total_points: int
 
 
 def _opt_dt(text: str | None) -> datetime | None:
@@ -682,6 +751,21 @@ class Store:
             (int(on), person_id, community_id),
         )
 
+    async def set_shoutouts(self, person_id: int, community_id: int, on: bool) -> None:
+        """Opt the person in to (or out of) milestone shout-outs in the community's channel."""
+        await self._exec(
+            "UPDATE memberships SET shoutouts = ? WHERE person_id = ? AND community_id = ?",
+            (int(on), person_id, community_id),
+        )
+
+    async def shoutouts_on(self, person_id: int, community_id: int) -> bool:
+        """True when the person has opted in to milestone shout-outs in the community."""
+        row = await self._one(
+            "SELECT shoutouts FROM memberships WHERE person_id = ? AND community_id = ?",
+            (person_id, community_id),
+        )
+        return bool(row and row["shoutouts"])
+
     async def on_leaderboard(self, person_id: int, community_id: int) -> bool:
         """True when the person has opted in to the community's leaderboard."""
         row = await self._one(
@@ -689,26 +773,6 @@ class Store:
             (person_id, community_id),
         )
         return bool(row and row["leaderboard"])
-
-    async def board_members(self, community_id: int) -> list[BoardRow]:
-        """Every opted-in member of the community with their stored streak."""
-        rows = await self._all(
-            "SELECT p.id, p.display_name, p.timezone, s.current, s.best, s.reserves,"
-            " s.last_period, s.period_points, s.total_points"
-            " FROM memberships m JOIN people p ON p.id = m.person_id"
-            " LEFT JOIN streaks s ON s.person_id = p.id"
-            " WHERE m.community_id = ? AND m.leaderboard = 1",
-            (community_id,),
-        )
-        return [
-            BoardRow(
-                person_id=r["id"],
-                display_name=r["display_name"],
-                timezone=r["timezone"],
-                streak=_streak(r) if r["current"] is not None else StreakRow(),
-            )
-            for r in rows
-        ]
 
     # -- rejections -----------------------------------------------------------------------
 
@@ -1087,22 +1151,27 @@ class Store:
             (person_id, kind, points, ts(now)),
         )
 
-    async def streak(self, person_id: int) -> StreakRow:
+    async def streak(self, person_id: int, period: str = "week") -> StreakRow:
         """The person's stored streak (all zero before their first action)."""
-        row = await self._one("SELECT * FROM streaks WHERE person_id = ?", (person_id,))
+        row = await self._one(
+            "SELECT * FROM streaks WHERE person_id = ? AND period = ?", (person_id, period)
+        )
         return _streak(row)
 
-    async def save_streak(self, person_id: int, streak: StreakRow, now: datetime) -> None:
-        """Store the person's streak."""
+    async def save_streak(
+        self, person_id: int, streak: StreakRow, now: datetime, period: str = "week"
+    ) -> None:
+        """Store the person's streak for a period kind (week or day)."""
         await self._exec(
-            "INSERT INTO streaks (person_id, current, best, reserves, last_period, period_points,"
-            " total_points, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (person_id) DO UPDATE SET current = excluded.current,"
+            "INSERT INTO streaks (person_id, period, current, best, reserves, last_period,"
+            " period_points, total_points, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (person_id, period) DO UPDATE SET current = excluded.current,"
             " best = excluded.best, reserves = excluded.reserves,"
             " last_period = excluded.last_period, period_points = excluded.period_points,"
             " total_points = excluded.total_points, updated_at = excluded.updated_at",
             (
                 person_id,
+                period,
                 streak.current,
                 streak.best,
                 streak.reserves,
@@ -1121,14 +1190,79 @@ class Store:
         )
         return [r["timezone"] for r in rows]
 
-    async def stale_streaks(self, timezone: str | None, before: int) -> list[tuple[int, StreakRow]]:
+    async def stale_streaks(
+        self, timezone: str | None, before: int, period: str = "week"
+    ) -> list[tuple[int, StreakRow]]:
         """Streaks of people in timezone whose last kept period is before `before`."""
         rows = await self._all(
             "SELECT s.* FROM streaks s JOIN people p ON p.id = s.person_id"
-            " WHERE p.timezone IS ? AND s.last_period < ?",
-            (timezone, before),
+            " WHERE p.timezone IS ? AND s.period = ? AND s.last_period < ?",
+            (timezone, period, before),
         )
         return [(r["person_id"], _streak(r)) for r in rows]
+
+    async def add_period_points(self, person_id: int, keys: Sequence[str], points: int) -> None:
+        """Add points to the person's totals for the given weeks and months."""
+        for key in keys:
+            await self._exec(
+                "INSERT INTO period_points (person_id, period_key, points) VALUES (?, ?, ?)"
+                " ON CONFLICT (person_id, period_key) DO UPDATE SET points = points + ?",
+                (person_id, key, points, points),
+            )
+
+    async def activity_since(self, person_id: int, since: datetime) -> list[tuple[datetime, int]]:
+        """The person's actions since a time: when, and how many points."""
+        rows = await self._all(
+            "SELECT occurred_at, points FROM activity WHERE person_id = ? AND occurred_at >= ?"
+            " ORDER BY occurred_at",
+            (person_id, ts(since)),
+        )
+        return [(parse_ts(r["occurred_at"]), r["points"]) for r in rows]
+
+    async def record_milestone(self, person_id: int, weeks: int, now: datetime) -> None:
+        """Remember that the person reached a streak milestone."""
+        await self._exec(
+            "INSERT INTO milestones (person_id, weeks, reached_at) VALUES (?, ?, ?)",
+            (person_id, weeks, ts(now)),
+        )
+
+    async def board(
+        self,
+        community_id: int,
+        *,
+        view: str,
+        period: str,
+        window_key: str,
+        index: int,
+        me: int,
+        top: int,
+        around: int,
+    ) -> tuple[list[RankedRow], int]:
+        """The top of a community's board plus the rows around `me`, and how many are on it."""
+        rows = await self._all(
+            BOARD_SQL[view],
+            {
+                "community": community_id,
+                "period": period,
+                "key": window_key,
+                "index": index,
+                "me": me,
+                "top": top,
+                "around": around,
+            },
+        )
+        ranked = [
+            RankedRow(
+                rank=r["rank"],
+                person_id=r["person_id"],
+                display_name=r["display_name"],
+                streak=r["streak"],
+                window_points=r["window_points"],
+                total_points=r["total_points"],
+            )
+            for r in rows
+        ]
+        return ranked, (rows[0]["members"] if rows else 0)
 
     # -- conversation state and message variety -------------------------------------------
 
@@ -1201,6 +1335,13 @@ class Store:
         )
         return row["value"] if row else None
 
+    async def clear_community_setting(self, community_id: int, key: str) -> None:
+        """Remove a community setting, so its default applies again."""
+        await self._exec(
+            "DELETE FROM community_settings WHERE community_id = ? AND key = ?",
+            (community_id, key),
+        )
+
     async def set_community_setting(
         self, community_id: int, key: str, value: str, by: int, now: datetime
     ) -> None:
@@ -1212,6 +1353,131 @@ class Store:
             " updated_at = excluded.updated_at",
             (community_id, key, value, by, ts(now)),
         )
+
+    async def community_ref(self, community_id: int) -> CommunityRef | None:
+        """The platform identity of a stored community."""
+        row = await self._one("SELECT * FROM communities WHERE id = ?", (community_id,))
+        return CommunityRef(row["platform"], row["community_id"], row["name"]) if row else None
+
+    async def community_settings(self, community_id: int) -> dict[str, str]:
+        """Every setting a community's admins have made."""
+        rows = await self._all(
+            "SELECT key, value FROM community_settings WHERE community_id = ?", (community_id,)
+        )
+        return {r["key"]: r["value"] for r in rows}
+
+    async def log_admin_change(
+        self,
+        community_id: int,
+        person_id: int,
+        key: str,
+        old: str | None,
+        new: str | None,
+        now: datetime,
+    ) -> None:
+        """Record who changed which community setting, from what to what, and when."""
+        await self._exec(
+            "INSERT INTO admin_log (community_id, person_id, key, old_value, new_value,"
+            " changed_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (community_id, person_id, key, old, new, ts(now)),
+        )
+
+    async def admin_log(self, community_id: int, limit: int = 50) -> list[sqlite3.Row]:
+        """The most recent setting changes in a community, newest first."""
+        return await self._all(
+            "SELECT a.*, p.display_name FROM admin_log a LEFT JOIN people p ON p.id = a.person_id"
+            " WHERE a.community_id = ? ORDER BY a.changed_at DESC, a.id DESC LIMIT ?",
+            (community_id, limit),
+        )
+
+    async def digest_communities(self) -> list[tuple[int, dict[str, str]]]:
+        """Communities that chose a digest channel, with all their settings."""
+        rows = await self._all(
+            "SELECT s.community_id, s.key, s.value FROM community_settings s WHERE"
+            " s.community_id IN (SELECT community_id FROM community_settings"
+            " WHERE key = 'digest_channel')"
+        )
+        found: dict[int, dict[str, str]] = {}
+        for row in rows:
+            found.setdefault(row["community_id"], {})[row["key"]] = row["value"]
+        return sorted(found.items())
+
+    async def claim_digest(
+        self, community_id: int, week_key: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        """Claim this week's digest for posting; False when it was posted or is being posted."""
+        async with self.atomic():
+            row = await self._one(
+                "SELECT status, lease_until FROM digests WHERE community_id = ? AND week_key = ?",
+                (community_id, week_key),
+            )
+            if row is not None and (
+                row["status"] in ("posted", "undeliverable")
+                or (row["status"] == "posting" and row["lease_until"] > ts(now))
+            ):
+                return False
+            await self._exec(
+                "INSERT INTO digests (community_id, week_key, status, lease_until)"
+                " VALUES (?, ?, 'posting', ?) ON CONFLICT (community_id, week_key)"
+                " DO UPDATE SET status = 'posting', lease_until = excluded.lease_until",
+                (community_id, week_key, ts(lease_until)),
+            )
+        return True
+
+    async def finish_digest(
+        self, community_id: int, week_key: str, status: str, now: datetime, error: str | None = None
+    ) -> None:
+        """Record how a claimed digest ended: posted, failed (retried next hour), undeliverable."""
+        await self._exec(
+            "UPDATE digests SET status = ?, lease_until = NULL, last_error = ?,"
+            " posted_at = CASE WHEN ? = 'posted' THEN ? ELSE posted_at END"
+            " WHERE community_id = ? AND week_key = ?",
+            (status, error, status, ts(now), community_id, week_key),
+        )
+
+    async def digest_status(self, community_id: int, week_key: str) -> str | None:
+        """How this week's digest stands, or None when it has not been tried."""
+        row = await self._one(
+            "SELECT status FROM digests WHERE community_id = ? AND week_key = ?",
+            (community_id, week_key),
+        )
+        return row["status"] if row else None
+
+    async def community_totals(
+        self, community_id: int, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Effort of all members in a window, as totals only: nobody is named."""
+        rows = await self._all(
+            "SELECT a.kind, COUNT(*) AS n FROM activity a"
+            " JOIN memberships m ON m.person_id = a.person_id AND m.community_id = ?"
+            " WHERE a.occurred_at >= ? AND a.occurred_at < ? GROUP BY a.kind",
+            (community_id, ts(since), ts(until)),
+        )
+        return {r["kind"]: r["n"] for r in rows}
+
+    async def people_on_streak(self, community_id: int, index: int) -> int:
+        """How many members have a weekly streak alive in week `index`."""
+        row = await self._one(
+            "SELECT COUNT(*) AS n FROM streaks s"
+            " JOIN memberships m ON m.person_id = s.person_id AND m.community_id = ?"
+            " WHERE s.period = 'week' AND s.current > 0 AND s.last_period >= ? - 1 - s.reserves",
+            (community_id, index),
+        )
+        return int(row["n"]) if row else 0
+
+    async def shoutout_milestones(
+        self, community_id: int, since: datetime, until: datetime
+    ) -> list[tuple[str, int]]:
+        """Milestones reached in a window by members who opted in to shout-outs."""
+        rows = await self._all(
+            "SELECT p.display_name, MAX(ms.weeks) AS weeks FROM milestones ms"
+            " JOIN memberships m ON m.person_id = ms.person_id AND m.community_id = ?"
+            " JOIN people p ON p.id = ms.person_id"
+            " WHERE m.shoutouts = 1 AND ms.reached_at >= ? AND ms.reached_at < ?"
+            " GROUP BY p.id ORDER BY weeks DESC, p.display_name COLLATE NOCASE, p.id",
+            (community_id, ts(since), ts(until)),
+        )
+        return [(r["display_name"], r["weeks"]) for r in rows]
 
     # -- bot state ------------------------------------------------------------------------
 

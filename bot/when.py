@@ -142,6 +142,11 @@ def parse_day(value: str, today: date) -> date:
     return result
 
 
+def parse_weekday(word: str) -> int | None:
+    """Monday 0 to Sunday 6 from a weekday name or its first three letters; None otherwise."""
+    return _weekday(word.strip().lower())
+
+
 def _weekday(word: str) -> int | None:
     for index, name in enumerate(WEEKDAYS):
         if len(word) >= 3 and name.startswith(word):

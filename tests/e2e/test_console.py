@@ -98,7 +98,7 @@ def test_people_channels_and_bad_lines(tmp_path):
     out = result.stdout
     assert "[#general]" in out and "Someone here just heard no" in out
     assert "You are now Sam." in out
-    assert "1. Sam: 1 week, 1 point" in out
+    assert "1. Sam: 1 point, streak 1 week" in out
     assert "Did you mean /rejected?" in out
     assert "Feeling goes from 1 (awful) to 5" in out
     assert "[error] A quote is not closed" in out

@@ -348,7 +348,7 @@ async def test_leaderboard_orders_by_streak_then_points_then_name(core, clock):
         await core.leaderboard(in_channel(name), "join")
     clock.advance(timedelta(days=7))
     await core.checkin(in_channel("Cleo"), mood=3)
-    text = text_of(await core.leaderboard(in_channel("Ada")))
+    text = text_of(await core.leaderboard(in_channel("Ada"), view="all"))
     order = [line.split(". ")[1].split(":")[0] for line in text.splitlines() if ". " in line[:4]]
     assert order == ["Cleo", "Dev", "Ada", "Bea"]
     assert "You're number 3 of 4" in text
