@@ -307,8 +307,16 @@ class Rebound:
     def _button(self, key: str, action_id: str, style: Style = Style.SECONDARY, **v: Any) -> Button:
         return Button(self.content.label(key, **v), action_id, style)
 
-    def _tz(self, person: Person) -> ZoneInfo:
-        return when.zone(person.timezone or self.default_timezone)
+    async def zone_of(self, person: Person) -> ZoneInfo:
+        """The timezone a person's days are counted in, the same everywhere they meet Rebound.
+
+        Their own, else that of their most recently joined community that set one, else the
+        deployment's default.
+        """
+        if person.timezone:
+            return when.zone(person.timezone)
+        shared = await self.store.community_timezone_for(person.id)
+        return when.zone(shared or self.default_timezone)
 
     async def _me(self, ctx: Context, now: datetime) -> Me:
         person = await self.store.ensure_person(ctx.person, now)
@@ -320,9 +328,7 @@ class Rebound:
         if ctx.community is not None:
             community_id = await self.store.ensure_membership(person.id, ctx.community, now)
             settings = await self.store.community_settings(community_id)
-        # Own timezone first, then the community's, then the deployment's default.
-        tz = when.zone(person.timezone or settings.get("timezone") or self.default_timezone)
-        return Me(person, community_id, tz, settings)
+        return Me(person, community_id, await self.zone_of(person), settings)
 
     async def _pick(
         self, person_id: int, pool: str, items: Sequence[T], key: Callable[[T], str], now: datetime
@@ -495,14 +501,22 @@ class Rebound:
             today = self._today(me.tz, now)
             for days in me.person.checkin_days:
                 await self._schedule(
-                    me, "checkin", rejection_id, f"checkin:{rejection_id}:{days}d",
-                    self._at_10(today + timedelta(days=days), me.tz), now,
-                )  # fmt: skip
+                    me,
+                    "checkin",
+                    rejection_id,
+                    f"checkin:{rejection_id}:{days}d",
+                    self._at_10(today + timedelta(days=days), me.tz),
+                    now,
+                )
             if me.person.nudges:
                 await self._schedule(
-                    me, "nudge", rejection_id, f"nudge:{rejection_id}",
-                    self._at_10(today + timedelta(days=1), me.tz), now,
-                )  # fmt: skip
+                    me,
+                    "nudge",
+                    rejection_id,
+                    f"nudge:{rejection_id}",
+                    self._at_10(today + timedelta(days=1), me.tz),
+                    now,
+                )
             theme_key = self._rng.choice(self.content.stage_themes[stage_key])
             theme = self.content.themes[theme_key]
             reframe = await self._pick_text(
@@ -776,9 +790,13 @@ class Rebound:
         self, me: Me, reflection: Reflection, step: str | None, day: date, now: datetime
     ) -> Reply:
         due = await self._schedule(
-            me, "next_step", reflection.id, f"next_step:{reflection.id}",
-            self._at_10(day, me.tz), now,
-        )  # fmt: skip
+            me,
+            "next_step",
+            reflection.id,
+            f"next_step:{reflection.id}",
+            self._at_10(day, me.tz),
+            now,
+        )
         await self.store.set_next_step(reflection.id, step, due, now)
         await self.store.set_conversation(me.person.id, None, None, now)
         return Reply(
@@ -1156,10 +1174,14 @@ class Rebound:
                 await self.store.close_reminder(key, "skipped", now)
                 return [self._private(self._msg("followup.skipped"))]
             due = await self._schedule(
-                me, "followup", followup.id, key,
-                self._at_10(self._today(me.tz, now) + timedelta(days=1), me.tz), now,
+                me,
+                "followup",
+                followup.id,
+                key,
+                self._at_10(self._today(me.tz, now) + timedelta(days=1), me.tz),
+                now,
                 followup=True,
-            )  # fmt: skip
+            )
             await self.store.set_followup(followup.id, due=due, now=now)
             return [
                 self._private(
@@ -1852,9 +1874,14 @@ class Rebound:
                     due = self._at_10(self._today(me.tz, now) + timedelta(hours=hours), me.tz)
                 is_followup = reminder.kind == "followup"
                 due = await self._schedule(
-                    me, reminder.kind, reminder.ref_id, reminder.key, due, now,
+                    me,
+                    reminder.kind,
+                    reminder.ref_id,
+                    reminder.key,
+                    due,
+                    now,
                     followup=is_followup and hours != 1,
-                )  # fmt: skip
+                )
                 if is_followup and reminder.ref_id is not None:
                     await self.store.set_followup(reminder.ref_id, due=due, now=now)
                 return [

@@ -146,16 +146,19 @@ class ReminderEngine:
         messenger = self.messengers.get(person.platform)
         if messenger is None:
             await self.store.retry_reminder(
-                reminder.id, now + NO_ADAPTER_RETRY, now,
-                error=f"no adapter running for {person.platform}", failed=False,
-            )  # fmt: skip
+                reminder.id,
+                now + NO_ADAPTER_RETRY,
+                now,
+                error=f"no adapter running for {person.platform}",
+                failed=False,
+            )
             tally.deferred += 1
             return
         if not person.dm_reminders:
             await self.store.finish_reminder(reminder.id, "muted", now)
             tally.muted += 1
             return
-        tz = when.zone(person.timezone or self.core.default_timezone)
+        tz = await self.core.zone_of(person)
         later = when.after_quiet_hours(now, tz, person.quiet_start, person.quiet_end)
         if later != now:
             await self.store.retry_reminder(reminder.id, later, now, error=None, failed=False)

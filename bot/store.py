@@ -1354,6 +1354,16 @@ class Store:
             (community_id, key, value, by, ts(now)),
         )
 
+    async def community_timezone_for(self, person_id: int) -> str | None:
+        """The timezone of the person's most recently joined community that set one."""
+        row = await self._one(
+            "SELECT s.value FROM memberships m JOIN community_settings s"
+            " ON s.community_id = m.community_id AND s.key = 'timezone'"
+            " WHERE m.person_id = ? ORDER BY m.joined_at DESC, m.community_id DESC LIMIT 1",
+            (person_id,),
+        )
+        return row["value"] if row else None
+
     async def community_ref(self, community_id: int) -> CommunityRef | None:
         """The platform identity of a stored community."""
         row = await self._one("SELECT * FROM communities WHERE id = ?", (community_id,))
@@ -1526,6 +1536,8 @@ class Store:
             (person_id,),
         )
         out["community_settings_changed"] = [dict(r) for r in settings_rows]
+        changes = await self._all("SELECT * FROM admin_log WHERE person_id = ?", (person_id,))
+        out["admin_changes"] = [dict(r) for r in changes]
         return out
 
     async def forget_person(self, person_id: int) -> None:

@@ -35,6 +35,7 @@ PLATFORM = "console"
 COMMUNITY = CommunityRef(PLATFORM, "terminal", "Terminal")
 CHANNEL = "general"
 CLOCK_KEY = "console.clock_offset_seconds"
+ADMIN = "you"
 # Escape sequences in echoed text could repaint or hijack the terminal: drop control characters.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -68,8 +69,8 @@ class ConsoleMessenger:
         await self._session.show(person, reply, in_dm=True, stamped=True)
 
     async def post(self, community: CommunityRef, channel_id: str, reply: Reply) -> None:
-        """Print a post in the channel."""
-        await self._session.show(None, reply, in_dm=False)
+        """Print a post in the channel, with the simulated time it was posted."""
+        await self._session.show(None, reply, in_dm=False, stamped=True)
 
 
 @dataclass
@@ -95,7 +96,8 @@ class ConsoleSession:
         """The context of the current person in the channel or in their DMs."""
         if in_dm:
             return Context(self.me)
-        return Context(self.me, COMMUNITY, CHANNEL)
+        # Whoever runs the terminal owns its community: `you` is its admin, others are not.
+        return Context(self.me, COMMUNITY, CHANNEL, is_admin=self.me.user_id == ADMIN)
 
     async def show(
         self, to: PersonRef | None, reply: Reply, *, in_dm: bool, stamped: bool = False
@@ -198,19 +200,29 @@ class ConsoleSession:
     async def zone_of(self, who: PersonRef) -> ZoneInfo:
         """The timezone a person reads times in."""
         stored = await self.app.store.find_person(PLATFORM, who.user_id)
-        return when.zone((stored.timezone if stored else None) or self.app.settings.timezone)
+        if stored is None:
+            return when.zone(self.app.settings.timezone)
+        return await self.app.core.zone_of(stored)
 
     async def advance(self, by: timedelta) -> None:
         """Move the simulated clock, stopping at each due reminder so it arrives on time."""
         target = self.clock.now() + by
         engine = self.app.reminders
-        while (due := await self.app.store.next_due()) is not None and due <= target:
-            self.clock.advance_to(due)
+        while True:
+            due = await self.app.store.next_due()
+            digest = await engine.next_digest_at()
+            moments = [m for m in (due, digest) if m is not None and m <= target]
+            if not moments:
+                break
+            self.clock.advance_to(min(moments))
             tally = await engine.tick()
-            if not (tally.sent or tally.deferred or tally.cancelled or tally.retrying):
+            posted = await engine.post_digests()
+            moved = tally.sent or tally.deferred or tally.cancelled or tally.retrying
+            if not (moved or posted or digest in moments):
                 break  # nothing could be sent (no adapter, paused): stop rather than spin
         now = self.clock.advance_to(target)
         await engine.tick()
+        await engine.post_digests()
         await self.app.store.set_state(CLOCK_KEY, str(int(self.clock.offset.total_seconds())))
         tz = await self.zone_of(self.me)
         self.write(self.msg("console.clock", when=f"{when.describe(now, tz)} ({tz.key})"))

@@ -110,9 +110,13 @@ async def test_scheduling_the_same_key_twice_replaces_instead_of_doubling(tmp_pa
         await store.claim_due(NOW + timedelta(days=3), NOW + timedelta(days=4), 10)
         await store.finish_reminder(rows[0].id, "sent", NOW + timedelta(days=3))
         again = await store.schedule_reminder(
-            person.id, kind="checkin", ref_id=None, key="checkin:1:2d",
-            due=NOW + timedelta(days=2), now=NOW + timedelta(days=3),
-        )  # fmt: skip
+            person.id,
+            kind="checkin",
+            ref_id=None,
+            key="checkin:1:2d",
+            due=NOW + timedelta(days=2),
+            now=NOW + timedelta(days=3),
+        )
         assert again == rows[0].id
         assert (await store.reminder_by_key("checkin:1:2d")).status == "sent"
 
