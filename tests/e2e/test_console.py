@@ -186,3 +186,40 @@ def test_rebound_reminders_lists_what_is_pending(tmp_path):
     assert listing.returncode == 0, listing.stderr
     assert listing.stdout.count("pending ") == 3
     assert "3 pending, 0 sending, 0 failed, 0 undeliverable" in listing.stdout
+
+
+def test_three_people_a_board_a_digest_and_cards(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "/admin channel:general day:friday hour:16 timezone:Europe/Berlin",
+            ":as Ada",
+            "/leaderboard join",
+            "/checkin mood:4",
+            "/followup add contact:Priya",
+            "1",  # I sent it
+            ":as Sam",
+            "/leaderboard join",
+            "/checkin mood:3",
+            ":as Lee",
+            "/checkin mood:2",  # never joins the board
+            "/admin sharing:off",
+            ":advance 2d",
+            ":as Sam",
+            "/leaderboard",
+            "/streak",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Only this community's admins can change" in out
+    assert "[#general · Friday 27 November, 16:00] This week in Terminal" in out
+    assert "2 check-ins" not in out and "3 check-ins" in out and "1 follow-up sent" in out
+    board = out.split("[private] Resilience board · Terminal: this week", 1)[1]
+    assert "1. Ada: 4 points, streak 1 week" in board
+    assert "2. Sam: 1 point, streak 1 week" in board
+    assert "Lee" not in board.split("You're number")[0]
+    assert "You're number 2 of 2." in board
+    images = sorted(p.name for p in (tmp_path / "files").glob("*.png"))
+    assert images == ["leaderboard.png", "streak.png"]
+    assert "File saved: " in out and "(Resilience streak card. Current streak: 1 week." in out
