@@ -9,6 +9,7 @@ import sqlite3
 import sys
 from collections.abc import Sequence
 
+from bot.app import build
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import ContentError
 from bot.store import SCHEMA_VERSION, Store, StoreError
@@ -24,6 +25,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (the terminal adapter when no platform is configured)")
     sub.add_parser("console", help="talk to Rebound in this terminal")
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
+    discord_cli = sub.add_parser("discord", help="Discord set-up helpers")
+    discord_cli.add_argument("action", choices=("sync", "invite-url"))
     reminders = sub.add_parser(
         "reminders", help="list pending, failed and undeliverable reminders (nothing is dropped)"
     )
@@ -58,6 +61,38 @@ async def _migrate(settings: Settings) -> str:
     return f"{settings.db_path}: schema version {version} (current {SCHEMA_VERSION})"
 
 
+def _discord(settings: Settings, action: str) -> int:
+    if not settings.discord_token:
+        print("rebound: DISCORD_TOKEN is not set; put the bot token in .env first", file=sys.stderr)
+        return 2
+    from adapters.discord.client import invite_url, sync_only
+
+    if action == "invite-url":
+        try:
+            print(invite_url(settings.discord_token))
+        except ValueError as exc:
+            print(f"rebound: {exc}", file=sys.stderr)
+            return 2
+        return 0
+
+    async def sync() -> None:
+        async with build(settings, schedule=False) as app:
+            await sync_only(app, settings)
+
+    asyncio.run(sync())
+    print("Discord commands synced.")
+    return 0
+
+
+async def _run_platforms(settings: Settings) -> int:
+    """Run every platform whose token is set, side by side, on one core."""
+    from adapters.discord.client import run_discord
+
+    async with build(settings) as app:
+        await run_discord(app, settings)
+    return 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `rebound` console script; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -83,6 +118,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             statuses = args.status or list(REPORT_STATUSES)
             print("\n".join(asyncio.run(_reminders(settings, statuses, args.limit))))
             return 0
+        if command == "discord":
+            return _discord(settings, args.action)
+        if command == "run" and settings.discord_token:
+            return asyncio.run(_run_platforms(settings))
         return asyncio.run(run_console(settings, platform_hint=command == "run"))
     except (ContentError, StoreError) as exc:
         print(f"rebound: {exc}", file=sys.stderr)

@@ -30,6 +30,10 @@ class Settings:
     timezone: str
     log_level: str
     files_dir: Path
+    discord_token: str | None = None
+    discord_guild_id: int | None = None
+    discord_api_url: str | None = None
+    discord_gateway_url: str | None = None
 
     @property
     def log_level_number(self) -> int:
@@ -79,4 +83,25 @@ def load_settings(
     if files_dir.exists() and not files_dir.is_dir():
         raise ConfigError("REBOUND_FILES_DIR", "a folder path", str(files_dir))
 
-    return Settings(db_path=db_path, timezone=timezone, log_level=log_level, files_dir=files_dir)
+    guild = values.get("DISCORD_GUILD_ID")
+    if guild is not None and not (guild.isdigit() and 15 <= len(guild) <= 21):
+        raise ConfigError("DISCORD_GUILD_ID", "a server id: 17 to 20 digits", guild)
+    api_url = _url(values, "DISCORD_API_URL", ("http://", "https://"))
+    gateway_url = _url(values, "DISCORD_GATEWAY_URL", ("ws://", "wss://"))
+    return Settings(
+        db_path=db_path,
+        timezone=timezone,
+        log_level=log_level,
+        files_dir=files_dir,
+        discord_token=values.get("DISCORD_TOKEN"),
+        discord_guild_id=int(guild) if guild else None,
+        discord_api_url=api_url,
+        discord_gateway_url=gateway_url,
+    )
+
+
+def _url(values: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
+    value = values.get(name)
+    if value is not None and not value.startswith(schemes):
+        raise ConfigError(name, "a URL starting with " + " or ".join(schemes), value)
+    return value.rstrip("/") if value else None

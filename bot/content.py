@@ -284,6 +284,15 @@ MESSAGES: dict[str, frozenset[str]] = {
         "reminder.kind.nudge": "",
         "reminder.kind.followup": "",
         "reminder.kind.next_step": "",
+        # platforms
+        "discord.dm_closed": "",
+        "discord.modal_title": "",
+        "discord.modal_company": "",
+        "discord.modal_role": "",
+        "discord.modal_stage": "",
+        "discord.modal_stage_hint": "",
+        "discord.modal_feeling": "",
+        "discord.modal_note": "",
         # terminal
         "console.banner": "name",
         "console.no_tokens": "",
@@ -539,6 +548,15 @@ class Draft:
 
 
 @dataclass(frozen=True, slots=True)
+class CommandText:
+    """How a command, its subcommands and its options are described in a command picker."""
+
+    description: str
+    subcommands: dict[str, str]
+    options: dict[str, str]
+
+
+@dataclass(frozen=True, slots=True)
 class Content:
     """Every piece of wording Rebound uses, checked."""
 
@@ -553,6 +571,7 @@ class Content:
     milestones_dm: dict[int, tuple[Template, ...]]
     milestones_channel: dict[int, tuple[Template, ...]]
     safety: SafetyNet
+    commands: dict[str, CommandText] = field(default_factory=dict)
 
     def msg(self, key: str, /, **values: Value) -> Text:
         """Render the message `key`."""
@@ -746,6 +765,41 @@ def _load_safety(data: dict[str, Any]) -> SafetyNet:
     return SafetyNet.build(data["phrases"], data["exceptions"], data["resources"])
 
 
+def _load_commands(data: dict[str, Any]) -> dict[str, CommandText]:
+    # Imported here: the command set is defined with the use cases, which import this module.
+    from bot.commands import COMMANDS
+
+    where = "prompts/commands.toml"
+    _exact_keys(data, tuple(COMMANDS), where)
+    out = {}
+    for name, command in COMMANDS.items():
+        spot = f"{where} [{name}]"
+        entry = _table(data[name], spot)
+        option_names = list(
+            dict.fromkeys(
+                o.name
+                for options in (command.options, *command.subcommands.values())
+                for o in options
+            )
+        )
+        expected = ["description"]
+        expected += ["subcommands"] if command.subcommands else []
+        expected += ["options"] if option_names else []
+        _exact_keys(entry, expected, spot)
+        texts = {"description": entry["description"]}
+        subs = _table(entry.get("subcommands", {}), f"{spot}.subcommands")
+        opts = _table(entry.get("options", {}), f"{spot}.options")
+        _exact_keys(subs, tuple(command.subcommands), f"{spot}.subcommands")
+        _exact_keys(opts, option_names, f"{spot}.options")
+        for key, text in [*texts.items(), *subs.items(), *opts.items()]:
+            if not isinstance(text, str) or not text.strip():
+                raise ContentError(f"{spot} {key}: the text is empty")
+            if len(text) > 100:
+                raise ContentError(f"{spot} {key}: {len(text)} characters; pickers show 100")
+        out[name] = CommandText(entry["description"], dict(subs), dict(opts))
+    return out
+
+
 def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in data.items():
@@ -783,6 +837,7 @@ def load_content(directory: Path | None = None) -> Content:
         milestones_dm=milestones_dm,
         milestones_channel=milestones_channel,
         safety=_load_safety(_read(directory, "safety.toml")),
+        commands=_load_commands(_read(directory, "commands.toml")),
         encouragement=encouragement,
         themes=themes,
         stage_themes=stage_themes,

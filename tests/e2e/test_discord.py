@@ -1,0 +1,283 @@
+"""The real discord.py client, end to end, against the Discord double on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import timedelta
+
+import discord
+import pytest
+
+from adapters.discord.client import DiscordMessenger, ReboundDiscord, point_at
+from bot.app import App, build
+from bot.config import load_settings
+from bot.models import PersonRef
+from bot.ports import FixedClock
+from tests.conftest import START
+from tests.e2e.discord_double import CHANNEL_ID, GUILD_ID, TOKEN, DiscordDouble
+
+ADA = "555000000000000001"
+EPHEMERAL = 64
+
+
+@pytest.fixture
+async def double(monkeypatch) -> AsyncIterator[DiscordDouble]:
+    fake = DiscordDouble()
+    await fake.start()
+    # point_at changes discord.py's class-level URLs: put them back after the test.
+    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
+    monkeypatch.setattr(
+        discord.gateway.DiscordWebSocket,
+        "DEFAULT_GATEWAY",
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
+    )
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+def settings(double, tmp_path):
+    return load_settings(
+        {
+            "REBOUND_DB_PATH": str(tmp_path / "rebound.db"),
+            "DISCORD_TOKEN": TOKEN,
+            "DISCORD_GUILD_ID": str(GUILD_ID),
+            "DISCORD_API_URL": double.api_url,
+            "DISCORD_GATEWAY_URL": double.gateway_url,
+        },
+        env_file=None,
+    )
+
+
+@asynccontextmanager
+async def running(double: DiscordDouble, settings) -> AsyncIterator[tuple[App, ReboundDiscord]]:
+    clock = FixedClock(START)
+    async with build(settings, clock=clock, schedule=False) as app:
+        point_at(settings)
+        client = ReboundDiscord(app, settings)
+        app.reminders.register("discord", DiscordMessenger(client))
+        task = asyncio.create_task(client.start(TOKEN))
+        await asyncio.wait_for(client.connected.wait(), 10)
+        try:
+            yield app, client
+        finally:
+            await client.close()
+            await task
+
+
+def callbacks(double: DiscordDouble) -> list:
+    return double.find("POST", "/callback")
+
+
+async def next_callback(double: DiscordDouble, seen: int) -> dict:
+    found = await double.wait_for(lambda calls: len(callbacks(double)) > seen and callbacks(double))
+    return found[seen].body
+
+
+def text_of(body: dict) -> str:
+    data = body.get("data", body)
+    parts = [data.get("content") or ""]
+    for embed in data.get("embeds") or []:
+        parts += [embed.get("title", ""), embed.get("description", "")]
+        parts += [f"{f['name']}: {f['value']}" for f in embed.get("fields", [])]
+    return "\n".join(parts)
+
+
+def custom_ids(body: dict) -> list[str]:
+    data = body.get("data", body)
+    return [c["custom_id"] for row in data.get("components") or [] for c in row["components"]]
+
+
+async def test_commands_sync_once_then_only_when_they_change(double, settings):
+    async with running(double, settings):
+        pass
+    [sync] = double.find("PUT", f"/guilds/{GUILD_ID}/commands")
+    names = {c["name"]: c for c in sync.body}
+    assert set(names) >= {
+        "rejected",
+        "reflect",
+        "checkin",
+        "followup",
+        "streak",
+        "leaderboard",
+        "settings",
+        "journal",
+        "export",
+        "forget",
+        "support",
+        "help",
+        "rebound-admin",
+    }
+    assert int(names["rebound-admin"]["default_member_permissions"]) == 1 << 5
+    assert [o["name"] for o in names["followup"]["options"]] == ["add", "list"]
+    async with running(double, settings):
+        pass
+    assert len(double.find("PUT", "/commands")) == 1  # same definitions: no second sync
+
+
+async def test_rejected_with_options_answers_privately_with_persistent_buttons(double, settings):
+    async with running(double, settings) as (_app, _):
+        options = [
+            {"name": "company", "type": 3, "value": "Acme @everyone"},
+            {"name": "stage", "type": 3, "value": "final"},
+            {"name": "feeling", "type": 4, "value": 2},
+        ]
+        await double.dispatch("INTERACTION_CREATE", double.command("rejected", options))
+        body = await next_callback(double, 0)
+    assert body["type"] == 4
+    assert body["data"]["flags"] & EPHEMERAL
+    assert body["data"]["allowed_mentions"] == {"parse": []}
+    assert "Logged: a no from Acme @\u200beveryone at the final round stage" in text_of(body)
+    assert custom_ids(body)[0] == "rb:reflect:start:1"
+
+
+async def test_rejected_without_options_opens_the_modal_and_its_submission_logs(double, settings):
+    async with running(double, settings):
+        await double.dispatch("INTERACTION_CREATE", double.command("rejected"))
+        modal = await next_callback(double, 0)
+        assert modal["type"] == 9
+        fields = [c["components"][0]["custom_id"] for c in modal["data"]["components"]]
+        submit = double.interaction(
+            5,
+            {
+                "custom_id": modal["data"]["custom_id"],
+                "components": [
+                    {
+                        "type": 1,
+                        "components": [{"type": 4, "custom_id": fields[0], "value": "Globex"}],
+                    },
+                    {"type": 1, "components": [{"type": 4, "custom_id": fields[1], "value": ""}]},
+                    {
+                        "type": 1,
+                        "components": [{"type": 4, "custom_id": fields[2], "value": "screen"}],
+                    },
+                    {"type": 1, "components": [{"type": 4, "custom_id": fields[3], "value": "3"}]},
+                    {"type": 1, "components": [{"type": 4, "custom_id": fields[4], "value": "ok"}]},
+                ],
+            },
+        )
+        await double.dispatch("INTERACTION_CREATE", submit)
+        body = await next_callback(double, 1)
+    assert "Logged: a no from Globex at the screening stage" in text_of(body)
+
+
+async def test_a_button_pressed_after_a_restart_and_the_dm_reflection(double, settings):
+    async with running(double, settings):
+        await double.dispatch(
+            "INTERACTION_CREATE",
+            double.command("rejected", [{"name": "stage", "type": 3, "value": "final"}]),
+        )
+        first = await next_callback(double, 0)
+    reflect_now = custom_ids(first)[0]
+
+    async with running(double, settings):  # a new process: the old message's button still works
+        await double.dispatch("INTERACTION_CREATE", double.press(reflect_now))
+        ack = await next_callback(double, 1)
+        assert "I've sent you a DM" in text_of(ack)
+        prompt = await double.wait_for(
+            lambda calls: [
+                c for c in calls if c.method == "POST" and c.path.startswith("/channels/")
+            ]
+        )
+        assert "Reflection · 1 of 3" in text_of(prompt[0].body)
+        dm_channel = double.dm_channels[ADA]
+        await double.dispatch(
+            "MESSAGE_CREATE",
+            {
+                **double.message(dm_channel, {"content": "I talked too fast"}),
+                "author": {"id": ADA, "username": "Ada", "discriminator": "0", "avatar": None},
+            },
+        )
+        second = await double.wait_for(
+            lambda calls: (
+                len(
+                    [
+                        c
+                        for c in calls
+                        if c.method == "POST" and c.path == f"/channels/{dm_channel}/messages"
+                    ]
+                )
+                >= 2
+                and calls
+            )
+        )
+    sent = [
+        c for c in second if c.method == "POST" and c.path == f"/channels/{dm_channel}/messages"
+    ]
+    assert "Reflection · 2 of 3" in text_of(sent[1].body)
+
+
+async def test_a_reminder_dm_carries_a_nonce_and_closed_dms_are_recorded(double, settings):
+    double.closed_dms.add("555000000000000002")
+    async with running(double, settings) as (app, _):
+        for who in (
+            {"user_id": ADA, "name": "Ada"},
+            {"user_id": "555000000000000002", "name": "Bo"},
+        ):
+            await double.dispatch(
+                "INTERACTION_CREATE",
+                double.command(
+                    "rejected", [{"name": "stage", "type": 3, "value": "screen"}], **who
+                ),
+            )
+        await next_callback(double, 1)
+        app.clock.advance(timedelta(days=1))
+        tally = await app.reminders.tick()
+        assert (tally.sent, tally.undeliverable) == (1, 1)
+        sent = [c for c in double.find("POST", "/channels/") if c.body.get("nonce")]
+        assert sent[0].body["enforce_nonce"] is True and len(sent[0].body["nonce"]) == 25
+        assert "A gentle nudge" in text_of(sent[0].body)
+        bo = await app.store.find_person("discord", "555000000000000002")
+        [failed] = await app.store.reminders_for(bo.id, ["undeliverable"])
+        assert "50007" in failed.last_error
+        await double.dispatch(
+            "INTERACTION_CREATE", double.command("streak", user_id="555000000000000002", name="Bo")
+        )
+        await double.wait_for(lambda calls: double.find("POST", "/webhooks/"))
+        notice = double.find("POST", "/webhooks/")[0].body
+    assert "couldn't reach you" in text_of(notice)
+
+
+async def test_a_429_is_waited_out_and_retried(double, settings):
+    async with running(double, settings) as (_app, client):
+        double.rate_limit_next = 1
+        messenger = DiscordMessenger(client)
+        from bot.models import Reply, Text
+
+        await messenger.send_dm(PersonRef("discord", ADA, "Ada"), Reply(text=Text.of("hello")))
+    attempts = [c for c in double.find("POST", "/channels/") if c.body.get("content") == "hello"]
+    assert len(attempts) == 2  # the 429, then the retry that landed
+
+
+async def test_the_admin_command_is_refused_to_a_non_admin(double, settings):
+    async with running(double, settings) as _:
+        option = [{"name": "sharing", "type": 3, "value": "off"}]
+        await double.dispatch("INTERACTION_CREATE", double.command("rebound-admin", option))
+        refused = await next_callback(double, 0)
+        await double.dispatch(
+            "INTERACTION_CREATE",
+            double.command(
+                "rebound-admin",
+                [*option, {"name": "channel", "type": 7, "value": str(CHANNEL_ID)}],
+                admin=True,
+            ),
+        )
+        allowed = await next_callback(double, 1)
+    assert "Only this community's admins" in text_of(refused)
+    assert refused["data"]["flags"] & EPHEMERAL
+    assert "Sharing posts: off" in text_of(allowed)
+    assert f"#{CHANNEL_ID}" in text_of(allowed)
+
+
+async def test_streak_defers_then_follows_up_with_its_card(double, settings):
+    async with running(double, settings):
+        await double.dispatch("INTERACTION_CREATE", double.command("streak"))
+        deferred = await next_callback(double, 0)
+        followup = await double.wait_for(lambda calls: double.find("POST", "/webhooks/"))
+    assert deferred["type"] == 5 and deferred["data"]["flags"] & EPHEMERAL
+    body = followup[0].body
+    assert body["attachments"][0]["filename"] == "streak.png"
+    assert body["attachments"][0]["description"].startswith("Resilience streak card")
+    assert body["embeds"][0]["image"]["url"] == "attachment://streak.png"
