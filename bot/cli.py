@@ -86,10 +86,17 @@ def _discord(settings: Settings, action: str) -> int:
 
 async def _run_platforms(settings: Settings) -> int:
     """Run every platform whose token is set, side by side, on one core."""
-    from adapters.discord.client import run_discord
-
     async with build(settings) as app:
-        await run_discord(app, settings)
+        runs = []
+        if settings.discord_token:
+            from adapters.discord.client import run_discord
+
+            runs.append(run_discord(app, settings))
+        if settings.slack_bot_token:
+            from adapters.slack.app import run_slack
+
+            runs.append(run_slack(app, settings))
+        await asyncio.gather(*runs)
     return 0
 
 
@@ -120,7 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "discord":
             return _discord(settings, args.action)
-        if command == "run" and settings.discord_token:
+        if command == "run" and (settings.discord_token or settings.slack_bot_token):
             return asyncio.run(_run_platforms(settings))
         return asyncio.run(run_console(settings, platform_hint=command == "run"))
     except (ContentError, StoreError) as exc:

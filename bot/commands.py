@@ -175,6 +175,56 @@ def check_options(
     return sub, values
 
 
+def tokens(text: str) -> list[str]:
+    r"""Split on spaces, keeping double-quoted parts together; `\"` is a literal quote."""
+    out: list[str] = []
+    current: list[str] = []
+    quoted = False
+    started = False
+    index = 0
+    while index < len(text):
+        char = text[index]
+        if quoted and char == "\\" and index + 1 < len(text) and text[index + 1] == '"':
+            current.append('"')
+            index += 2
+            continue
+        if char == '"':
+            quoted = not quoted
+            started = True
+        elif char.isspace() and not quoted:
+            if started:
+                out.append("".join(current))
+                current, started = [], False
+        else:
+            current.append(char)
+            started = True
+        index += 1
+    if quoted:
+        raise UserError("error.unclosed_quote")
+    if started:
+        out.append("".join(current))
+    return out
+
+
+def parse_invocation(text: str) -> tuple[str, str | None, dict[str, str]]:
+    """`name [sub] key:value key:"quoted value"` as (name, sub, options)."""
+    words = tokens(text)
+    if not words:
+        raise UserError("error.missing_command")
+    name, rest = words[0].lstrip("/").lower(), words[1:]
+    sub = None
+    options: dict[str, str] = {}
+    for word in rest:
+        key, colon, value = word.partition(":")
+        if colon and key:
+            options[key.lower()] = value
+        elif sub is None and not options:
+            sub = word
+        else:
+            raise UserError("error.positional", command=Text.of(name), value=word)
+    return name, sub, options
+
+
 async def run(
     core: Rebound, ctx: Context, name: str, sub: str | None, raw: Mapping[str, object]
 ) -> list[Reply]:

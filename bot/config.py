@@ -34,6 +34,11 @@ class Settings:
     discord_guild_id: int | None = None
     discord_api_url: str | None = None
     discord_gateway_url: str | None = None
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_port: int = 3000
+    slack_api_url: str | None = None
 
     @property
     def log_level_number(self) -> int:
@@ -88,6 +93,14 @@ def load_settings(
         raise ConfigError("DISCORD_GUILD_ID", "a server id: 17 to 20 digits", guild)
     api_url = _url(values, "DISCORD_API_URL", ("http://", "https://"))
     gateway_url = _url(values, "DISCORD_GATEWAY_URL", ("ws://", "wss://"))
+    slack_port = values.get("SLACK_PORT", "3000")
+    if not slack_port.isdigit() or not 1 <= int(slack_port) <= 65535:
+        raise ConfigError("SLACK_PORT", "a port number from 1 to 65535", slack_port)
+    slack_token = values.get("SLACK_BOT_TOKEN")
+    if slack_token and not values.get("SLACK_SIGNING_SECRET") and not values.get("SLACK_APP_TOKEN"):
+        raise ConfigError(
+            "SLACK_SIGNING_SECRET", "the app's signing secret (or SLACK_APP_TOKEN)", ""
+        )
     return Settings(
         db_path=db_path,
         timezone=timezone,
@@ -97,6 +110,11 @@ def load_settings(
         discord_guild_id=int(guild) if guild else None,
         discord_api_url=api_url,
         discord_gateway_url=gateway_url,
+        slack_bot_token=slack_token,
+        slack_signing_secret=values.get("SLACK_SIGNING_SECRET"),
+        slack_app_token=values.get("SLACK_APP_TOKEN"),
+        slack_port=int(slack_port),
+        slack_api_url=_url(values, "SLACK_API_URL", ("http://", "https://")),
     )
 
 

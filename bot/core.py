@@ -1749,6 +1749,33 @@ class Rebound:
             )
         ]
 
+    async def learn_timezone(self, ref: PersonRef, timezone: str, now: datetime) -> None:
+        """Adopt the timezone a platform reports for a person who has not set one."""
+        try:
+            name = when.parse_timezone(timezone)
+        except when.WhenError:
+            return
+        async with self.store.atomic():
+            person = await self.store.ensure_person(ref, now)
+            if person.timezone is None:
+                await self.store.update_person(person.id, timezone=name)
+
+    @_guard
+    async def home(self, ctx: Context) -> list[Reply]:
+        """A person's overview: streak, what is coming, recent journal, and the board."""
+        replies = [
+            *await self.streak(ctx),
+            *await self.upcoming(ctx),
+            *await self.journal(ctx),
+        ]
+        if not ctx.in_dm:
+            replies += await self.leaderboard(ctx)
+        # The overview is a page, not a conversation: buttons there would act out of context.
+        return [
+            Reply(text=r.text, title=r.title, fields=r.fields, attachments=(), where=Where.PRIVATE)
+            for r in replies
+        ]
+
     @_guard
     async def help(self, ctx: Context) -> list[Reply]:
         """What Rebound can do and how to ask."""

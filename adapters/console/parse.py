@@ -6,6 +6,9 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
+from bot import commands
+from bot.core import UserError
+
 _SPAN = re.compile(r"(\d+)\s*([wdhm])")
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),
           "m": timedelta(minutes=1)}  # fmt: skip
@@ -70,37 +73,6 @@ class DirectMessage:
 Line = CommandLine | Press | SwitchPerson | Advance | ListReminders | Quit | DirectMessage | None
 
 
-def tokens(text: str) -> list[str]:
-    r"""Split on spaces, keeping double-quoted parts together; `\"` is a literal quote."""
-    out: list[str] = []
-    current: list[str] = []
-    quoted = False
-    started = False
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if quoted and char == "\\" and index + 1 < len(text) and text[index + 1] == '"':
-            current.append('"')
-            index += 2
-            continue
-        if char == '"':
-            quoted = not quoted
-            started = True
-        elif char.isspace() and not quoted:
-            if started:
-                out.append("".join(current))
-                current, started = [], False
-        else:
-            current.append(char)
-            started = True
-        index += 1
-    if quoted:
-        raise LineError("console.unclosed_quote")
-    if started:
-        out.append("".join(current))
-    return out
-
-
 def parse_advance(value: str) -> timedelta:
     """A span such as `2d`, `3h`, `45m` or `1d 12h`."""
     text = value.strip().lower()
@@ -120,21 +92,11 @@ def parse_line(raw: str) -> Line:
     if not line:
         return None
     if line.startswith("/") and not line.startswith("//"):
-        words = tokens(line[1:])
-        if not words:
-            raise LineError("console.missing_command")
-        name, rest = words[0], words[1:]
-        sub = None
-        options: dict[str, str] = {}
-        for word in rest:
-            key, colon, value = word.partition(":")
-            if colon and key:
-                options[key.lower()] = value
-            elif sub is None and not options:
-                sub = word
-            else:
-                raise LineError("error.positional", command=name, value=word)
-        return CommandLine(name.lower(), sub, options)
+        try:
+            name, sub, options = commands.parse_invocation(line[1:])
+        except UserError as exc:
+            raise LineError(exc.key, **{k: str(v) for k, v in exc.values.items()}) from None
+        return CommandLine(name, sub, options)
     if line.isdigit():
         return Press(int(line))
     if line.startswith(":"):

@@ -144,25 +144,25 @@ class RejectedModal(discord.ui.Modal):
 
     def __init__(self, client: ReboundDiscord) -> None:
         label = client.app.content.label
-        super().__init__(title=label("discord.modal_title")[:45], timeout=None)
+        super().__init__(title=label("modal.title")[:45], timeout=None)
         self.client = client
         self.company = discord.ui.TextInput(
-            label=label("discord.modal_company")[:45], required=False, max_length=120
+            label=label("modal.company")[:45], required=False, max_length=120
         )
         self.role = discord.ui.TextInput(
-            label=label("discord.modal_role")[:45], required=False, max_length=120
+            label=label("modal.role")[:45], required=False, max_length=120
         )
         self.stage = discord.ui.TextInput(
-            label=label("discord.modal_stage")[:45],
+            label=label("modal.stage")[:45],
             required=False,
-            placeholder=label("discord.modal_stage_hint")[:100],
+            placeholder=label("modal.stage_hint")[:100],
             max_length=40,
         )
         self.feeling = discord.ui.TextInput(
-            label=label("discord.modal_feeling")[:45], required=False, max_length=1
+            label=label("modal.feeling")[:45], required=False, max_length=1
         )
         self.note = discord.ui.TextInput(
-            label=label("discord.modal_note")[:45],
+            label=label("modal.note")[:45],
             required=False,
             style=discord.TextStyle.paragraph,
             max_length=1500,

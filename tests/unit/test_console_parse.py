@@ -52,8 +52,8 @@ def test_other_line_kinds():
 @pytest.mark.parametrize(
     ("line", "key"),
     [
-        ('/rejected note:"open', "console.unclosed_quote"),
-        ("/", "console.missing_command"),
+        ('/rejected note:"open', "error.unclosed_quote"),
+        ("/", "error.missing_command"),
         (":advance soon", "console.bad_advance"),
         (":advance 0m", "console.bad_advance"),
         (":dance", "console.unknown_colon"),

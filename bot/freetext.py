@@ -1,0 +1,67 @@
+"""Forgiving reading of `/rejected` typed as one line: `Acme, data analyst, final round - note`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.content import STAGES
+from bot.core import STAGE_ALIASES
+
+_FEELING = re.compile(r"^(?:feeling|feel|mood)?\s*:?\s*([1-5])\s*(?:/\s*5)?$", re.IGNORECASE)
+_NOTE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*:\s+")
+_ROUND = re.compile(r"\b(round|stage|interview)s?\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What was understood, and whether anything was left unclear."""
+
+    company: str | None = None
+    role: str | None = None
+    stage: str | None = None
+    feeling: int | None = None
+    note: str | None = None
+    unclear: bool = False
+
+
+def _stage_of(segment: str) -> str | None:
+    words = " ".join(segment.lower().replace("_", " ").split())
+    if words in STAGES:
+        return words
+    if words in STAGE_ALIASES:
+        return STAGE_ALIASES[words]
+    trimmed = _ROUND.sub("", words).strip()
+    if trimmed in STAGES:
+        return trimmed
+    return STAGE_ALIASES.get(trimmed)
+
+
+def parse_rejection(text: str) -> Parsed:
+    """Split a line into company, role, stage, feeling and note; flag what could not be placed."""
+    line = text.strip()
+    if not line:
+        return Parsed()
+    head, note = line, None
+    parts = _NOTE_SPLIT.split(line, maxsplit=1)
+    if len(parts) == 2:
+        head, note = parts[0], parts[1].strip() or None
+    company = role = stage = None
+    feeling = None
+    unclear = False
+    for raw in (s.strip() for s in head.split(",")):
+        if not raw:
+            continue
+        if stage is None and (found := _stage_of(raw)):
+            stage = found
+        elif feeling is None and (match := _FEELING.match(raw)):
+            feeling = int(match.group(1))
+        elif company is None:
+            company = raw
+        elif role is None:
+            role = raw
+        else:
+            unclear = True  # more pieces than places: let the person check the form
+    if len(head) > 240 and note is None:
+        unclear = True
+    return Parsed(company, role, stage, feeling, note, unclear)

@@ -1,0 +1,284 @@
+"""The real Bolt AsyncApp served over HTTP on 127.0.0.1, its client pointed at a Slack double."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from aiohttp import web
+
+from adapters.slack.app import SlackMessenger, build_app
+from bot.app import App, build
+from bot.config import load_settings
+from bot.ports import FixedClock
+from tests.conftest import START
+from tests.e2e.slack_double import (
+    BOT_TOKEN,
+    SECRET,
+    TEAM,
+    SlackDouble,
+    command_body,
+    interactive_body,
+    post,
+    sign,
+)
+
+FORM = "application/x-www-form-urlencoded"
+
+
+@pytest.fixture
+async def double() -> AsyncIterator[SlackDouble]:
+    fake = SlackDouble()
+    await fake.start()
+    yield fake
+    await fake.stop()
+
+
+@pytest.fixture
+async def slack(double, tmp_path) -> AsyncIterator[tuple[str, App]]:
+    settings = load_settings(
+        {
+            "REBOUND_DB_PATH": str(tmp_path / "rebound.db"),
+            "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": f"{double.base}/api",
+        },
+        env_file=None,
+    )
+    async with build(settings, clock=FixedClock(START), schedule=False) as app:
+        bolt = build_app(app, settings)
+        app.reminders.register("slack", SlackMessenger(bolt.client))
+        runner = web.AppRunner(bolt.web_app(path="/slack/events"))
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        yield f"http://127.0.0.1:{port}/slack/events", app
+        await runner.cleanup()
+
+
+def text_of(body: dict) -> str:
+    parts = [body.get("text") or ""]
+    for block in body.get("blocks") or body.get("view", {}).get("blocks", []):
+        for key in ("text",):
+            if isinstance(block.get(key), dict):
+                parts.append(block[key]["text"])
+        parts += [f["text"] for f in block.get("fields", [])]
+    return "\n".join(parts)
+
+
+def action_ids(body: dict) -> list[str]:
+    return [
+        e["action_id"]
+        for b in body.get("blocks", [])
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+
+
+def event(event_id: str, payload: dict) -> str:
+    return json.dumps(
+        {
+            "token": "t",
+            "team_id": TEAM,
+            "api_app_id": "A1",
+            "type": "event_callback",
+            "event_id": event_id,
+            "event_time": int(time.time()),
+            "event": payload,
+        }
+    )
+
+
+async def test_rejected_with_free_text_is_understood_and_answered_privately(double, slack):
+    url, _ = slack
+    line = "Acme, data analyst, final round - they went with someone senior <!channel>"
+    status, _ = await post(url, command_body(double, "/rejected", line), FORM)
+    assert status == 200
+    [reply] = await double.wait_for(lambda calls: [c for c in calls if c.method == "response_url"])
+    assert reply.body["response_type"] == "ephemeral"
+    assert "Logged: a no from Acme at the final round stage" in text_of(reply.body)
+    assert action_ids(reply.body)[0] == "reflect:start:1"
+    assert "<!channel>" not in json.dumps(reply.body)  # typed text never mentions anyone
+
+
+async def test_rejected_with_no_text_opens_the_modal_and_its_submission_logs(double, slack):
+    url, _ = slack
+    await post(url, command_body(double, "/rejected", ""), FORM)
+    [opened] = await double.wait_for(lambda calls: double.called("views.open"))
+    view = opened.body["view"]
+    assert view["callback_id"] == "rejected_modal"
+    assert [b["block_id"] for b in view["blocks"]] == [
+        "company",
+        "role",
+        "stage",
+        "feeling",
+        "note",
+    ]
+    submission = {
+        "type": "view_submission",
+        "team": {"id": TEAM},
+        "user": {"id": "U1", "name": "u1"},
+        "api_app_id": "A1",
+        "trigger_id": "t",
+        "view": {
+            "id": "V1",
+            "type": "modal",
+            "callback_id": "rejected_modal",
+            "team_id": TEAM,
+            "private_metadata": view["private_metadata"],
+            "hash": "h",
+            "state": {
+                "values": {
+                    "company": {"value": {"type": "plain_text_input", "value": "Globex"}},
+                    "role": {"value": {"type": "plain_text_input", "value": None}},
+                    "stage": {
+                        "value": {"type": "static_select", "selected_option": {"value": "screen"}}
+                    },
+                    "feeling": {"value": {"type": "static_select", "selected_option": None}},
+                    "note": {"value": {"type": "plain_text_input", "value": "fine"}},
+                }
+            },
+        },
+    }
+    status, _ = await post(url, interactive_body(submission), FORM)
+    assert status == 200
+    [posted] = await double.wait_for(lambda calls: double.called("chat.postEphemeral"))
+    assert "Logged: a no from Globex at the screening stage" in text_of(posted.body)
+
+
+async def test_unclear_text_opens_the_modal_prefilled(double, slack):
+    url, _ = slack
+    await post(url, command_body(double, "/rejected", "Acme, analyst, remote, contract"), FORM)
+    [opened] = await double.wait_for(lambda calls: double.called("views.open"))
+    company = opened.body["view"]["blocks"][0]["element"]
+    assert company["initial_value"] == "Acme"
+
+
+async def test_a_button_press_starts_the_reflection_in_dms_and_a_dm_answer_continues(double, slack):
+    url, _ = slack
+    await post(url, command_body(double, "/rejected", "Initech, QA, technical"), FORM)
+    [reply] = await double.wait_for(lambda calls: double.called("response_url"))
+    press = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": "U1", "name": "u1"},
+        "api_app_id": "A1",
+        "trigger_id": "t",
+        "channel": {"id": "C1"},
+        "container": {"type": "message", "channel_id": "C1"},
+        "response_url": f"{double.base}/respond/press",
+        "actions": [
+            {
+                "action_id": action_ids(reply.body)[0],
+                "block_id": "b",
+                "type": "button",
+                "value": action_ids(reply.body)[0],
+                "action_ts": "1",
+            }
+        ],
+    }
+    assert (await post(url, interactive_body(press), FORM))[0] == 200
+    [prompt] = await double.wait_for(
+        lambda calls: [c for c in double.called("chat.postMessage") if c.body["channel"] == "DU1"]
+    )
+    assert "Reflection · 1 of 3" in text_of(prompt.body)
+    answer = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": "DU1",
+        "user": "U1",
+        "text": "I froze on the SQL question",
+        "ts": "2.0",
+    }
+    assert (await post(url, event("Ev1", answer), "application/json"))[0] == 200
+    found = await double.wait_for(
+        lambda calls: [c for c in double.called("chat.postMessage") if "2 of 3" in text_of(c.body)]
+    )
+    assert found
+
+
+async def test_a_retried_event_is_handled_once(double, slack):
+    url, _ = slack
+    hello = {
+        "type": "message",
+        "channel_type": "im",
+        "channel": "DU2",
+        "user": "U2",
+        "text": "hello",
+        "ts": "3.0",
+    }
+    body = event("EvRetry", hello)
+    await post(url, body, "application/json")
+    await double.wait_for(lambda calls: double.called("chat.postMessage"))
+    status, _ = await post(
+        url,
+        body,
+        "application/json",
+        **{"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_timeout", **sign(body)},
+    )
+    assert status == 200
+    # A later, different event proves the retry would have been handled by now.
+    await post(url, event("EvNext", {**hello, "ts": "4.0"}), "application/json")
+    await double.wait_for(lambda calls: len(double.called("chat.postMessage")) >= 2)
+    assert len(double.called("chat.postMessage")) == 2
+
+
+async def test_app_home_shows_streak_reminders_journal_and_board(double, slack):
+    url, _ = slack
+    opened = {
+        "type": "app_home_opened",
+        "user": "U3",
+        "channel": "DU3",
+        "tab": "home",
+        "event_ts": "5.0",
+    }
+    assert (await post(url, event("EvHome", opened), "application/json"))[0] == 200
+    [published] = await double.wait_for(lambda calls: double.called("views.publish"))
+    assert published.body["user_id"] == "U3"
+    home = text_of(published.body)
+    for part in (
+        "Your resilience streak",
+        "Nothing is scheduled",
+        "journal is empty",
+        "Resilience board",
+    ):
+        assert part in home
+
+
+async def test_forged_signatures_and_stale_timestamps_are_refused(double, slack):
+    url, _ = slack
+    body = command_body(double, "/rejected", "Acme")
+    forged = sign(body, secret="not-the-secret")
+    assert (await post(url, body, FORM, **forged))[0] == 401
+    stale = sign(body, timestamp=int(time.time()) - 10 * 60)
+    assert (await post(url, body, FORM, **stale))[0] == 401
+    assert not double.called("response_url")
+
+
+async def test_a_dm_that_fails_is_recorded_and_explained(double, slack):
+    url, app = slack
+    double.closed_dms.add("U9")
+    await post(url, command_body(double, "/rejected", "Hooli, final", user="U9"), FORM)
+    await double.wait_for(lambda calls: double.called("response_url"))
+    app.clock.advance(timedelta(days=1))
+    tally = await app.reminders.tick()
+    assert tally.undeliverable == 1
+    person = await app.store.find_person("slack", "U9")
+    [failed] = await app.store.reminders_for(person.id, ["undeliverable"])
+    assert failed.last_error == "slack cannot_dm_bot"
+    # Interactive: /reflect explains privately in the channel and keeps the prompt there.
+    await post(url, command_body(double, "/reflect", "", user="U9"), FORM)
+    replies = await double.wait_for(
+        lambda calls: (
+            [c for c in double.called("response_url") if "Reflection ·" in text_of(c.body)]
+            and double.called("response_url")
+        )
+    )
+    texts = [text_of(r.body) for r in replies]
+    assert any("couldn't reach you" in t for t in texts)
+    assert any("couldn't open a DM with you" in t for t in texts)
+    assert person.timezone == "Europe/Berlin"  # taken from users.info
