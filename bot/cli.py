@@ -8,6 +8,7 @@ import logging
 import sqlite3
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from bot.app import build
 from bot.config import ConfigError, Settings, load_settings
@@ -25,6 +26,10 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("run", help="run the bot (the terminal adapter when no platform is configured)")
     sub.add_parser("console", help="talk to Rebound in this terminal")
     sub.add_parser("migrate", help="bring the database schema up to date and exit")
+    backup = sub.add_parser(
+        "backup", help="copy the database consistently, even while Rebound runs"
+    )
+    backup.add_argument("path", help="where to write the copy (must not exist yet)")
     discord_cli = sub.add_parser("discord", help="Discord set-up helpers")
     discord_cli.add_argument("action", choices=("sync", "invite-url"))
     reminders = sub.add_parser(
@@ -59,6 +64,15 @@ async def _migrate(settings: Settings) -> str:
     async with Store(settings.db_path) as store:
         version = await store.schema_version()
     return f"{settings.db_path}: schema version {version} (current {SCHEMA_VERSION})"
+
+
+async def _backup(settings: Settings, target: Path) -> int:
+    async with Store(settings.db_path) as store:
+        await store.backup(target)
+    async with Store(target) as copy:
+        check = await copy.integrity()
+    print(f"Backed up {settings.db_path} to {target} (integrity: {check}).")
+    return 0 if check == "ok" else 1
 
 
 def _discord(settings: Settings, action: str) -> int:
@@ -121,6 +135,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "migrate":
             print(asyncio.run(_migrate(settings)))
             return 0
+        if command == "backup":
+            target = Path(args.path)
+            if target.exists():
+                print(f"rebound: {target} already exists; choose a new file name", file=sys.stderr)
+                return 2
+            return asyncio.run(_backup(settings, target))
         if command == "reminders":
             statuses = args.status or list(REPORT_STATUSES)
             print("\n".join(asyncio.run(_reminders(settings, statuses, args.limit))))

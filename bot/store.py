@@ -526,8 +526,9 @@ class Store:
     the lock run further statements inside its own transaction.
     """
 
-    def __init__(self, path: Path | str) -> None:
+    def __init__(self, path: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> None:
         self.path = str(path)
+        self.busy_timeout_ms = busy_timeout_ms
         self._db: aiosqlite.Connection | None = None
         self._lock = asyncio.Lock()
         self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -540,7 +541,7 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
         self._db.row_factory = aiosqlite.Row
-        await self._db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await self._db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         await self._db.execute("PRAGMA journal_mode = WAL")
         await self._db.execute("PRAGMA synchronous = NORMAL")
         await self._db.execute("PRAGMA foreign_keys = ON")
@@ -614,9 +615,17 @@ class Store:
                 try:
                     yield
                 except BaseException:
-                    await self.db.execute("ROLLBACK")
+                    # SQLite ends the transaction itself on some errors (a full disk): only
+                    # roll back what is still open, so the original error is the one reported.
+                    if self.db.in_transaction:
+                        await self.db.execute("ROLLBACK")
                     raise
-                await self.db.execute("COMMIT")
+                try:
+                    await self.db.execute("COMMIT")
+                except BaseException:
+                    if self.db.in_transaction:
+                        await self.db.execute("ROLLBACK")
+                    raise
             finally:
                 self._in_tx.reset(token)
 
@@ -1488,6 +1497,18 @@ class Store:
             (community_id, ts(since), ts(until)),
         )
         return [(r["display_name"], r["weeks"]) for r in rows]
+
+    async def backup(self, target: Path | str) -> None:
+        """A consistent copy of the whole database, taken while it is in use (SQLite backup API)."""
+        async with aiosqlite.connect(str(target)) as copy:
+            async with self._turn():
+                await self.db.backup(copy)
+            await copy.commit()
+
+    async def integrity(self) -> str:
+        """SQLite's own integrity check: 'ok' when the file is sound."""
+        row = await self._one("PRAGMA integrity_check")
+        return str(row[0]) if row else "no answer"
 
     # -- bot state ------------------------------------------------------------------------
 
