@@ -98,7 +98,11 @@ async def test_a_misbehaving_platform_never_makes_a_reminder_vanish(tmp_path):
             await store.update_person(person.id, quiet_start="00:00", quiet_end="00:00")
             keys.append(f"k{n}")
             await store.schedule_reminder(
-                person.id, kind="checkin", ref_id=None, key=keys[-1], due=clock.now(),
+                person.id,
+                kind="checkin",
+                ref_id=None,
+                key=keys[-1],
+                due=clock.now(),
                 now=clock.now(),
             )
         for _ in range(400):  # far more rounds than any back-off needs

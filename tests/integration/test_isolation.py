@@ -1,0 +1,85 @@
+"""Isolation as a property: random communities, people and actions, checked after every round."""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import pytest
+
+from bot.models import CommunityRef, Context, PersonRef
+from bot.store import PERSONAL_TABLES
+from tests.conftest import text_of
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+async def test_nothing_crosses_communities_or_people(core, store, clock, seed):
+    rng = random.Random(seed)
+    communities = [CommunityRef("test", f"g{n}", f"Guild {n}") for n in range(3)]
+    people: dict[str, dict] = {}
+    for n in range(18):
+        name = f"Person{seed}x{n:02d}"
+        home = rng.choice(communities)
+        people[name] = {"home": home, "opted": rng.random() < 0.6, "secret": f"secret-{name}"}
+        ctx = Context(PersonRef("test", name.lower(), name), home, "c")
+        if people[name]["opted"]:
+            await core.leaderboard(ctx, "join")
+            await core.settings(ctx, shoutouts="on")
+        logged = await core.rejected(ctx, company=f"Co-{name}", note=people[name]["secret"])
+        await core.press(Context(ctx.person, home, "c"), logged[0].buttons[0].action_id)
+        await core.dm_text(Context(ctx.person), f"answer by {name}")
+        for _ in range(rng.randint(0, 3)):
+            await core.checkin(ctx, mood=rng.randint(1, 5))
+            clock.advance(timedelta(hours=rng.randint(1, 30)))
+
+    for community in communities:
+        members = {n for n, p in people.items() if p["home"] == community}
+        for viewer in members:
+            ctx = Context(PersonRef("test", viewer.lower(), viewer), community, "c")
+            for view in ("week", "month", "all"):
+                replies = await core.leaderboard(ctx, view=view)
+                board = text_of(replies) + replies[0].attachments[0].description
+                for name, person in people.items():
+                    if name in board:
+                        assert person["home"] == community and person["opted"], (name, view)
+                    assert person["secret"] not in board
+                    assert f"Co-{name}" not in board
+        community_id = (
+            await store.ensure_membership(
+                (await store.find_person("test", next(iter(members)).lower())).id,
+                community,
+                clock.now(),
+            )
+            if members
+            else None
+        )
+        if community_id is not None:
+            digest = (await core.digest(community_id, clock.now())).text.plain()
+            for name, person in people.items():
+                assert person["secret"] not in digest and f"Co-{name}" not in digest
+                if name in digest:
+                    assert person["home"] == community and person["opted"]
+
+    for name in people:
+        journal = text_of(await core.journal(Context(PersonRef("test", name.lower(), name))))
+        for other in people:
+            if other != name:
+                assert f"answer by {other}" not in journal
+                assert people[other]["secret"] not in journal
+
+    victim = rng.choice(sorted(people))
+    person = await store.find_person("test", victim.lower())
+    await core.press(Context(PersonRef("test", victim.lower(), victim)), "forget:confirm")
+    async with store.db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ) as cur:
+        tables = [r[0] for r in await cur.fetchall()]
+    for table in tables:
+        async with store.db.execute(f"PRAGMA table_info({table})") as cur:
+            columns = {r[1] for r in await cur.fetchall()}
+        for column in {"person_id", "updated_by"} & columns:
+            async with store.db.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (person.id,)
+            ) as cur:
+                assert (await cur.fetchone())[0] == 0, table
+    assert {t for t, _ in PERSONAL_TABLES} <= set(tables)
