@@ -57,6 +57,7 @@ class DiscordDouble:
 
     calls: list[Call] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
+    broken_dms: set[str] = field(default_factory=set)
     rate_limit_next: int = 0
     dm_channels: dict[str, str] = field(default_factory=dict)
     _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
@@ -325,6 +326,8 @@ class DiscordDouble:
                     headers={"Via": "1.1 google", "Retry-After": "1"},
                 )
             owner = next((u for u, c in self.dm_channels.items() if c == channel_id), None)
+            if owner in self.broken_dms:
+                return self._json({"message": "Service Unavailable", "code": 0}, status=503)
             if owner in self.closed_dms:
                 return self._json(
                     {"message": "Cannot send messages to this user", "code": 50007}, status=403

@@ -38,6 +38,8 @@ class SlackDouble:
 
     calls: list[Call] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
+    failing: dict[str, int] = field(default_factory=dict)
+    limited: dict[str, int] = field(default_factory=dict)
     admins: set[str] = field(default_factory=set)
     port: int = 0
     runner: web.AppRunner | None = None
@@ -138,6 +140,21 @@ class SlackDouble:
             if uid in self.closed_dms:
                 return self._json({"ok": False, "error": "cannot_dm_bot"})
             return self._json({"ok": True, "channel": {"id": "D" + uid}})
+        if method == "chat.postMessage" and body.get("channel", "")[1:] in self.limited:
+            user = body["channel"][1:]
+            if self.limited[user] > 0:
+                self.limited[user] -= 1
+                return web.Response(
+                    body=b'{"ok": false, "error": "ratelimited"}',
+                    status=429,
+                    headers={"Content-Type": "application/json", "Retry-After": "0"},
+                )
+        if method == "chat.postMessage" and body.get("channel", "")[1:] in self.failing:
+            return web.Response(
+                body=b'{"ok": false, "error": "fatal_error"}',
+                status=500,
+                headers={"Content-Type": "application/json"},
+            )
         if method in ("chat.postMessage", "chat.postEphemeral"):
             return self._json(
                 {

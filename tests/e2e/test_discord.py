@@ -281,3 +281,34 @@ async def test_streak_defers_then_follows_up_with_its_card(double, settings):
     assert body["attachments"][0]["filename"] == "streak.png"
     assert body["attachments"][0]["description"].startswith("Resilience streak card")
     assert body["embeds"][0]["image"]["url"] == "attachment://streak.png"
+
+
+async def test_misbehaving_discord_ends_every_reminder_in_a_recorded_state(double, settings):
+    from bot.reminders import MAX_ATTEMPTS
+
+    people = {
+        "555000000000000011": "ok",
+        "555000000000000012": "storm",
+        "555000000000000013": "broken",
+        "555000000000000014": "closed",
+    }
+    double.broken_dms.add("555000000000000013")
+    double.closed_dms.add("555000000000000014")
+    async with running(double, settings) as (app, _):
+        for user_id in people:
+            person = await app.store.ensure_person(PersonRef("discord", user_id, "P"), START)
+            await app.store.update_person(person.id, quiet_start="00:00", quiet_end="00:00")
+            await app.store.schedule_reminder(
+                person.id, kind="checkin", ref_id=None, key=f"k{user_id}", due=START, now=START
+            )
+        double.rate_limit_next = 3  # a storm of 429s, each waited out by discord.py
+        for _ in range(MAX_ATTEMPTS + 2):
+            await app.reminders.tick()
+            app.clock.advance(timedelta(hours=2))
+        states = {}
+        for user_id, kind in people.items():
+            reminder = await app.store.reminder_by_key(f"k{user_id}")
+            states[kind] = (reminder.status, reminder.last_error or "")
+    assert states["ok"][0] == "sent" and states["storm"][0] == "sent"
+    assert states["broken"][0] == "failed" and "503" in states["broken"][1]
+    assert states["closed"][0] == "undeliverable" and "50007" in states["closed"][1]

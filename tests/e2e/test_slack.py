@@ -282,3 +282,31 @@ async def test_a_dm_that_fails_is_recorded_and_explained(double, slack):
     assert any("couldn't reach you" in t for t in texts)
     assert any("couldn't open a DM with you" in t for t in texts)
     assert person.timezone == "Europe/Berlin"  # taken from users.info
+
+
+async def test_misbehaving_slack_ends_every_reminder_in_a_recorded_state(double, slack):
+    from bot.models import PersonRef
+    from bot.reminders import MAX_ATTEMPTS
+    from tests.conftest import START
+
+    _, app = slack
+    people = {"UOK": "ok", "USTORM": "storm", "UBROKEN": "broken", "UCLOSED": "closed"}
+    double.limited["USTORM"] = 2  # 429s, retried after Retry-After by slack_sdk
+    double.failing["UBROKEN"] = 1
+    double.closed_dms.add("UCLOSED")
+    for user_id in people:
+        person = await app.store.ensure_person(PersonRef("slack", user_id, "P"), START)
+        await app.store.update_person(person.id, quiet_start="00:00", quiet_end="00:00")
+        await app.store.schedule_reminder(
+            person.id, kind="checkin", ref_id=None, key=f"k{user_id}", due=START, now=START
+        )
+    for _ in range(MAX_ATTEMPTS + 2):
+        await app.reminders.tick()
+        app.clock.advance(timedelta(hours=2))
+    states = {}
+    for user_id, kind in people.items():
+        reminder = await app.store.reminder_by_key(f"k{user_id}")
+        states[kind] = (reminder.status, reminder.last_error or "")
+    assert states["ok"][0] == "sent" and states["storm"][0] == "sent"
+    assert states["broken"][0] == "failed" and "fatal_error" in states["broken"][1]
+    assert states["closed"] == ("undeliverable", "slack cannot_dm_bot")

@@ -1,0 +1,17 @@
+"""The benchmark at tiny sizes, so `make bench` cannot rot: every figure comes out, and sane."""
+
+from benchmarks.run import SMOKE, run_all, table
+
+
+async def test_every_benchmark_runs_at_smoke_size(tmp_path):
+    results = await run_all(SMOKE, tmp_path)
+    assert set(results) == {"commands", "reminders", "leaderboard", "startup"}
+    assert results["commands"]["calls"] == SMOKE.callers * SMOKE.calls_each
+    assert results["commands"]["throughput_per_s"] > 0
+    assert results["commands"]["p99_ms"] >= results["commands"]["p50_ms"] > 0
+    assert results["reminders"]["sent"] == SMOKE.reminders  # every due reminder went out
+    assert results["reminders"]["apscheduler_add_s"] > 0
+    assert results["leaderboard"]["p99_ms_at_1000_rows"] > 0
+    assert results["startup"]["ready_s"] > 0
+    rendered = table(results)
+    assert "target:" in rendered and "speedup_schedule_plus_restart" in rendered
