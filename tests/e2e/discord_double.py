@@ -7,15 +7,15 @@ client's answers without sleeping.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import itertools
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.e2e.recording import RecordingServer, json_response
 
 APP_ID = 987654321098765432
 BOT_ID = APP_ID
@@ -52,19 +52,15 @@ class Call:
 
 
 @dataclass
-class DiscordDouble:
+class DiscordDouble(RecordingServer):
     """The double's state: what was asked, and what to answer next."""
 
-    calls: list[Call] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
     broken_dms: set[str] = field(default_factory=set)
     rate_limit_next: int = 0
     dm_channels: dict[str, str] = field(default_factory=dict)
-    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
     _seq: int = 0
-    port: int = 0
-    runner: web.AppRunner | None = None
 
     # -- running --------------------------------------------------------------------------
 
@@ -72,17 +68,12 @@ class DiscordDouble:
         app = web.Application()
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        await self.serve(app)
 
     async def stop(self) -> None:
         for socket in list(self._sockets):
             await socket.close()
-        if self.runner is not None:
-            await self.runner.cleanup()
+        await super().stop()
 
     @property
     def api_url(self) -> str:
@@ -93,17 +84,6 @@ class DiscordDouble:
         return f"ws://127.0.0.1:{self.port}/gateway"
 
     # -- what tests use -------------------------------------------------------------------
-
-    async def wait_for(self, check: Callable[[list[Call]], Any], limit: float = 10) -> Any:
-        """Wait until check(calls) is truthy (an event-driven wait, bounded as a safety net)."""
-
-        async def until() -> Any:
-            async with self._changed:
-                while not (found := check(self.calls)):
-                    await self._changed.wait()
-                return found
-
-        return await asyncio.wait_for(until(), limit)
 
     def find(self, method: str, fragment: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and fragment in c.path]
@@ -248,18 +228,9 @@ class DiscordDouble:
     # -- REST -----------------------------------------------------------------------------
 
     async def _record(self, method: str, path: str, query: dict, body: Any) -> None:
-        async with self._changed:
-            self.calls.append(Call(method, path, query, body))
-            self._changed.notify_all()
+        await self.record(Call(method, path, query, body))
 
-    @staticmethod
-    def _json(data: Any, status: int = 200, headers: dict | None = None) -> web.Response:
-        # discord.py parses JSON only when Content-Type is exactly application/json.
-        return web.Response(
-            body=json.dumps(data).encode(),
-            status=status,
-            headers={"Content-Type": "application/json", **(headers or {})},
-        )
+    _json = staticmethod(json_response)
 
     async def _body(self, request: web.Request) -> Any:
         if request.content_type.startswith("multipart/"):

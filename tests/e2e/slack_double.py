@@ -5,18 +5,18 @@ Bolt's AsyncApp and slack_sdk's client talk to it over HTTP exactly as they woul
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import itertools
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
 from aiohttp import ClientSession, web
+
+from tests.e2e.recording import RecordingServer, json_response
 
 TEAM = "T0REBOUND"
 SECRET = "test-signing-secret"
@@ -33,61 +33,32 @@ class Call:
 
 
 @dataclass
-class SlackDouble:
+class SlackDouble(RecordingServer):
     """The Web API double: answers, records, and can refuse DMs to chosen people."""
 
-    calls: list[Call] = field(default_factory=list)
     closed_dms: set[str] = field(default_factory=set)
     failing: dict[str, int] = field(default_factory=dict)
     limited: dict[str, int] = field(default_factory=dict)
     admins: set[str] = field(default_factory=set)
-    port: int = 0
-    runner: web.AppRunner | None = None
-    _changed: asyncio.Condition = field(default_factory=asyncio.Condition)
 
     async def start(self) -> None:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{token}", self._respond)
         app.router.add_post("/upload/{file}", self._upload)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-
-    async def stop(self) -> None:
-        if self.runner is not None:
-            await self.runner.cleanup()
+        await self.serve(app)
 
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def wait_for(self, check: Callable[[list[Call]], Any], limit: float = 10) -> Any:
-        """Wait until check(calls) is truthy: work after ack() runs in the background."""
-
-        async def until() -> Any:
-            async with self._changed:
-                while not (found := check(self.calls)):
-                    await self._changed.wait()
-                return found
-
-        return await asyncio.wait_for(until(), limit)
-
     def called(self, method: str) -> list[Call]:
         return [c for c in self.calls if c.method == method]
 
     async def _record(self, method: str, body: dict[str, Any]) -> None:
-        async with self._changed:
-            self.calls.append(Call(method, body))
-            self._changed.notify_all()
+        await self.record(Call(method, body))
 
-    @staticmethod
-    def _json(data: Any) -> web.Response:
-        return web.Response(
-            body=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
-        )
+    _json = staticmethod(json_response)
 
     async def _parse(self, request: web.Request) -> dict[str, Any]:
         if request.method == "GET":
