@@ -237,15 +237,16 @@ WITH scored AS (
     LEFT JOIN streaks s ON s.person_id = p.id AND s.period = :period
     LEFT JOIN period_points pp ON pp.person_id = p.id AND pp.period_key = :key
     WHERE m.community_id = :community AND m.leaderboard = 1
-), ranked AS (
+), ranked AS MATERIALIZED (
     SELECT *, ROW_NUMBER() OVER (ORDER BY {order}, display_name COLLATE NOCASE, person_id) AS rank,
         COUNT(*) OVER () AS members
     FROM scored
-), mine AS (SELECT rank FROM ranked WHERE person_id = :me)
-SELECT ranked.* FROM ranked LEFT JOIN mine
-WHERE ranked.rank <= :top
-   OR ranked.rank BETWEEN mine.rank - :around AND mine.rank + :around
-ORDER BY ranked.rank
+)
+SELECT * FROM ranked
+WHERE rank <= :top
+   OR rank BETWEEN (SELECT rank FROM ranked WHERE person_id = :me) - :around
+               AND (SELECT rank FROM ranked WHERE person_id = :me) + :around
+ORDER BY rank
 """
 BOARD_SQL: dict[str, str] = {
     "week": _BOARD.format(order="window_points DESC, streak DESC"),
