@@ -26,6 +26,7 @@ from bot.store import (
     Person,
     Reflection,
     Reminder,
+    ReminderPlan,
     Store,
     StoreError,
     StreakRow,
@@ -499,24 +500,28 @@ class Rebound:
                 now,
             )
             today = self._today(me.tz, now)
-            for days in me.person.checkin_days:
-                await self._schedule(
-                    me,
+            # One statement for all of them: every await on the store is a thread hop.
+            plans = [
+                ReminderPlan(
+                    me.person.id,
                     "checkin",
                     rejection_id,
                     f"checkin:{rejection_id}:{days}d",
-                    self._at_10(today + timedelta(days=days), me.tz),
-                    now,
+                    self._fit(me, self._at_10(today + timedelta(days=days), me.tz)),
                 )
+                for days in me.person.checkin_days
+            ]
             if me.person.nudges:
-                await self._schedule(
-                    me,
-                    "nudge",
-                    rejection_id,
-                    f"nudge:{rejection_id}",
-                    self._at_10(today + timedelta(days=1), me.tz),
-                    now,
+                plans.append(
+                    ReminderPlan(
+                        me.person.id,
+                        "nudge",
+                        rejection_id,
+                        f"nudge:{rejection_id}",
+                        self._fit(me, self._at_10(today + timedelta(days=1), me.tz)),
+                    )
                 )
+            await self.store.schedule_many(plans, now)
             theme_key = self._rng.choice(self.content.stage_themes[stage_key])
             theme = self.content.themes[theme_key]
             reframe = await self._pick_text(

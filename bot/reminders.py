@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
@@ -49,7 +49,6 @@ class Tally:
     cancelled: int = 0
     muted: int = 0
     paused: bool = False
-    keys: list[str] = field(default_factory=list)
 
     def add(self, other: Tally) -> None:
         """Fold another tally into this one."""
@@ -57,7 +56,6 @@ class Tally:
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.muted += other.muted
         self.paused = self.paused or other.paused
-        self.keys += other.keys
 
 
 def backoff(attempt: int) -> timedelta:
@@ -205,7 +203,6 @@ class ReminderEngine:
             await self.store.finish_reminder(reminder.id, "sent", now)
             await self.core.reminder_delivered(reminder, person, now)
             tally.sent += 1
-            tally.keys.append(reminder.key)
 
     def digest_moment(self, settings: dict[str, str], now: datetime) -> tuple[datetime, str]:
         """When a community's digest is due this week (UTC), and the key of the week."""

@@ -397,6 +397,17 @@ class Conversation:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderPlan:
+    """A reminder to schedule: whose, what kind, about which row, under which key, when."""
+
+    person_id: int
+    kind: str
+    ref_id: int | None
+    key: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Reminder:
     """A reminder row."""
 
@@ -1027,6 +1038,19 @@ class Store:
                 row = await self._one("SELECT id FROM reminders WHERE idem_key = ?", (key,))
         assert row is not None
         return int(row["id"])
+
+    async def schedule_many(self, rows: Sequence[ReminderPlan], now: datetime) -> None:
+        """Schedule many reminders in one statement (one thread hop), each under its own key."""
+        stamp = ts(now)
+        async with self._turn() as db:
+            await db.executemany(
+                "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (idem_key) DO UPDATE SET due_at = excluded.due_at,"
+                " status = 'pending', lease_until = NULL, attempts = 0, last_error = NULL,"
+                " updated_at = excluded.updated_at WHERE reminders.due_at != excluded.due_at",
+                [(r.person_id, r.kind, r.ref_id, r.key, ts(r.due), stamp, stamp) for r in rows],
+            )
 
     async def close_reminder(self, key: str, status: str, now: datetime) -> None:
         """End a pending reminder (done, skipped, cancelled) so it is never sent."""
