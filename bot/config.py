@@ -89,12 +89,12 @@ def load_settings(
         raise ConfigError("REBOUND_FILES_DIR", "a folder path", str(files_dir))
 
     guild = values.get("DISCORD_GUILD_ID")
-    if guild is not None and not (guild.isdigit() and 15 <= len(guild) <= 21):
+    if guild is not None and not ((guild.isascii() and guild.isdigit()) and 15 <= len(guild) <= 21):
         raise ConfigError("DISCORD_GUILD_ID", "a server id: 17 to 20 digits", guild)
     api_url = _url(values, "DISCORD_API_URL", ("http://", "https://"))
     gateway_url = _url(values, "DISCORD_GATEWAY_URL", ("ws://", "wss://"))
     slack_port = values.get("SLACK_PORT", "3000")
-    if not slack_port.isdigit() or not 1 <= int(slack_port) <= 65535:
+    if not (slack_port.isascii() and slack_port.isdigit()) or not 1 <= int(slack_port) <= 65535:
         raise ConfigError("SLACK_PORT", "a port number from 1 to 65535", slack_port)
     slack_token = values.get("SLACK_BOT_TOKEN")
     if slack_token and not values.get("SLACK_SIGNING_SECRET") and not values.get("SLACK_APP_TOKEN"):

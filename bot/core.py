@@ -1963,7 +1963,7 @@ class Rebound:
         verb, sub = [*parts, "", ""][:2]
         numbers: list[int] = []
         for part in parts[2:]:
-            if not part.isdigit():
+            if not (part.isascii() and part.isdigit()):
                 raise UserError("error.unknown_button")
             numbers.append(int(part))
         first = numbers[0] if numbers else None

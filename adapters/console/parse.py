@@ -97,7 +97,8 @@ def parse_line(raw: str) -> Line:
         except UserError as exc:
             raise LineError(exc.key, **{k: str(v) for k, v in exc.values.items()}) from None
         return CommandLine(name, sub, options)
-    if line.isdigit():
+    # isascii first: "²" is a digit to Python but not a number anyone means to press.
+    if line.isascii() and line.isdigit():
         return Press(int(line))
     if line.startswith(":"):
         verb, _, rest = line[1:].partition(" ")

@@ -109,7 +109,7 @@ class DiscordMessenger:
 
     async def post(self, community: CommunityRef, channel_id: str, reply: Reply) -> None:
         """Post in a channel of the server."""
-        if not channel_id.isdigit():
+        if not (channel_id.isascii() and channel_id.isdigit()):
             raise Undeliverable(f"discord channel {channel_id!r} is not a channel id")
 
         async def send() -> None:

@@ -65,3 +65,7 @@ def test_lines_that_cannot_be_understood_say_why(line, key):
     with pytest.raises(LineError) as caught:
         parse_line(line)
     assert caught.value.key == key
+
+
+def test_digits_that_are_not_ascii_are_a_dm_not_a_button():
+    assert parse_line("²") == DirectMessage("²")
