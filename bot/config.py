@@ -6,6 +6,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -39,6 +40,7 @@ class Settings:
     slack_app_token: str | None = None
     slack_port: int = 3000
     slack_api_url: str | None = None
+    clock_start: datetime | None = None
 
     @property
     def log_level_number(self) -> int:
@@ -101,6 +103,18 @@ def load_settings(
         raise ConfigError(
             "SLACK_SIGNING_SECRET", "the app's signing secret (or SLACK_APP_TOKEN)", ""
         )
+    clock_start = None
+    if "REBOUND_CLOCK_START" in values:
+        try:
+            clock_start = datetime.fromisoformat(values["REBOUND_CLOCK_START"])
+        except ValueError:
+            clock_start = None
+        if clock_start is None or clock_start.tzinfo is None:
+            raise ConfigError(
+                "REBOUND_CLOCK_START",
+                "an ISO 8601 time with its offset, like 2026-11-26T15:00:00+00:00",
+                values["REBOUND_CLOCK_START"],
+            )
     return Settings(
         db_path=db_path,
         timezone=timezone,
@@ -115,6 +129,7 @@ def load_settings(
         slack_app_token=values.get("SLACK_APP_TOKEN"),
         slack_port=int(slack_port),
         slack_api_url=_url(values, "SLACK_API_URL", ("http://", "https://")),
+        clock_start=clock_start,
     )
 
 

@@ -27,7 +27,7 @@ from bot import commands, when
 from bot.app import App, build
 from bot.config import Settings
 from bot.models import Attachment, Button, CommunityRef, Context, PersonRef, Reply, Text, Where
-from bot.ports import SimulatedClock
+from bot.ports import FixedClock, SimulatedClock
 
 logger = logging.getLogger(__name__)
 
@@ -244,7 +244,9 @@ async def run_console(
     """Run a terminal session until :quit or end of input; return the exit status."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    clock = SimulatedClock()
+    # A fixed start makes a scripted session read the same on any day; else it is real time.
+    base = FixedClock(settings.clock_start) if settings.clock_start else None
+    clock = SimulatedClock(base=base)
     async with build(settings, clock=clock) as app:
         offset = await app.store.get_state(CLOCK_KEY)
         clock.offset = timedelta(seconds=int(offset or 0))

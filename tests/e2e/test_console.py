@@ -23,6 +23,8 @@ def run(
         "REBOUND_DB_PATH": str(tmp_path / "rebound.db"),
         "REBOUND_FILES_DIR": str(tmp_path / "files"),
         "LOG_LEVEL": "WARNING",
+        # Thursday 26 November 2026, 15:00 UTC: the dates below read the same on any day.
+        "REBOUND_CLOCK_START": "2026-11-26T15:00:00+00:00",
     }
     env |= extra_env or {}
     return subprocess.run(

@@ -30,7 +30,15 @@ def test_an_empty_value_means_unset(tmp_path: Path):
 
 @pytest.mark.parametrize(
     ("name", "value"),
-    [("REBOUND_TIMEZONE", "Mars/Olympus"), ("LOG_LEVEL", "LOUD"), ("REBOUND_DB_PATH", ".")],
+    [
+        ("REBOUND_TIMEZONE", "Mars/Olympus"),
+        ("LOG_LEVEL", "LOUD"),
+        ("REBOUND_DB_PATH", "."),
+        ("REBOUND_CLOCK_START", "2026-11-26 15:00"),
+        ("DISCORD_GUILD_ID", "not-a-server"),
+        ("DISCORD_API_URL", "discord.example"),
+        ("SLACK_PORT", "99999"),
+    ],
 )
 def test_a_bad_value_names_the_setting(tmp_path: Path, name: str, value: str):
     with pytest.raises(ConfigError) as caught:
