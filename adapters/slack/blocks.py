@@ -81,8 +81,13 @@ def render(reply: Reply) -> tuple[str, list[dict[str, Any]]]:
 
 
 def _input(block_id: str, label: str, element: dict[str, Any]) -> dict[str, Any]:
-    return {"type": "input", "block_id": block_id, "optional": True, "label": _plain(label, 2000),
-            "element": {**element, "action_id": "value"}}  # fmt: skip
+    return {
+        "type": "input",
+        "block_id": block_id,
+        "optional": True,
+        "label": _plain(label, 2000),
+        "element": {**element, "action_id": "value"},
+    }
 
 
 def _select(options: list[tuple[str, str]], initial: str | None) -> dict[str, Any]:
@@ -100,8 +105,11 @@ def rejected_modal(content: Content, channel_id: str | None, prefill: Parsed) ->
     label = content.label
 
     def text_input(initial: str | None, multiline: bool = False, limit: int = 120) -> dict:
-        made: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline,
-                                "max_length": limit}  # fmt: skip
+        made: dict[str, Any] = {
+            "type": "plain_text_input",
+            "multiline": multiline,
+            "max_length": limit,
+        }
         if initial:
             made["initial_value"] = initial[:limit]
         return made

@@ -24,13 +24,20 @@ NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 def worker(db: Path, log: Path) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "tests.integration.crash_worker", str(db), str(log),
-         NOW.isoformat(), str(BATCH)],
+        [
+            sys.executable,
+            "-m",
+            "tests.integration.crash_worker",
+            str(db),
+            str(log),
+            NOW.isoformat(),
+            str(BATCH),
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-    )  # fmt: skip
+    )
 
 
 async def test_sigkill_mid_dispatch_loses_nothing(tmp_path):

@@ -109,8 +109,13 @@ async def test_a_followup_reminder_carries_its_draft_and_buttons(core, engine, c
     assert reply.title.plain() == "Time for your note to Dana"
     assert "Hi Dana" in reply.text.plain() or "Hello Dana" in reply.text.plain()
     assert [b.label for b in reply.buttons] == [
-        "I sent it", "In 1 hour", "Tomorrow", "Next week", "Skip", "Stop these reminders",
-    ]  # fmt: skip
+        "I sent it",
+        "In 1 hour",
+        "Tomorrow",
+        "Next week",
+        "Skip",
+        "Stop these reminders",
+    ]
     assert key.startswith("followup:") and "@" in key
 
 
