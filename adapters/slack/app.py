@@ -50,9 +50,11 @@ def web_client(settings: Settings) -> AsyncWebClient:
 def build_app(app: App, settings: Settings) -> AsyncApp:
     """Rebound's Bolt app: listeners registered, work after ack() running in the background."""
     bolt = AsyncApp(
-        signing_secret=settings.slack_signing_secret,
+        signing_secret=settings.slack_signing_secret or "",
         client=web_client(settings),
         process_before_response=False,
+        # Socket Mode events arrive over Slack's own websocket and carry no HTTP signature.
+        request_verification_enabled=bool(settings.slack_signing_secret),
     )
     listeners.register(bolt, listeners.Deps(core=app.core, clock=app.clock))
     return bolt
