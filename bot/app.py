@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
+from bot import when
 from bot.config import Settings
 from bot.content import Content, load_content
 from bot.core import Rebound
@@ -45,6 +46,7 @@ async def build(
     """
     # Reading and checking prompts/ is file I/O: keep it off the event loop.
     content = content or await asyncio.to_thread(load_content)
+    await asyncio.to_thread(when.warm)
     clock = clock or SystemClock()
     store = Store(settings.db_path)
     await store.open()

@@ -1219,7 +1219,7 @@ class Rebound:
         )
 
     @_guard
-    async def streak(self, ctx: Context) -> list[Reply]:
+    async def streak(self, ctx: Context, *, card: bool = True) -> list[Reply]:
         """The person's resilience streak: current, best, reserves, points, and a card."""
         now = self.clock.now()
         async with self.store.atomic():
@@ -1246,30 +1246,32 @@ class Rebound:
             (self._msg("streak.reserves"), reserves),
             (points_label, Text.of(str(period_points))),
         )
-        card = cards.StreakCard(
-            title=self.content.label("streak.title"),
-            name=ctx.person.display_name,
-            current_label=self.content.label("streak.current"),
-            current=self._span(period, state.current).plain(),
-            stats=tuple((k.plain(), v.plain()) for k, v in fields[1:]),
-            heatmap_label=self.content.label("card.heatmap"),
-            levels=levels,
-        )
-        image = await asyncio.to_thread(cards.streak_card, card)
-        alt = self.content.label(
-            "card.streak_alt",
-            current=self._span(period, state.current),
-            best=self._span(period, state.best),
-            reserves=state.reserves,
-            points=period_points,
-            points_label=points_label,
-            active_days=sum(1 for week in levels for level in week if level),
-        )
-        attachment = Attachment("streak.png", image, "image/png", alt)
         text = status + "\n" + self._msg("streak.earn_more")
+        attachments: tuple[Attachment, ...] = ()
+        if card:
+            picture = cards.StreakCard(
+                title=self.content.label("streak.title"),
+                name=ctx.person.display_name,
+                current_label=self.content.label("streak.current"),
+                current=self._span(period, state.current).plain(),
+                stats=tuple((k.plain(), v.plain()) for k, v in fields[1:]),
+                heatmap_label=self.content.label("card.heatmap"),
+                levels=levels,
+            )
+            image = await asyncio.to_thread(cards.streak_card, picture)
+            alt = self.content.label(
+                "card.streak_alt",
+                current=self._span(period, state.current),
+                best=self._span(period, state.best),
+                reserves=state.reserves,
+                points=period_points,
+                points_label=points_label,
+                active_days=sum(1 for week in levels for level in week if level),
+            )
+            attachments = (Attachment("streak.png", image, "image/png", alt),)
         return [
             self._private(
-                text, title=self._msg("streak.title"), fields=fields, attachments=(attachment,)
+                text, title=self._msg("streak.title"), fields=fields, attachments=attachments
             )
         ]
 
@@ -1281,7 +1283,12 @@ class Rebound:
 
     @_guard
     async def leaderboard(
-        self, ctx: Context, action: str | None = None, view: str | None = None
+        self,
+        ctx: Context,
+        action: str | None = None,
+        view: str | None = None,
+        *,
+        card: bool = True,
     ) -> list[Reply]:
         """Show the community's opt-in effort board (week, month or all time), join or leave."""
         if ctx.in_dm:
@@ -1361,14 +1368,14 @@ class Rebound:
             buttons = (self._button("button.join_board", "board:join", Style.PRIMARY),)
         text += "\n" + footer
         attachments: tuple[Attachment, ...] = ()
-        if rows:
-            card = cards.BoardCard(
+        if rows and card:
+            picture = cards.BoardCard(
                 title=title.plain(),
                 subtitle=self.content.label("board.subtitle"),
                 rows=tuple(lines),
                 footer=footer.plain(),
             )
-            image = await asyncio.to_thread(cards.board_card, card)
+            image = await asyncio.to_thread(cards.board_card, picture)
             alt = self.content.label(
                 "card.board_alt",
                 title=title,
@@ -1768,17 +1775,17 @@ class Rebound:
     @_guard
     async def home(self, ctx: Context) -> list[Reply]:
         """A person's overview: streak, what is coming, recent journal, and the board."""
+        # A page shows no pictures: the cards are not drawn at all rather than drawn and dropped.
         replies = [
-            *await self.streak(ctx),
+            *await self.streak(ctx, card=False),
             *await self.upcoming(ctx),
             *await self.journal(ctx),
         ]
         if not ctx.in_dm:
-            replies += await self.leaderboard(ctx)
+            replies += await self.leaderboard(ctx, card=False)
         # The overview is a page, not a conversation: buttons there would act out of context.
         return [
-            Reply(text=r.text, title=r.title, fields=r.fields, attachments=(), where=Where.PRIVATE)
-            for r in replies
+            Reply(text=r.text, title=r.title, fields=r.fields, where=Where.PRIVATE) for r in replies
         ]
 
     @_guard

@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.cron import CronTrigger
@@ -124,11 +125,14 @@ class ReminderEngine:
         self, claimed: list[Reminder], people: dict[int, Person], now: datetime
     ) -> Tally:
         tally = Tally()
+        zones: dict[int, ZoneInfo] = {}
         for index, reminder in enumerate(claimed):
             person = people.get(reminder.person_id)
             if person is None:  # erased between claim and send
                 continue
-            await self._send_one(reminder, person, now, tally)
+            if person.id not in zones:  # one look-up per person per batch, not per reminder
+                zones[person.id] = await self.core.zone_of(person)
+            await self._send_one(reminder, person, zones[person.id], now, tally)
             if tally.paused:
                 # The platform asked us to wait: hand the rest back untouched, in order.
                 for rest in claimed[index + 1 :]:
@@ -139,7 +143,7 @@ class ReminderEngine:
         return tally
 
     async def _send_one(
-        self, reminder: Reminder, person: Person, now: datetime, tally: Tally
+        self, reminder: Reminder, person: Person, tz: ZoneInfo, now: datetime, tally: Tally
     ) -> None:
         messenger = self.messengers.get(person.platform)
         if messenger is None:
@@ -156,7 +160,6 @@ class ReminderEngine:
             await self.store.finish_reminder(reminder.id, "muted", now)
             tally.muted += 1
             return
-        tz = await self.core.zone_of(person)
         later = when.after_quiet_hours(now, tz, person.quiet_start, person.quiet_end)
         if later != now:
             await self.store.retry_reminder(reminder.id, later, now, error=None, failed=False)
@@ -318,7 +321,7 @@ class Scheduler:
         self.aps.start()
 
     def run_now(self, job_id: str = "reminders") -> None:
-        """Fire a job at once (the terminal's :advance, and tests)."""
+        """Fire a job at once, through APScheduler itself (operators and tests)."""
         self.aps.modify_job(job_id, next_run_time=datetime.now(self.aps.timezone))
 
     def shutdown(self) -> None:

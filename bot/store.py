@@ -1479,14 +1479,6 @@ class Store:
             (status, error, status, ts(now), community_id, week_key),
         )
 
-    async def digest_status(self, community_id: int, week_key: str) -> str | None:
-        """How this week's digest stands, or None when it has not been tried."""
-        row = await self._one(
-            "SELECT status FROM digests WHERE community_id = ? AND week_key = ?",
-            (community_id, week_key),
-        )
-        return row["status"] if row else None
-
     async def community_totals(
         self, community_id: int, since: datetime, until: datetime
     ) -> dict[str, int]:

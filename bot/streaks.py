@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.store import StreakRow
@@ -86,9 +86,3 @@ def at_risk(state: StreakRow, index: int) -> bool:
     """True when the streak is alive but this period has no action yet."""
     settled = settle(state, index)
     return settled.current > 0 and settled.last_period != index
-
-
-def week_bounds(index: int) -> tuple[date, date]:
-    """Monday and Sunday of a week number."""
-    start = period_start(index, WEEK)
-    return start, start + timedelta(days=6)

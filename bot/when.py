@@ -32,6 +32,11 @@ def _zone_lookup() -> dict[str, str]:
     return {name.casefold(): name for name in _zone_names()}
 
 
+def warm() -> int:
+    """Read the list of timezone names now (file I/O), so suggestions never read it on the loop."""
+    return len(_zone_names())
+
+
 def zone(name: str) -> ZoneInfo:
     """The ZoneInfo of a name already checked by parse_timezone."""
     return ZoneInfo(name)
