@@ -87,18 +87,31 @@ async def context_for(
     name: str,
     team_id: str | None,
     channel_id: str | None,
-    in_dm: bool,
+    in_dm: bool | None = None,
 ) -> Context:
     """A Context from Slack's ids, with the admin flag from users.info."""
     admin, display = await _person(deps, client, user_id, name)
     person = PersonRef(PLATFORM, user_id, display)
+    if in_dm is None:
+        in_dm = bool(channel_id and channel_id.startswith("D"))  # Slack's DM channels
     if in_dm or team_id is None:
         return Context(person)
     return Context(person, CommunityRef(PLATFORM, team_id), channel_id, is_admin=admin)
 
 
-def _channel_type_is_dm(channel_id: str | None) -> bool:
-    return bool(channel_id and channel_id.startswith("D"))
+async def _payload_context(
+    deps: Deps, client: AsyncWebClient, body: dict, channel_id: str | None
+) -> Context:
+    """The Context of an interactive payload (a button, a submitted form)."""
+    user = body["user"]
+    return await context_for(
+        deps,
+        client,
+        user_id=user["id"],
+        name=user.get("name", ""),
+        team_id=(body.get("team") or {}).get("id"),
+        channel_id=channel_id,
+    )
 
 
 # -- delivering replies -----------------------------------------------------------------------
@@ -226,15 +239,13 @@ async def on_rebound(
 
 
 async def _command_context(deps: Deps, client: AsyncWebClient, command: dict) -> Context:
-    channel = command.get("channel_id")
     return await context_for(
         deps,
         client,
         user_id=command["user_id"],
         name=command.get("user_name", ""),
         team_id=command.get("team_id"),
-        channel_id=channel,
-        in_dm=_channel_type_is_dm(channel),
+        channel_id=command.get("channel_id"),
     )
 
 
@@ -249,16 +260,7 @@ async def on_rejected_submit(
     deps = deps_of(context)
     values = blocks.modal_values(view)
     channel = json.loads(view.get("private_metadata") or "{}").get("channel")
-    user = body["user"]
-    ctx = await context_for(
-        deps,
-        client,
-        user_id=user["id"],
-        name=user.get("name", ""),
-        team_id=(body.get("team") or {}).get("id"),
-        channel_id=channel,
-        in_dm=_channel_type_is_dm(channel),
-    )
+    ctx = await _payload_context(deps, client, body, channel)
     replies = await deps.core.rejected(
         ctx,
         company=values.get("company"),
@@ -276,19 +278,10 @@ async def on_button(
     """Any Rebound button, on a message from before or after a restart."""
     await ack()
     deps = deps_of(context)
-    user = body["user"]
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get(
         "channel_id"
     )
-    ctx = await context_for(
-        deps,
-        client,
-        user_id=user["id"],
-        name=user.get("name", ""),
-        team_id=(body.get("team") or {}).get("id"),
-        channel_id=channel,
-        in_dm=_channel_type_is_dm(channel),
-    )
+    ctx = await _payload_context(deps, client, body, channel)
     replies = await deps.core.press(ctx, action["action_id"])
     await deliver(deps, client, ctx, replies, respond if not ctx.in_dm else None)
 
