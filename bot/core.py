@@ -28,7 +28,6 @@ from bot.store import (
     Reminder,
     ReminderPlan,
     Store,
-    StoreError,
     StreakRow,
     ts,
 )
@@ -145,12 +144,13 @@ def _guard(
             return replies
         except UserError as exc:
             return [self._private(self.content.msg(exc.key, **exc.values))]
-        except (sqlite3.OperationalError, StoreError) as exc:
-            text = str(exc).lower()
-            if "locked" in text or "busy" in text:
+        except sqlite3.Error as exc:
+            # SQLite's primary result code (low byte) says what happened; the text may vary.
+            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
+            if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
                 logger.warning("database busy in %s: %s", method.__name__, exc)
                 return [self._private(self.content.msg("error.storage_busy"))]
-            if "full" in text:
+            if code == sqlite3.SQLITE_FULL:
                 logger.error("database full in %s: %s", method.__name__, exc)
                 return [self._private(self.content.msg("error.storage_full"))]
             return self._unexpected(method.__name__, exc)
