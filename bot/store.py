@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import functools
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
@@ -19,6 +20,7 @@ from bot.models import CommunityRef, PersonRef
 
 logger = logging.getLogger(__name__)
 R = TypeVar("R")
+P = ParamSpec("P")
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -530,6 +532,1009 @@ def _streak(row: sqlite3.Row | None) -> StreakRow:
     )
 
 
+class Tx:
+    """The statements of Rebound, run synchronously on the connection's own thread.
+
+    Store runs each of these in one thread hop; Store.transaction runs a whole use case's
+    statements in one hop, which is what keeps a command from paying a hop per statement.
+    """
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> int:
+        """Run one statement; return lastrowid."""
+        cur = self.conn.execute(sql, params)
+        try:
+            return cur.lastrowid or 0
+        finally:
+            cur.close()
+
+    def _rowcount(self, sql: str, params: Sequence[Any] = ()) -> int:
+        cur = self.conn.execute(sql, params)
+        try:
+            return cur.rowcount
+        finally:
+            cur.close()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
+        cur = self.conn.execute(sql, params)
+        try:
+            row: sqlite3.Row | None = cur.fetchone()
+            return row
+        finally:
+            cur.close()
+
+    def _get(
+        self, mapper: Callable[[sqlite3.Row], R], sql: str, params: Sequence[Any] = ()
+    ) -> R | None:
+        """One row mapped to its record, or None."""
+        row = self._one(sql, params)
+        return mapper(row) if row else None
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
+        cur = self.conn.execute(sql, params)
+        try:
+            return list(cur.fetchall())
+        finally:
+            cur.close()
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Run the block as one transaction, or as part of the one already open."""
+        if self.conn.in_transaction:
+            yield
+            return
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            # SQLite ends the transaction itself on some errors (a full disk): only roll back
+            # what is still open, so the original error is the one reported.
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+        try:
+            self.conn.execute("COMMIT")
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    # -- people and communities -----------------------------------------------------------
+
+    def ensure_person(self, ref: PersonRef, now: datetime) -> Person:
+        """The stored person for ref, created on first sight; keeps the display name fresh."""
+        row = self._one(
+            "INSERT INTO people (platform, user_id, display_name, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (platform, user_id) DO UPDATE SET display_name = excluded.display_name"
+            " RETURNING *",
+            (ref.platform, ref.user_id, ref.display_name, ts(now)),
+        )
+        assert row is not None
+        return _person(row)
+
+    def find_person(self, platform: str, user_id: str) -> Person | None:
+        """The stored person, or None."""
+        return self._get(
+            _person, "SELECT * FROM people WHERE platform = ? AND user_id = ?", (platform, user_id)
+        )
+
+    def person_by_id(self, person_id: int) -> Person | None:
+        """The stored person with this id, or None."""
+        return self._get(_person, "SELECT * FROM people WHERE id = ?", (person_id,))
+
+    def update_person(
+        self,
+        person_id: int,
+        *,
+        timezone: str | None = None,
+        quiet_start: str | None = None,
+        quiet_end: str | None = None,
+        dm_reminders: bool | None = None,
+        checkin_days: tuple[int, ...] | None = None,
+        nudges: bool | None = None,
+        weekend_followups: bool | None = None,
+    ) -> None:
+        """Change the given personal settings; None leaves one as it is."""
+
+        def flag(value: bool | None) -> int | None:
+            return None if value is None else int(value)
+
+        self._exec(
+            "UPDATE people SET timezone = COALESCE(?, timezone),"
+            " quiet_start = COALESCE(?, quiet_start), quiet_end = COALESCE(?, quiet_end),"
+            " dm_reminders = COALESCE(?, dm_reminders), checkin_days = COALESCE(?, checkin_days),"
+            " nudges = COALESCE(?, nudges), weekend_followups = COALESCE(?, weekend_followups)"
+            " WHERE id = ?",
+            (
+                timezone,
+                quiet_start,
+                quiet_end,
+                flag(dm_reminders),
+                None if checkin_days is None else ",".join(map(str, checkin_days)),
+                flag(nudges),
+                flag(weekend_followups),
+                person_id,
+            ),
+        )
+
+    def note_dm_failure(self, person_id: int, reason: str) -> None:
+        """Remember that a DM to the person could not be delivered, to tell them next time."""
+        self._exec(
+            "UPDATE people SET dm_failed_count = dm_failed_count + 1, dm_failed_reason = ?"
+            " WHERE id = ?",
+            (reason, person_id),
+        )
+
+    def clear_dm_failures(self, person_id: int) -> None:
+        """Forget failed DMs once the person has been told about them."""
+        self._exec(
+            "UPDATE people SET dm_failed_count = 0, dm_failed_reason = NULL WHERE id = ?",
+            (person_id,),
+        )
+
+    def ensure_membership(self, person_id: int, ref: CommunityRef, now: datetime) -> int:
+        """Record that the person is in the community; return the community's row id."""
+        row = self._one(
+            "INSERT INTO communities (platform, community_id, name, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (platform, community_id) DO UPDATE SET"
+            " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE communities.name END"
+            " RETURNING id",
+            (ref.platform, ref.community_id, ref.name, ts(now)),
+        )
+        assert row is not None
+        community_id = int(row["id"])
+        self._exec(
+            "INSERT INTO memberships (person_id, community_id, joined_at) VALUES (?, ?, ?)"
+            " ON CONFLICT DO NOTHING",
+            (person_id, community_id, ts(now)),
+        )
+        return community_id
+
+    def set_leaderboard(self, person_id: int, community_id: int, on: bool) -> None:
+        """Opt the person in to (or out of) the community's leaderboard."""
+        self._exec(
+            "UPDATE memberships SET leaderboard = ? WHERE person_id = ? AND community_id = ?",
+            (int(on), person_id, community_id),
+        )
+
+    def set_shoutouts(self, person_id: int, community_id: int, on: bool) -> None:
+        """Opt the person in to (or out of) milestone shout-outs in the community's channel."""
+        self._exec(
+            "UPDATE memberships SET shoutouts = ? WHERE person_id = ? AND community_id = ?",
+            (int(on), person_id, community_id),
+        )
+
+    def shoutouts_on(self, person_id: int, community_id: int) -> bool:
+        """True when the person has opted in to milestone shout-outs in the community."""
+        row = self._one(
+            "SELECT shoutouts FROM memberships WHERE person_id = ? AND community_id = ?",
+            (person_id, community_id),
+        )
+        return bool(row and row["shoutouts"])
+
+    def on_leaderboard(self, person_id: int, community_id: int) -> bool:
+        """True when the person has opted in to the community's leaderboard."""
+        row = self._one(
+            "SELECT leaderboard FROM memberships WHERE person_id = ? AND community_id = ?",
+            (person_id, community_id),
+        )
+        return bool(row and row["leaderboard"])
+
+    # -- rejections -----------------------------------------------------------------------
+
+    def add_rejection(
+        self,
+        person_id: int,
+        community_id: int | None,
+        *,
+        company: str | None,
+        role: str | None,
+        stage: str,
+        feeling: int | None,
+        note: str | None,
+        now: datetime,
+    ) -> int:
+        """Store a rejection; return its id."""
+        return self._exec(
+            "INSERT INTO rejections (person_id, community_id, company, role, stage, feeling,"
+            " note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (person_id, community_id, company, role, stage, feeling, note, ts(now)),
+        )
+
+    def rejection(self, rejection_id: int, person_id: int) -> Rejection | None:
+        """The person's rejection with this id, or None (also when it is someone else's)."""
+        return self._get(
+            _rejection,
+            "SELECT * FROM rejections WHERE id = ? AND person_id = ?",
+            (rejection_id, person_id),
+        )
+
+    def latest_rejection(self, person_id: int) -> Rejection | None:
+        """The person's most recent rejection, or None."""
+        return self._get(
+            _rejection,
+            "SELECT * FROM rejections WHERE person_id = ? ORDER BY created_at DESC, id DESC"
+            " LIMIT 1",
+            (person_id,),
+        )
+
+    # -- reflections ----------------------------------------------------------------------
+
+    def start_reflection(
+        self,
+        person_id: int,
+        rejection_id: int | None,
+        stage: str,
+        prompt_keys: Sequence[str],
+        now: datetime,
+    ) -> int:
+        """Begin a reflection; any other unfinished one is stopped. Return the new id."""
+        self._exec(
+            "UPDATE reflections SET status = 'stopped', updated_at = ?"
+            " WHERE person_id = ? AND status = 'active'",
+            (ts(now), person_id),
+        )
+        return self._exec(
+            "INSERT INTO reflections (person_id, rejection_id, stage, prompt_keys, started_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (person_id, rejection_id, stage, ",".join(prompt_keys), ts(now), ts(now)),
+        )
+
+    def reflection(self, reflection_id: int, person_id: int) -> Reflection | None:
+        """The person's reflection with this id, or None."""
+        return self._get(
+            _reflection,
+            "SELECT * FROM reflections WHERE id = ? AND person_id = ?",
+            (reflection_id, person_id),
+        )
+
+    def open_reflection(self, person_id: int) -> Reflection | None:
+        """The person's most recent unfinished reflection, or None."""
+        return self._get(
+            _reflection,
+            "SELECT * FROM reflections WHERE person_id = ? AND status != 'finished'"
+            " ORDER BY updated_at DESC, id DESC LIMIT 1",
+            (person_id,),
+        )
+
+    def record_answer(
+        self, reflection_id: int, position: int, prompt_key: str, text: str | None, now: datetime
+    ) -> None:
+        """Save an answer (None for a skip) and move the reflection to the next prompt."""
+        self._exec(
+            "INSERT INTO reflection_answers (reflection_id, position, prompt_key, answer,"
+            " answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (reflection_id, position)"
+            " DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
+            (reflection_id, position, prompt_key, text, ts(now)),
+        )
+        self._exec(
+            "UPDATE reflections SET position = ?, status = 'active', updated_at = ? WHERE id = ?",
+            (position + 1, ts(now), reflection_id),
+        )
+
+    def set_reflection_status(self, reflection_id: int, status: str, now: datetime) -> None:
+        """Mark a reflection active, stopped or finished."""
+        self._exec(
+            "UPDATE reflections SET status = ?, updated_at = ?,"
+            " finished_at = CASE WHEN ? = 'finished' THEN ? ELSE finished_at END WHERE id = ?",
+            (status, ts(now), status, ts(now), reflection_id),
+        )
+
+    def answers(self, reflection_id: int) -> list[Answer]:
+        """The answers of a reflection, in order."""
+        rows = self._all(
+            "SELECT position, prompt_key, answer FROM reflection_answers"
+            " WHERE reflection_id = ? ORDER BY position",
+            (reflection_id,),
+        )
+        return [Answer(r["position"], r["prompt_key"], r["answer"]) for r in rows]
+
+    def set_next_step(
+        self, reflection_id: int, text: str | None, due: datetime | None, now: datetime
+    ) -> None:
+        """Set the next step a reflection ended with, and when it is due."""
+        self._exec(
+            "UPDATE reflections SET next_step = COALESCE(?, next_step), next_step_due = ?,"
+            " updated_at = ? WHERE id = ?",
+            (text, ts(due) if due else None, ts(now), reflection_id),
+        )
+
+    def mark_next_step_done(self, reflection_id: int, now: datetime) -> bool:
+        """Mark the next step done; False when it already was."""
+        return (
+            self._rowcount(
+                "UPDATE reflections SET next_step_done_at = ?, updated_at = ?"
+                " WHERE id = ? AND next_step IS NOT NULL AND next_step_done_at IS NULL",
+                (ts(now), ts(now), reflection_id),
+            )
+            > 0
+        )
+
+    def recent_reflections(self, person_id: int, limit: int) -> list[Reflection]:
+        """The person's most recent reflections that hold at least one answer."""
+        rows = self._all(
+            "SELECT r.* FROM reflections r WHERE r.person_id = ? AND EXISTS ("
+            " SELECT 1 FROM reflection_answers a WHERE a.reflection_id = r.id"
+            " AND a.answer IS NOT NULL)"
+            " ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
+            (person_id, limit),
+        )
+        return [_reflection(r) for r in rows]
+
+    # -- check-ins, follow-ups, reminders -------------------------------------------------
+
+    def add_checkin(self, person_id: int, mood: int, note: str | None, now: datetime) -> int:
+        """Store a check-in; return its id."""
+        return self._exec(
+            "INSERT INTO checkins (person_id, mood, note, created_at) VALUES (?, ?, ?, ?)",
+            (person_id, mood, note, ts(now)),
+        )
+
+    def set_checkin_note(self, checkin_id: int, person_id: int, note: str) -> None:
+        """Add a note to the person's check-in."""
+        self._exec(
+            "UPDATE checkins SET note = ? WHERE id = ? AND person_id = ?",
+            (note, checkin_id, person_id),
+        )
+
+    def add_followup(
+        self, person_id: int, plan: FollowupPlan, *, draft_key: str, due: datetime, now: datetime
+    ) -> int:
+        """Store a follow-up the person means to send; return its id."""
+        return self._exec(
+            "INSERT INTO followups (person_id, rejection_id, contact, company, role, channel,"
+            " kind, draft_key, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                person_id,
+                plan.rejection_id,
+                plan.contact,
+                plan.company,
+                plan.role,
+                plan.channel,
+                plan.kind,
+                draft_key,
+                ts(due),
+                ts(now),
+            ),
+        )
+
+    def followup(self, followup_id: int, person_id: int) -> Followup | None:
+        """The person's follow-up with this id, or None."""
+        return self._get(
+            _followup,
+            "SELECT * FROM followups WHERE id = ? AND person_id = ?",
+            (followup_id, person_id),
+        )
+
+    def pending_followups(self, person_id: int, limit: int) -> list[Followup]:
+        """The person's follow-ups still to send, soonest first."""
+        rows = self._all(
+            "SELECT * FROM followups WHERE person_id = ? AND status = 'pending'"
+            " ORDER BY due_at, id LIMIT ?",
+            (person_id, limit),
+        )
+        return [_followup(r) for r in rows]
+
+    def set_followup(
+        self,
+        followup_id: int,
+        *,
+        status: str | None = None,
+        due: datetime | None = None,
+        now: datetime,
+    ) -> bool:
+        """Change a pending follow-up's status or due time; False when it was not pending."""
+        return (
+            self._rowcount(
+                "UPDATE followups SET status = COALESCE(?, status), due_at = COALESCE(?, due_at),"
+                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
+                " WHERE id = ? AND status = 'pending'",
+                (status, ts(due) if due else None, status, ts(now), followup_id),
+            )
+            > 0
+        )
+
+    def schedule_reminder(
+        self,
+        person_id: int,
+        *,
+        kind: str,
+        ref_id: int | None,
+        key: str,
+        due: datetime,
+        now: datetime,
+    ) -> int:
+        """Schedule a reminder under an idempotency key.
+
+        The same key never makes a second row. Scheduling it again for the same time is a no-op,
+        even once it was sent; a new time replaces the old one and makes it pending again.
+        """
+        with self.atomic():
+            row = self._one(
+                "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
+                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (idem_key) DO UPDATE SET due_at = excluded.due_at,"
+                " status = 'pending', lease_until = NULL, attempts = 0, last_error = NULL,"
+                " updated_at = excluded.updated_at WHERE reminders.due_at != excluded.due_at"
+                " RETURNING id",
+                (person_id, kind, ref_id, key, ts(due), ts(now), ts(now)),
+            )
+            if row is None:
+                row = self._one("SELECT id FROM reminders WHERE idem_key = ?", (key,))
+        assert row is not None
+        return int(row["id"])
+
+    def schedule_many(self, rows: Sequence[ReminderPlan], now: datetime) -> None:
+        """Schedule many reminders in one statement (one thread hop), each under its own key."""
+        stamp = ts(now)
+        self.conn.executemany(
+            "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
+            " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (idem_key) DO UPDATE SET due_at = excluded.due_at,"
+            " status = 'pending', lease_until = NULL, attempts = 0, last_error = NULL,"
+            " updated_at = excluded.updated_at WHERE reminders.due_at != excluded.due_at",
+            [(r.person_id, r.kind, r.ref_id, r.key, ts(r.due), stamp, stamp) for r in rows],
+        )
+
+    def close_reminder(self, key: str, status: str, now: datetime) -> None:
+        """End a pending reminder (done, skipped, cancelled) so it is never sent."""
+        self._exec(
+            "UPDATE reminders SET status = ?, updated_at = ? WHERE idem_key = ?"
+            " AND status IN ('pending', 'sending')",
+            (status, ts(now), key),
+        )
+
+    def reminders_for(self, person_id: int, statuses: Iterable[str]) -> list[Reminder]:
+        """The person's reminders in the given states, soonest first."""
+        wanted = list(statuses)
+        marks = ",".join("?" for _ in wanted)
+        rows = self._all(
+            f"SELECT * FROM reminders WHERE person_id = ? AND status IN ({marks})"
+            " ORDER BY due_at, id",
+            (person_id, *wanted),
+        )
+        return [_reminder(r) for r in rows]
+
+    def reminder(self, reminder_id: int, person_id: int) -> Reminder | None:
+        """The person's reminder with this id, or None."""
+        return self._get(
+            _reminder,
+            "SELECT * FROM reminders WHERE id = ? AND person_id = ?",
+            (reminder_id, person_id),
+        )
+
+    def reminder_by_key(self, key: str) -> Reminder | None:
+        """The reminder with this idempotency key, or None."""
+        return self._get(_reminder, "SELECT * FROM reminders WHERE idem_key = ?", (key,))
+
+    def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
+        """Claim up to limit due reminders, and any whose lease ran out, for sending."""
+        with self.atomic():
+            rows = self._all(
+                "UPDATE reminders SET status = 'sending', lease_until = ?, updated_at = ?"
+                " WHERE id IN (SELECT id FROM reminders"
+                " WHERE (status = 'pending' AND due_at <= ?)"
+                " OR (status = 'sending' AND lease_until <= ?)"
+                " ORDER BY due_at, id LIMIT ?) RETURNING *",
+                (ts(lease_until), ts(now), ts(now), ts(now), limit),
+            )
+        claimed = [_reminder(r) for r in rows]
+        claimed.sort(key=lambda r: (r.due_at, r.id))
+        return claimed
+
+    def finish_reminder(
+        self, reminder_id: int, status: str, now: datetime, error: str | None = None
+    ) -> None:
+        """Record how a claimed reminder ended: sent, undeliverable, failed, cancelled, muted."""
+        self._exec(
+            "UPDATE reminders SET status = ?, lease_until = NULL, last_error = ?, updated_at = ?,"
+            " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
+            " WHERE id = ? AND status = 'sending'",
+            (status, error, ts(now), status, ts(now), reminder_id),
+        )
+
+    def retry_reminder(
+        self, reminder_id: int, due: datetime, now: datetime, *, error: str | None, failed: bool
+    ) -> None:
+        """Put a claimed reminder back to pending at due; failed counts it as an attempt."""
+        self._exec(
+            "UPDATE reminders SET status = 'pending', lease_until = NULL, due_at = ?,"
+            " attempts = attempts + ?, last_error = COALESCE(?, last_error), updated_at = ?"
+            " WHERE id = ? AND status = 'sending'",
+            (ts(due), int(failed), error, ts(now), reminder_id),
+        )
+
+    def mark_reminder(self, reminder_id: int, status: str, now: datetime) -> None:
+        """Record what the person did with a reminder already sent (skipped, cancelled, done)."""
+        self._exec(
+            "UPDATE reminders SET status = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
+            (status, ts(now), reminder_id),
+        )
+
+    def next_due(self) -> datetime | None:
+        """When the soonest pending reminder is due, or None."""
+        row = self._one("SELECT MIN(due_at) AS due FROM reminders WHERE status = 'pending'")
+        return parse_ts(row["due"]) if row and row["due"] else None
+
+    def release_claims(self, now: datetime) -> int:
+        """Return every claimed reminder to pending (at start-up, nothing is mid-send)."""
+        return self._rowcount(
+            "UPDATE reminders SET status = 'pending', lease_until = NULL, updated_at = ?"
+            " WHERE status = 'sending'",
+            (ts(now),),
+        )
+
+    def cancel_reminders(self, person_id: int, kind: str, now: datetime) -> int:
+        """Cancel the person's pending reminders of one kind."""
+        return self._rowcount(
+            "UPDATE reminders SET status = 'cancelled', lease_until = NULL, updated_at = ?"
+            " WHERE person_id = ? AND kind = ? AND status = 'pending'",
+            (ts(now), person_id, kind),
+        )
+
+    def reminder_report(self, statuses: Iterable[str], limit: int) -> list[sqlite3.Row]:
+        """Reminders in the given states with their person, for the operator's CLI."""
+        wanted = list(statuses)
+        marks = ",".join("?" for _ in wanted)
+        return self._all(
+            "SELECT r.id, r.kind, r.due_at, r.status, r.attempts, r.last_error,"
+            " p.platform, p.user_id, p.display_name FROM reminders r"
+            f" JOIN people p ON p.id = r.person_id WHERE r.status IN ({marks})"
+            " ORDER BY r.status, r.due_at, r.id LIMIT ?",
+            (*wanted, limit),
+        )
+
+    def people_by_id(self, ids: Iterable[int]) -> dict[int, Person]:
+        """The people with these ids."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" for _ in wanted)
+        rows = self._all(f"SELECT * FROM people WHERE id IN ({marks})", wanted)
+        return {row["id"]: _person(row) for row in rows}
+
+    def reflection_started_for(self, rejection_id: int) -> bool:
+        """True when a reflection about this rejection was ever started."""
+        row = self._one("SELECT 1 FROM reflections WHERE rejection_id = ? LIMIT 1", (rejection_id,))
+        return row is not None
+
+    # -- effort and streaks ---------------------------------------------------------------
+
+    def add_activity(self, person_id: int, kind: str, points: int, now: datetime) -> None:
+        """Record one resilience action."""
+        self._exec(
+            "INSERT INTO activity (person_id, kind, points, occurred_at) VALUES (?, ?, ?, ?)",
+            (person_id, kind, points, ts(now)),
+        )
+
+    def streak(self, person_id: int, period: str = "week") -> StreakRow:
+        """The person's stored streak (all zero before their first action)."""
+        row = self._one(
+            "SELECT * FROM streaks WHERE person_id = ? AND period = ?", (person_id, period)
+        )
+        return _streak(row)
+
+    def save_streak(
+        self, person_id: int, streak: StreakRow, now: datetime, period: str = "week"
+    ) -> None:
+        """Store the person's streak for a period kind (week or day)."""
+        self._exec(
+            "INSERT INTO streaks (person_id, period, current, best, reserves, last_period,"
+            " period_points, total_points, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (person_id, period) DO UPDATE SET current = excluded.current,"
+            " best = excluded.best, reserves = excluded.reserves,"
+            " last_period = excluded.last_period, period_points = excluded.period_points,"
+            " total_points = excluded.total_points, updated_at = excluded.updated_at",
+            (
+                person_id,
+                period,
+                streak.current,
+                streak.best,
+                streak.reserves,
+                streak.last_period,
+                streak.period_points,
+                streak.total_points,
+                ts(now),
+            ),
+        )
+
+    def timezones_in_use(self) -> list[str | None]:
+        """The timezones of people with a streak under way (None: the default timezone)."""
+        rows = self._all(
+            "SELECT DISTINCT p.timezone FROM streaks s JOIN people p ON p.id = s.person_id"
+            " WHERE s.last_period IS NOT NULL"
+        )
+        return [r["timezone"] for r in rows]
+
+    def stale_streaks(
+        self, timezone: str | None, before: int, period: str = "week"
+    ) -> list[tuple[int, StreakRow]]:
+        """Streaks of people in timezone whose last kept period is before `before`."""
+        rows = self._all(
+            "SELECT s.* FROM streaks s JOIN people p ON p.id = s.person_id"
+            " WHERE p.timezone IS ? AND s.period = ? AND s.last_period < ?",
+            (timezone, period, before),
+        )
+        return [(r["person_id"], _streak(r)) for r in rows]
+
+    def add_period_points(self, person_id: int, keys: Sequence[str], points: int) -> None:
+        """Add points to the person's totals for the given weeks and months."""
+        for key in keys:
+            self._exec(
+                "INSERT INTO period_points (person_id, period_key, points) VALUES (?, ?, ?)"
+                " ON CONFLICT (person_id, period_key) DO UPDATE SET points = points + ?",
+                (person_id, key, points, points),
+            )
+
+    def activity_since(self, person_id: int, since: datetime) -> list[tuple[datetime, int]]:
+        """The person's actions since a time: when, and how many points."""
+        rows = self._all(
+            "SELECT occurred_at, points FROM activity WHERE person_id = ? AND occurred_at >= ?"
+            " ORDER BY occurred_at",
+            (person_id, ts(since)),
+        )
+        return [(parse_ts(r["occurred_at"]), r["points"]) for r in rows]
+
+    def record_milestone(self, person_id: int, weeks: int, now: datetime) -> None:
+        """Remember that the person reached a streak milestone."""
+        self._exec(
+            "INSERT INTO milestones (person_id, weeks, reached_at) VALUES (?, ?, ?)",
+            (person_id, weeks, ts(now)),
+        )
+
+    def board(
+        self,
+        community_id: int,
+        *,
+        view: str,
+        period: str,
+        window_key: str,
+        index: int,
+        me: int,
+        top: int,
+        around: int,
+    ) -> tuple[list[RankedRow], int]:
+        """The top of a community's board plus the rows around `me`, and how many are on it."""
+        rows = self._all(
+            BOARD_SQL[view],
+            {
+                "community": community_id,
+                "period": period,
+                "key": window_key,
+                "index": index,
+                "me": me,
+                "top": top,
+                "around": around,
+            },
+        )
+        ranked = [
+            RankedRow(
+                rank=r["rank"],
+                person_id=r["person_id"],
+                display_name=r["display_name"],
+                streak=r["streak"],
+                window_points=r["window_points"],
+                total_points=r["total_points"],
+            )
+            for r in rows
+        ]
+        return ranked, (rows[0]["members"] if rows else 0)
+
+    # -- conversation state and message variety -------------------------------------------
+
+    def conversation(self, person_id: int) -> Conversation | None:
+        """What the person's next DM text answers, or None."""
+        row = self._one(
+            "SELECT flow, ref_id, payload FROM conversations WHERE person_id = ?", (person_id,)
+        )
+        return Conversation(row["flow"], row["ref_id"], row["payload"]) if row else None
+
+    def set_conversation(
+        self,
+        person_id: int,
+        flow: str | None,
+        ref_id: int | None,
+        now: datetime,
+        payload: str | None = None,
+    ) -> None:
+        """Set (or with flow None, clear) what the person's next DM text answers."""
+        if flow is None:
+            self._exec("DELETE FROM conversations WHERE person_id = ?", (person_id,))
+            return
+        self._exec(
+            "INSERT INTO conversations (person_id, flow, ref_id, payload, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET flow = excluded.flow,"
+            " ref_id = excluded.ref_id, payload = excluded.payload,"
+            " updated_at = excluded.updated_at",
+            (person_id, flow, ref_id, payload, ts(now)),
+        )
+
+    def used_messages(self, person_id: int, pool: str) -> list[str]:
+        """Keys the person has seen from a pool since it last ran out, most recent first."""
+        rows = self._all(
+            "SELECT message_key FROM message_history WHERE person_id = ? AND pool = ?"
+            " ORDER BY seq DESC",
+            (person_id, pool),
+        )
+        return [r["message_key"] for r in rows]
+
+    def use_message(
+        self, person_id: int, pool: str, key: str, now: datetime, *, restart: bool
+    ) -> None:
+        """Remember that the person saw key; restart forgets the pool's earlier keys first."""
+        if restart:
+            self._exec(
+                "DELETE FROM message_history WHERE person_id = ? AND pool = ?", (person_id, pool)
+            )
+        self._exec(
+            "INSERT INTO message_history (person_id, pool, message_key, used_at, seq)"
+            " VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM message_history"
+            " WHERE person_id = ? AND pool = ?))"
+            " ON CONFLICT DO UPDATE SET used_at = excluded.used_at, seq = excluded.seq",
+            (person_id, pool, key, ts(now), person_id, pool),
+        )
+
+    def count_checkins(self, person_id: int, mood: int, since: datetime) -> int:
+        """How many check-ins with this mood the person logged since a time."""
+        row = self._one(
+            "SELECT COUNT(*) AS n FROM checkins WHERE person_id = ? AND mood = ?"
+            " AND created_at >= ?",
+            (person_id, mood, ts(since)),
+        )
+        return int(row["n"]) if row else 0
+
+    def community_setting(self, community_id: int, key: str) -> str | None:
+        """One setting of a community, or None when it has not been set."""
+        row = self._one(
+            "SELECT value FROM community_settings WHERE community_id = ? AND key = ?",
+            (community_id, key),
+        )
+        return row["value"] if row else None
+
+    def clear_community_setting(self, community_id: int, key: str) -> None:
+        """Remove a community setting, so its default applies again."""
+        self._exec(
+            "DELETE FROM community_settings WHERE community_id = ? AND key = ?",
+            (community_id, key),
+        )
+
+    def set_community_setting(
+        self, community_id: int, key: str, value: str, by: int, now: datetime
+    ) -> None:
+        """Set one setting of a community, remembering who changed it and when."""
+        self._exec(
+            "INSERT INTO community_settings (community_id, key, value, updated_by, updated_at)"
+            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id, key) DO UPDATE SET"
+            " value = excluded.value, updated_by = excluded.updated_by,"
+            " updated_at = excluded.updated_at",
+            (community_id, key, value, by, ts(now)),
+        )
+
+    def community_timezone_for(self, person_id: int) -> str | None:
+        """The timezone of the person's most recently joined community that set one."""
+        row = self._one(
+            "SELECT s.value FROM memberships m JOIN community_settings s"
+            " ON s.community_id = m.community_id AND s.key = 'timezone'"
+            " WHERE m.person_id = ? ORDER BY m.joined_at DESC, m.community_id DESC LIMIT 1",
+            (person_id,),
+        )
+        return row["value"] if row else None
+
+    def community_ref(self, community_id: int) -> CommunityRef | None:
+        """The platform identity of a stored community."""
+        row = self._one("SELECT * FROM communities WHERE id = ?", (community_id,))
+        return CommunityRef(row["platform"], row["community_id"], row["name"]) if row else None
+
+    def community_settings(self, community_id: int) -> dict[str, str]:
+        """Every setting a community's admins have made."""
+        rows = self._all(
+            "SELECT key, value FROM community_settings WHERE community_id = ?", (community_id,)
+        )
+        return {r["key"]: r["value"] for r in rows}
+
+    def log_admin_change(
+        self,
+        community_id: int,
+        person_id: int,
+        key: str,
+        old: str | None,
+        new: str | None,
+        now: datetime,
+    ) -> None:
+        """Record who changed which community setting, from what to what, and when."""
+        self._exec(
+            "INSERT INTO admin_log (community_id, person_id, key, old_value, new_value,"
+            " changed_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (community_id, person_id, key, old, new, ts(now)),
+        )
+
+    def admin_log(self, community_id: int, limit: int = 50) -> list[sqlite3.Row]:
+        """The most recent setting changes in a community, newest first."""
+        return self._all(
+            "SELECT a.*, p.display_name FROM admin_log a LEFT JOIN people p ON p.id = a.person_id"
+            " WHERE a.community_id = ? ORDER BY a.changed_at DESC, a.id DESC LIMIT ?",
+            (community_id, limit),
+        )
+
+    def digest_communities(self) -> list[tuple[int, dict[str, str]]]:
+        """Communities that chose a digest channel, with all their settings."""
+        rows = self._all(
+            "SELECT s.community_id, s.key, s.value FROM community_settings s WHERE"
+            " s.community_id IN (SELECT community_id FROM community_settings"
+            " WHERE key = 'digest_channel')"
+        )
+        found: dict[int, dict[str, str]] = {}
+        for row in rows:
+            found.setdefault(row["community_id"], {})[row["key"]] = row["value"]
+        return sorted(found.items())
+
+    def claim_digest(
+        self, community_id: int, week_key: str, now: datetime, lease_until: datetime
+    ) -> bool:
+        """Claim this week's digest for posting; False when it was posted or is being posted."""
+        with self.atomic():
+            row = self._one(
+                "SELECT status, lease_until FROM digests WHERE community_id = ? AND week_key = ?",
+                (community_id, week_key),
+            )
+            if row is not None and (
+                row["status"] in ("posted", "undeliverable")
+                or (row["status"] == "posting" and row["lease_until"] > ts(now))
+            ):
+                return False
+            self._exec(
+                "INSERT INTO digests (community_id, week_key, status, lease_until)"
+                " VALUES (?, ?, 'posting', ?) ON CONFLICT (community_id, week_key)"
+                " DO UPDATE SET status = 'posting', lease_until = excluded.lease_until",
+                (community_id, week_key, ts(lease_until)),
+            )
+        return True
+
+    def finish_digest(
+        self, community_id: int, week_key: str, status: str, now: datetime, error: str | None = None
+    ) -> None:
+        """Record how a claimed digest ended: posted, failed (retried next hour), undeliverable."""
+        self._exec(
+            "UPDATE digests SET status = ?, lease_until = NULL, last_error = ?,"
+            " posted_at = CASE WHEN ? = 'posted' THEN ? ELSE posted_at END"
+            " WHERE community_id = ? AND week_key = ?",
+            (status, error, status, ts(now), community_id, week_key),
+        )
+
+    def community_totals(
+        self, community_id: int, since: datetime, until: datetime
+    ) -> dict[str, int]:
+        """Effort of all members in a window, as totals only: nobody is named."""
+        rows = self._all(
+            "SELECT a.kind, COUNT(*) AS n FROM activity a"
+            " JOIN memberships m ON m.person_id = a.person_id AND m.community_id = ?"
+            " WHERE a.occurred_at >= ? AND a.occurred_at < ? GROUP BY a.kind",
+            (community_id, ts(since), ts(until)),
+        )
+        return {r["kind"]: r["n"] for r in rows}
+
+    def people_on_streak(self, community_id: int, index: int) -> int:
+        """How many members have a weekly streak alive in week `index`."""
+        row = self._one(
+            "SELECT COUNT(*) AS n FROM streaks s"
+            " JOIN memberships m ON m.person_id = s.person_id AND m.community_id = ?"
+            " WHERE s.period = 'week' AND s.current > 0 AND s.last_period >= ? - 1 - s.reserves",
+            (community_id, index),
+        )
+        return int(row["n"]) if row else 0
+
+    def shoutout_milestones(
+        self, community_id: int, since: datetime, until: datetime
+    ) -> list[tuple[str, int]]:
+        """Milestones reached in a window by members who opted in to shout-outs."""
+        rows = self._all(
+            "SELECT p.display_name, MAX(ms.weeks) AS weeks FROM milestones ms"
+            " JOIN memberships m ON m.person_id = ms.person_id AND m.community_id = ?"
+            " JOIN people p ON p.id = ms.person_id"
+            " WHERE m.shoutouts = 1 AND ms.reached_at >= ? AND ms.reached_at < ?"
+            " GROUP BY p.id ORDER BY weeks DESC, p.display_name COLLATE NOCASE, p.id",
+            (community_id, ts(since), ts(until)),
+        )
+        return [(r["display_name"], r["weeks"]) for r in rows]
+
+    def integrity(self) -> str:
+        """SQLite's own integrity check: 'ok' when the file is sound."""
+        row = self._one("PRAGMA integrity_check")
+        return str(row[0]) if row else "no answer"
+
+    # -- bot state ------------------------------------------------------------------------
+
+    def get_state(self, key: str) -> str | None:
+        """A value the bot keeps for itself (command hash, terminal clock offset)."""
+        row = self._one("SELECT value FROM bot_state WHERE key = ?", (key,))
+        return row["value"] if row else None
+
+    def bump_state(self, key: str) -> None:
+        """Add one to a counter the bot keeps for itself."""
+        self._exec(
+            "INSERT INTO bot_state (key, value) VALUES (?, '1') ON CONFLICT (key)"
+            " DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+            (key,),
+        )
+
+    def set_state(self, key: str, value: str) -> None:
+        """Keep a value for the bot itself."""
+        self._exec(
+            "INSERT INTO bot_state (key, value) VALUES (?, ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    # -- export and forget ----------------------------------------------------------------
+
+    def export_person(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
+        """Every row Rebound holds about the person, table by table."""
+        out: dict[str, list[dict[str, Any]]] = {}
+        people = self._all("SELECT * FROM people WHERE id = ?", (person_id,))
+        out["people"] = [dict(r) for r in people]
+        for table, column in PERSONAL_TABLES:
+            rows = self._all(
+                f"SELECT * FROM {table} WHERE {column} = ?",
+                (person_id,),
+            )
+            out[table] = [dict(r) for r in rows]
+        answers = self._all(
+            "SELECT a.* FROM reflection_answers a JOIN reflections r ON r.id = a.reflection_id"
+            " WHERE r.person_id = ? ORDER BY a.reflection_id, a.position",
+            (person_id,),
+        )
+        out["reflection_answers"] = [dict(r) for r in answers]
+        settings_rows = self._all(
+            "SELECT community_id, key, updated_at FROM community_settings WHERE updated_by = ?",
+            (person_id,),
+        )
+        out["community_settings_changed"] = [dict(r) for r in settings_rows]
+        changes = self._all("SELECT * FROM admin_log WHERE person_id = ?", (person_id,))
+        out["admin_changes"] = [dict(r) for r in changes]
+        return out
+
+    def forget_person(self, person_id: int) -> None:
+        """Erase the person and, through the foreign keys, every row about them."""
+        with self.atomic():
+            self._exec(
+                "UPDATE community_settings SET updated_by = NULL WHERE updated_by = ?",
+                (person_id,),
+            )
+            self._exec("DELETE FROM people WHERE id = ?", (person_id,))
+
+    def count_rows(self, table: str, column: str, value: object) -> int:
+        """How many rows of one of our tables have column = value (for checks and tests)."""
+        known = dict(PERSONAL_TABLES) | {"people": "id", "reflection_answers": "reflection_id"}
+        if known.get(table) != column:
+            raise ValueError(f"not a personal table and column: {table}.{column}")
+        row = self._one(
+            f"SELECT COUNT(*) AS n FROM {table} WHERE {column} = ?",
+            (value,),
+        )
+        return int(row["n"]) if row else 0
+
+
+def _atomically(
+    tx: Tx, fn: Callable[Concatenate[Tx, P], R], *args: P.args, **kwargs: P.kwargs
+) -> R:
+    with tx.atomic():
+        return fn(tx, *args, **kwargs)
+
+
+def _hop(
+    method: Callable[Concatenate[Tx, P], R],
+) -> Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]:
+    """The awaitable form of a Tx method: the same statements, run in one thread hop."""
+
+    @functools.wraps(method)
+    async def call(self: Store, *args: P.args, **kwargs: P.kwargs) -> R:
+        return await self.run(method, *args, **kwargs)
+
+    return call
+
+
 class Store:
     """The one place that talks to SQLite.
 
@@ -542,6 +1547,7 @@ class Store:
         self.path = str(path)
         self.busy_timeout_ms = busy_timeout_ms
         self._db: aiosqlite.Connection | None = None
+        self._tx: Tx | None = None
         self._lock = asyncio.Lock()
         self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(
             f"rebound_tx_{id(self)}", default=False
@@ -553,6 +1559,7 @@ class Store:
             Path(self.path).parent.mkdir(parents=True, exist_ok=True)
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
         self._db.row_factory = aiosqlite.Row
+        self._tx = Tx(self._db._conn)
         await self._db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
         await self._db.execute("PRAGMA journal_mode = WAL")
         await self._db.execute("PRAGMA synchronous = NORMAL")
@@ -568,6 +1575,7 @@ class Store:
     async def close(self) -> None:
         """Close the connection."""
         if self._db is not None:
+            self._tx = None
             await self._db.close()
             self._db = None
 
@@ -641,959 +1649,122 @@ class Store:
             finally:
                 self._in_tx.reset(token)
 
-    @asynccontextmanager
-    async def _turn(self) -> AsyncIterator[aiosqlite.Connection]:
-        """Hold the connection for one statement unless this task already has a transaction."""
+    async def _call(
+        self, fn: Callable[Concatenate[Tx, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        tx = self._tx
+        if tx is None:
+            raise RuntimeError("the store is not open")
+        # aiosqlite has no public way to run a function on its thread; _execute is the one
+        # it uses for every call of its own (pinned range in pyproject.toml, tested by every
+        # store test). One hop here replaces two or three per statement.
+        result: R = await self.db._execute(fn, tx, *args, **kwargs)
+        return result
+
+    async def run(
+        self, fn: Callable[Concatenate[Tx, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run fn(tx, ...) on the connection's thread in one hop, inside this task's transaction."""
         if self._in_tx.get():
-            yield self.db
-            return
+            return await self._call(fn, *args, **kwargs)
         async with self._lock:
-            yield self.db
-
-    async def _exec(self, sql: str, params: Sequence[Any] = ()) -> int:
-        """Run one statement; return lastrowid."""
-        async with self._turn() as db, db.execute(sql, params) as cur:
-            return cur.lastrowid or 0
-
-    async def _rowcount(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self._turn() as db, db.execute(sql, params) as cur:
-            return cur.rowcount
-
-    async def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        async with self._turn() as db, db.execute(sql, params) as cur:
-            return await cur.fetchone()
-
-    async def _get(
-        self, mapper: Callable[[sqlite3.Row], R], sql: str, params: Sequence[Any] = ()
-    ) -> R | None:
-        """One row mapped to its record, or None."""
-        row = await self._one(sql, params)
-        return mapper(row) if row else None
-
-    async def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        async with self._turn() as db, db.execute(sql, params) as cur:
-            return list(await cur.fetchall())
-
-    # -- people and communities -----------------------------------------------------------
-
-    async def ensure_person(self, ref: PersonRef, now: datetime) -> Person:
-        """The stored person for ref, created on first sight; keeps the display name fresh."""
-        row = await self._one(
-            "INSERT INTO people (platform, user_id, display_name, created_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (platform, user_id) DO UPDATE SET display_name = excluded.display_name"
-            " RETURNING *",
-            (ref.platform, ref.user_id, ref.display_name, ts(now)),
-        )
-        assert row is not None
-        return _person(row)
-
-    async def find_person(self, platform: str, user_id: str) -> Person | None:
-        """The stored person, or None."""
-        return await self._get(
-            _person, "SELECT * FROM people WHERE platform = ? AND user_id = ?", (platform, user_id)
-        )
-
-    async def person_by_id(self, person_id: int) -> Person | None:
-        """The stored person with this id, or None."""
-        return await self._get(_person, "SELECT * FROM people WHERE id = ?", (person_id,))
-
-    async def update_person(
-        self,
-        person_id: int,
-        *,
-        timezone: str | None = None,
-        quiet_start: str | None = None,
-        quiet_end: str | None = None,
-        dm_reminders: bool | None = None,
-        checkin_days: tuple[int, ...] | None = None,
-        nudges: bool | None = None,
-        weekend_followups: bool | None = None,
-    ) -> None:
-        """Change the given personal settings; None leaves one as it is."""
-
-        def flag(value: bool | None) -> int | None:
-            return None if value is None else int(value)
-
-        await self._exec(
-            "UPDATE people SET timezone = COALESCE(?, timezone),"
-            " quiet_start = COALESCE(?, quiet_start), quiet_end = COALESCE(?, quiet_end),"
-            " dm_reminders = COALESCE(?, dm_reminders), checkin_days = COALESCE(?, checkin_days),"
-            " nudges = COALESCE(?, nudges), weekend_followups = COALESCE(?, weekend_followups)"
-            " WHERE id = ?",
-            (
-                timezone,
-                quiet_start,
-                quiet_end,
-                flag(dm_reminders),
-                None if checkin_days is None else ",".join(map(str, checkin_days)),
-                flag(nudges),
-                flag(weekend_followups),
-                person_id,
-            ),
-        )
-
-    async def note_dm_failure(self, person_id: int, reason: str) -> None:
-        """Remember that a DM to the person could not be delivered, to tell them next time."""
-        await self._exec(
-            "UPDATE people SET dm_failed_count = dm_failed_count + 1, dm_failed_reason = ?"
-            " WHERE id = ?",
-            (reason, person_id),
-        )
-
-    async def clear_dm_failures(self, person_id: int) -> None:
-        """Forget failed DMs once the person has been told about them."""
-        await self._exec(
-            "UPDATE people SET dm_failed_count = 0, dm_failed_reason = NULL WHERE id = ?",
-            (person_id,),
-        )
-
-    async def ensure_membership(self, person_id: int, ref: CommunityRef, now: datetime) -> int:
-        """Record that the person is in the community; return the community's row id."""
-        row = await self._one(
-            "INSERT INTO communities (platform, community_id, name, created_at) VALUES (?, ?, ?, ?)"
-            " ON CONFLICT (platform, community_id) DO UPDATE SET"
-            " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE communities.name END"
-            " RETURNING id",
-            (ref.platform, ref.community_id, ref.name, ts(now)),
-        )
-        assert row is not None
-        community_id = int(row["id"])
-        await self._exec(
-            "INSERT INTO memberships (person_id, community_id, joined_at) VALUES (?, ?, ?)"
-            " ON CONFLICT DO NOTHING",
-            (person_id, community_id, ts(now)),
-        )
-        return community_id
-
-    async def set_leaderboard(self, person_id: int, community_id: int, on: bool) -> None:
-        """Opt the person in to (or out of) the community's leaderboard."""
-        await self._exec(
-            "UPDATE memberships SET leaderboard = ? WHERE person_id = ? AND community_id = ?",
-            (int(on), person_id, community_id),
-        )
-
-    async def set_shoutouts(self, person_id: int, community_id: int, on: bool) -> None:
-        """Opt the person in to (or out of) milestone shout-outs in the community's channel."""
-        await self._exec(
-            "UPDATE memberships SET shoutouts = ? WHERE person_id = ? AND community_id = ?",
-            (int(on), person_id, community_id),
-        )
-
-    async def shoutouts_on(self, person_id: int, community_id: int) -> bool:
-        """True when the person has opted in to milestone shout-outs in the community."""
-        row = await self._one(
-            "SELECT shoutouts FROM memberships WHERE person_id = ? AND community_id = ?",
-            (person_id, community_id),
-        )
-        return bool(row and row["shoutouts"])
-
-    async def on_leaderboard(self, person_id: int, community_id: int) -> bool:
-        """True when the person has opted in to the community's leaderboard."""
-        row = await self._one(
-            "SELECT leaderboard FROM memberships WHERE person_id = ? AND community_id = ?",
-            (person_id, community_id),
-        )
-        return bool(row and row["leaderboard"])
-
-    # -- rejections -----------------------------------------------------------------------
-
-    async def add_rejection(
-        self,
-        person_id: int,
-        community_id: int | None,
-        *,
-        company: str | None,
-        role: str | None,
-        stage: str,
-        feeling: int | None,
-        note: str | None,
-        now: datetime,
-    ) -> int:
-        """Store a rejection; return its id."""
-        return await self._exec(
-            "INSERT INTO rejections (person_id, community_id, company, role, stage, feeling,"
-            " note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (person_id, community_id, company, role, stage, feeling, note, ts(now)),
-        )
-
-    async def rejection(self, rejection_id: int, person_id: int) -> Rejection | None:
-        """The person's rejection with this id, or None (also when it is someone else's)."""
-        return await self._get(
-            _rejection,
-            "SELECT * FROM rejections WHERE id = ? AND person_id = ?",
-            (rejection_id, person_id),
-        )
-
-    async def latest_rejection(self, person_id: int) -> Rejection | None:
-        """The person's most recent rejection, or None."""
-        return await self._get(
-            _rejection,
-            "SELECT * FROM rejections WHERE person_id = ? ORDER BY created_at DESC, id DESC"
-            " LIMIT 1",
-            (person_id,),
-        )
-
-    # -- reflections ----------------------------------------------------------------------
-
-    async def start_reflection(
-        self,
-        person_id: int,
-        rejection_id: int | None,
-        stage: str,
-        prompt_keys: Sequence[str],
-        now: datetime,
-    ) -> int:
-        """Begin a reflection; any other unfinished one is stopped. Return the new id."""
-        await self._exec(
-            "UPDATE reflections SET status = 'stopped', updated_at = ?"
-            " WHERE person_id = ? AND status = 'active'",
-            (ts(now), person_id),
-        )
-        return await self._exec(
-            "INSERT INTO reflections (person_id, rejection_id, stage, prompt_keys, started_at,"
-            " updated_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (person_id, rejection_id, stage, ",".join(prompt_keys), ts(now), ts(now)),
-        )
-
-    async def reflection(self, reflection_id: int, person_id: int) -> Reflection | None:
-        """The person's reflection with this id, or None."""
-        return await self._get(
-            _reflection,
-            "SELECT * FROM reflections WHERE id = ? AND person_id = ?",
-            (reflection_id, person_id),
-        )
-
-    async def open_reflection(self, person_id: int) -> Reflection | None:
-        """The person's most recent unfinished reflection, or None."""
-        return await self._get(
-            _reflection,
-            "SELECT * FROM reflections WHERE person_id = ? AND status != 'finished'"
-            " ORDER BY updated_at DESC, id DESC LIMIT 1",
-            (person_id,),
-        )
-
-    async def record_answer(
-        self, reflection_id: int, position: int, prompt_key: str, text: str | None, now: datetime
-    ) -> None:
-        """Save an answer (None for a skip) and move the reflection to the next prompt."""
-        await self._exec(
-            "INSERT INTO reflection_answers (reflection_id, position, prompt_key, answer,"
-            " answered_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (reflection_id, position)"
-            " DO UPDATE SET answer = excluded.answer, answered_at = excluded.answered_at",
-            (reflection_id, position, prompt_key, text, ts(now)),
-        )
-        await self._exec(
-            "UPDATE reflections SET position = ?, status = 'active', updated_at = ? WHERE id = ?",
-            (position + 1, ts(now), reflection_id),
-        )
-
-    async def set_reflection_status(self, reflection_id: int, status: str, now: datetime) -> None:
-        """Mark a reflection active, stopped or finished."""
-        await self._exec(
-            "UPDATE reflections SET status = ?, updated_at = ?,"
-            " finished_at = CASE WHEN ? = 'finished' THEN ? ELSE finished_at END WHERE id = ?",
-            (status, ts(now), status, ts(now), reflection_id),
-        )
-
-    async def answers(self, reflection_id: int) -> list[Answer]:
-        """The answers of a reflection, in order."""
-        rows = await self._all(
-            "SELECT position, prompt_key, answer FROM reflection_answers"
-            " WHERE reflection_id = ? ORDER BY position",
-            (reflection_id,),
-        )
-        return [Answer(r["position"], r["prompt_key"], r["answer"]) for r in rows]
-
-    async def set_next_step(
-        self, reflection_id: int, text: str | None, due: datetime | None, now: datetime
-    ) -> None:
-        """Set the next step a reflection ended with, and when it is due."""
-        await self._exec(
-            "UPDATE reflections SET next_step = COALESCE(?, next_step), next_step_due = ?,"
-            " updated_at = ? WHERE id = ?",
-            (text, ts(due) if due else None, ts(now), reflection_id),
-        )
-
-    async def mark_next_step_done(self, reflection_id: int, now: datetime) -> bool:
-        """Mark the next step done; False when it already was."""
-        return (
-            await self._rowcount(
-                "UPDATE reflections SET next_step_done_at = ?, updated_at = ?"
-                " WHERE id = ? AND next_step IS NOT NULL AND next_step_done_at IS NULL",
-                (ts(now), ts(now), reflection_id),
-            )
-            > 0
-        )
-
-    async def recent_reflections(self, person_id: int, limit: int) -> list[Reflection]:
-        """The person's most recent reflections that hold at least one answer."""
-        rows = await self._all(
-            "SELECT r.* FROM reflections r WHERE r.person_id = ? AND EXISTS ("
-            " SELECT 1 FROM reflection_answers a WHERE a.reflection_id = r.id"
-            " AND a.answer IS NOT NULL)"
-            " ORDER BY r.started_at DESC, r.id DESC LIMIT ?",
-            (person_id, limit),
-        )
-        return [_reflection(r) for r in rows]
-
-    # -- check-ins, follow-ups, reminders -------------------------------------------------
-
-    async def add_checkin(self, person_id: int, mood: int, note: str | None, now: datetime) -> int:
-        """Store a check-in; return its id."""
-        return await self._exec(
-            "INSERT INTO checkins (person_id, mood, note, created_at) VALUES (?, ?, ?, ?)",
-            (person_id, mood, note, ts(now)),
-        )
-
-    async def set_checkin_note(self, checkin_id: int, person_id: int, note: str) -> None:
-        """Add a note to the person's check-in."""
-        await self._exec(
-            "UPDATE checkins SET note = ? WHERE id = ? AND person_id = ?",
-            (note, checkin_id, person_id),
-        )
-
-    async def add_followup(
-        self, person_id: int, plan: FollowupPlan, *, draft_key: str, due: datetime, now: datetime
-    ) -> int:
-        """Store a follow-up the person means to send; return its id."""
-        return await self._exec(
-            "INSERT INTO followups (person_id, rejection_id, contact, company, role, channel,"
-            " kind, draft_key, due_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                person_id,
-                plan.rejection_id,
-                plan.contact,
-                plan.company,
-                plan.role,
-                plan.channel,
-                plan.kind,
-                draft_key,
-                ts(due),
-                ts(now),
-            ),
-        )
-
-    async def followup(self, followup_id: int, person_id: int) -> Followup | None:
-        """The person's follow-up with this id, or None."""
-        return await self._get(
-            _followup,
-            "SELECT * FROM followups WHERE id = ? AND person_id = ?",
-            (followup_id, person_id),
-        )
-
-    async def pending_followups(self, person_id: int, limit: int) -> list[Followup]:
-        """The person's follow-ups still to send, soonest first."""
-        rows = await self._all(
-            "SELECT * FROM followups WHERE person_id = ? AND status = 'pending'"
-            " ORDER BY due_at, id LIMIT ?",
-            (person_id, limit),
-        )
-        return [_followup(r) for r in rows]
-
-    async def set_followup(
-        self,
-        followup_id: int,
-        *,
-        status: str | None = None,
-        due: datetime | None = None,
-        now: datetime,
-    ) -> bool:
-        """Change a pending follow-up's status or due time; False when it was not pending."""
-        return (
-            await self._rowcount(
-                "UPDATE followups SET status = COALESCE(?, status), due_at = COALESCE(?, due_at),"
-                " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
-                " WHERE id = ? AND status = 'pending'",
-                (status, ts(due) if due else None, status, ts(now), followup_id),
-            )
-            > 0
-        )
-
-    async def schedule_reminder(
-        self,
-        person_id: int,
-        *,
-        kind: str,
-        ref_id: int | None,
-        key: str,
-        due: datetime,
-        now: datetime,
-    ) -> int:
-        """Schedule a reminder under an idempotency key.
-
-        The same key never makes a second row. Scheduling it again for the same time is a no-op,
-        even once it was sent; a new time replaces the old one and makes it pending again.
-        """
-        async with self.atomic():
-            row = await self._one(
-                "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (idem_key) DO UPDATE SET due_at = excluded.due_at,"
-                " status = 'pending', lease_until = NULL, attempts = 0, last_error = NULL,"
-                " updated_at = excluded.updated_at WHERE reminders.due_at != excluded.due_at"
-                " RETURNING id",
-                (person_id, kind, ref_id, key, ts(due), ts(now), ts(now)),
-            )
-            if row is None:
-                row = await self._one("SELECT id FROM reminders WHERE idem_key = ?", (key,))
-        assert row is not None
-        return int(row["id"])
-
-    async def schedule_many(self, rows: Sequence[ReminderPlan], now: datetime) -> None:
-        """Schedule many reminders in one statement (one thread hop), each under its own key."""
-        stamp = ts(now)
-        async with self._turn() as db:
-            await db.executemany(
-                "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
-                " updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"
-                " ON CONFLICT (idem_key) DO UPDATE SET due_at = excluded.due_at,"
-                " status = 'pending', lease_until = NULL, attempts = 0, last_error = NULL,"
-                " updated_at = excluded.updated_at WHERE reminders.due_at != excluded.due_at",
-                [(r.person_id, r.kind, r.ref_id, r.key, ts(r.due), stamp, stamp) for r in rows],
-            )
-
-    async def close_reminder(self, key: str, status: str, now: datetime) -> None:
-        """End a pending reminder (done, skipped, cancelled) so it is never sent."""
-        await self._exec(
-            "UPDATE reminders SET status = ?, updated_at = ? WHERE idem_key = ?"
-            " AND status IN ('pending', 'sending')",
-            (status, ts(now), key),
-        )
-
-    async def reminders_for(self, person_id: int, statuses: Iterable[str]) -> list[Reminder]:
-        """The person's reminders in the given states, soonest first."""
-        wanted = list(statuses)
-        marks = ",".join("?" for _ in wanted)
-        rows = await self._all(
-            f"SELECT * FROM reminders WHERE person_id = ? AND status IN ({marks})"
-            " ORDER BY due_at, id",
-            (person_id, *wanted),
-        )
-        return [_reminder(r) for r in rows]
-
-    async def reminder(self, reminder_id: int, person_id: int) -> Reminder | None:
-        """The person's reminder with this id, or None."""
-        return await self._get(
-            _reminder,
-            "SELECT * FROM reminders WHERE id = ? AND person_id = ?",
-            (reminder_id, person_id),
-        )
-
-    async def reminder_by_key(self, key: str) -> Reminder | None:
-        """The reminder with this idempotency key, or None."""
-        return await self._get(_reminder, "SELECT * FROM reminders WHERE idem_key = ?", (key,))
-
-    async def claim_due(self, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
-        """Claim up to limit due reminders, and any whose lease ran out, for sending."""
-        async with self.atomic():
-            rows = await self._all(
-                "UPDATE reminders SET status = 'sending', lease_until = ?, updated_at = ?"
-                " WHERE id IN (SELECT id FROM reminders"
-                " WHERE (status = 'pending' AND due_at <= ?)"
-                " OR (status = 'sending' AND lease_until <= ?)"
-                " ORDER BY due_at, id LIMIT ?) RETURNING *",
-                (ts(lease_until), ts(now), ts(now), ts(now), limit),
-            )
-        claimed = [_reminder(r) for r in rows]
-        claimed.sort(key=lambda r: (r.due_at, r.id))
-        return claimed
-
-    async def finish_reminder(
-        self, reminder_id: int, status: str, now: datetime, error: str | None = None
-    ) -> None:
-        """Record how a claimed reminder ended: sent, undeliverable, failed, cancelled, muted."""
-        await self._exec(
-            "UPDATE reminders SET status = ?, lease_until = NULL, last_error = ?, updated_at = ?,"
-            " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
-            " WHERE id = ? AND status = 'sending'",
-            (status, error, ts(now), status, ts(now), reminder_id),
-        )
-
-    async def retry_reminder(
-        self, reminder_id: int, due: datetime, now: datetime, *, error: str | None, failed: bool
-    ) -> None:
-        """Put a claimed reminder back to pending at due; failed counts it as an attempt."""
-        await self._exec(
-            "UPDATE reminders SET status = 'pending', lease_until = NULL, due_at = ?,"
-            " attempts = attempts + ?, last_error = COALESCE(?, last_error), updated_at = ?"
-            " WHERE id = ? AND status = 'sending'",
-            (ts(due), int(failed), error, ts(now), reminder_id),
-        )
-
-    async def mark_reminder(self, reminder_id: int, status: str, now: datetime) -> None:
-        """Record what the person did with a reminder already sent (skipped, cancelled, done)."""
-        await self._exec(
-            "UPDATE reminders SET status = ?, lease_until = NULL, updated_at = ? WHERE id = ?",
-            (status, ts(now), reminder_id),
-        )
-
-    async def next_due(self) -> datetime | None:
-        """When the soonest pending reminder is due, or None."""
-        row = await self._one("SELECT MIN(due_at) AS due FROM reminders WHERE status = 'pending'")
-        return parse_ts(row["due"]) if row and row["due"] else None
-
-    async def release_claims(self, now: datetime) -> int:
-        """Return every claimed reminder to pending (at start-up, nothing is mid-send)."""
-        return await self._rowcount(
-            "UPDATE reminders SET status = 'pending', lease_until = NULL, updated_at = ?"
-            " WHERE status = 'sending'",
-            (ts(now),),
-        )
-
-    async def cancel_reminders(self, person_id: int, kind: str, now: datetime) -> int:
-        """Cancel the person's pending reminders of one kind."""
-        return await self._rowcount(
-            "UPDATE reminders SET status = 'cancelled', lease_until = NULL, updated_at = ?"
-            " WHERE person_id = ? AND kind = ? AND status = 'pending'",
-            (ts(now), person_id, kind),
-        )
-
-    async def reminder_report(self, statuses: Iterable[str], limit: int) -> list[sqlite3.Row]:
-        """Reminders in the given states with their person, for the operator's CLI."""
-        wanted = list(statuses)
-        marks = ",".join("?" for _ in wanted)
-        return await self._all(
-            "SELECT r.id, r.kind, r.due_at, r.status, r.attempts, r.last_error,"
-            " p.platform, p.user_id, p.display_name FROM reminders r"
-            f" JOIN people p ON p.id = r.person_id WHERE r.status IN ({marks})"
-            " ORDER BY r.status, r.due_at, r.id LIMIT ?",
-            (*wanted, limit),
-        )
-
-    async def people_by_id(self, ids: Iterable[int]) -> dict[int, Person]:
-        """The people with these ids."""
-        wanted = sorted(set(ids))
-        if not wanted:
-            return {}
-        marks = ",".join("?" for _ in wanted)
-        rows = await self._all(f"SELECT * FROM people WHERE id IN ({marks})", wanted)
-        return {row["id"]: _person(row) for row in rows}
-
-    async def reflection_started_for(self, rejection_id: int) -> bool:
-        """True when a reflection about this rejection was ever started."""
-        row = await self._one(
-            "SELECT 1 FROM reflections WHERE rejection_id = ? LIMIT 1", (rejection_id,)
-        )
-        return row is not None
-
-    # -- effort and streaks ---------------------------------------------------------------
-
-    async def add_activity(self, person_id: int, kind: str, points: int, now: datetime) -> None:
-        """Record one resilience action."""
-        await self._exec(
-            "INSERT INTO activity (person_id, kind, points, occurred_at) VALUES (?, ?, ?, ?)",
-            (person_id, kind, points, ts(now)),
-        )
-
-    async def streak(self, person_id: int, period: str = "week") -> StreakRow:
-        """The person's stored streak (all zero before their first action)."""
-        row = await self._one(
-            "SELECT * FROM streaks WHERE person_id = ? AND period = ?", (person_id, period)
-        )
-        return _streak(row)
-
-    async def save_streak(
-        self, person_id: int, streak: StreakRow, now: datetime, period: str = "week"
-    ) -> None:
-        """Store the person's streak for a period kind (week or day)."""
-        await self._exec(
-            "INSERT INTO streaks (person_id, period, current, best, reserves, last_period,"
-            " period_points, total_points, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (person_id, period) DO UPDATE SET current = excluded.current,"
-            " best = excluded.best, reserves = excluded.reserves,"
-            " last_period = excluded.last_period, period_points = excluded.period_points,"
-            " total_points = excluded.total_points, updated_at = excluded.updated_at",
-            (
-                person_id,
-                period,
-                streak.current,
-                streak.best,
-                streak.reserves,
-                streak.last_period,
-                streak.period_points,
-                streak.total_points,
-                ts(now),
-            ),
-        )
-
-    async def timezones_in_use(self) -> list[str | None]:
-        """The timezones of people with a streak under way (None: the default timezone)."""
-        rows = await self._all(
-            "SELECT DISTINCT p.timezone FROM streaks s JOIN people p ON p.id = s.person_id"
-            " WHERE s.last_period IS NOT NULL"
-        )
-        return [r["timezone"] for r in rows]
-
-    async def stale_streaks(
-        self, timezone: str | None, before: int, period: str = "week"
-    ) -> list[tuple[int, StreakRow]]:
-        """Streaks of people in timezone whose last kept period is before `before`."""
-        rows = await self._all(
-            "SELECT s.* FROM streaks s JOIN people p ON p.id = s.person_id"
-            " WHERE p.timezone IS ? AND s.period = ? AND s.last_period < ?",
-            (timezone, period, before),
-        )
-        return [(r["person_id"], _streak(r)) for r in rows]
-
-    async def add_period_points(self, person_id: int, keys: Sequence[str], points: int) -> None:
-        """Add points to the person's totals for the given weeks and months."""
-        for key in keys:
-            await self._exec(
-                "INSERT INTO period_points (person_id, period_key, points) VALUES (?, ?, ?)"
-                " ON CONFLICT (person_id, period_key) DO UPDATE SET points = points + ?",
-                (person_id, key, points, points),
-            )
-
-    async def activity_since(self, person_id: int, since: datetime) -> list[tuple[datetime, int]]:
-        """The person's actions since a time: when, and how many points."""
-        rows = await self._all(
-            "SELECT occurred_at, points FROM activity WHERE person_id = ? AND occurred_at >= ?"
-            " ORDER BY occurred_at",
-            (person_id, ts(since)),
-        )
-        return [(parse_ts(r["occurred_at"]), r["points"]) for r in rows]
-
-    async def record_milestone(self, person_id: int, weeks: int, now: datetime) -> None:
-        """Remember that the person reached a streak milestone."""
-        await self._exec(
-            "INSERT INTO milestones (person_id, weeks, reached_at) VALUES (?, ?, ?)",
-            (person_id, weeks, ts(now)),
-        )
-
-    async def board(
-        self,
-        community_id: int,
-        *,
-        view: str,
-        period: str,
-        window_key: str,
-        index: int,
-        me: int,
-        top: int,
-        around: int,
-    ) -> tuple[list[RankedRow], int]:
-        """The top of a community's board plus the rows around `me`, and how many are on it."""
-        rows = await self._all(
-            BOARD_SQL[view],
-            {
-                "community": community_id,
-                "period": period,
-                "key": window_key,
-                "index": index,
-                "me": me,
-                "top": top,
-                "around": around,
-            },
-        )
-        ranked = [
-            RankedRow(
-                rank=r["rank"],
-                person_id=r["person_id"],
-                display_name=r["display_name"],
-                streak=r["streak"],
-                window_points=r["window_points"],
-                total_points=r["total_points"],
-            )
-            for r in rows
-        ]
-        return ranked, (rows[0]["members"] if rows else 0)
-
-    # -- conversation state and message variety -------------------------------------------
-
-    async def conversation(self, person_id: int) -> Conversation | None:
-        """What the person's next DM text answers, or None."""
-        row = await self._one(
-            "SELECT flow, ref_id, payload FROM conversations WHERE person_id = ?", (person_id,)
-        )
-        return Conversation(row["flow"], row["ref_id"], row["payload"]) if row else None
-
-    async def set_conversation(
-        self,
-        person_id: int,
-        flow: str | None,
-        ref_id: int | None,
-        now: datetime,
-        payload: str | None = None,
-    ) -> None:
-        """Set (or with flow None, clear) what the person's next DM text answers."""
-        if flow is None:
-            await self._exec("DELETE FROM conversations WHERE person_id = ?", (person_id,))
-            return
-        await self._exec(
-            "INSERT INTO conversations (person_id, flow, ref_id, payload, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET flow = excluded.flow,"
-            " ref_id = excluded.ref_id, payload = excluded.payload,"
-            " updated_at = excluded.updated_at",
-            (person_id, flow, ref_id, payload, ts(now)),
-        )
-
-    async def used_messages(self, person_id: int, pool: str) -> list[str]:
-        """Keys the person has seen from a pool since it last ran out, most recent first."""
-        rows = await self._all(
-            "SELECT message_key FROM message_history WHERE person_id = ? AND pool = ?"
-            " ORDER BY seq DESC",
-            (person_id, pool),
-        )
-        return [r["message_key"] for r in rows]
-
-    async def use_message(
-        self, person_id: int, pool: str, key: str, now: datetime, *, restart: bool
-    ) -> None:
-        """Remember that the person saw key; restart forgets the pool's earlier keys first."""
-        if restart:
-            await self._exec(
-                "DELETE FROM message_history WHERE person_id = ? AND pool = ?", (person_id, pool)
-            )
-        await self._exec(
-            "INSERT INTO message_history (person_id, pool, message_key, used_at, seq)"
-            " VALUES (?, ?, ?, ?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM message_history"
-            " WHERE person_id = ? AND pool = ?))"
-            " ON CONFLICT DO UPDATE SET used_at = excluded.used_at, seq = excluded.seq",
-            (person_id, pool, key, ts(now), person_id, pool),
-        )
-
-    async def count_checkins(self, person_id: int, mood: int, since: datetime) -> int:
-        """How many check-ins with this mood the person logged since a time."""
-        row = await self._one(
-            "SELECT COUNT(*) AS n FROM checkins WHERE person_id = ? AND mood = ?"
-            " AND created_at >= ?",
-            (person_id, mood, ts(since)),
-        )
-        return int(row["n"]) if row else 0
-
-    async def community_setting(self, community_id: int, key: str) -> str | None:
-        """One setting of a community, or None when it has not been set."""
-        row = await self._one(
-            "SELECT value FROM community_settings WHERE community_id = ? AND key = ?",
-            (community_id, key),
-        )
-        return row["value"] if row else None
-
-    async def clear_community_setting(self, community_id: int, key: str) -> None:
-        """Remove a community setting, so its default applies again."""
-        await self._exec(
-            "DELETE FROM community_settings WHERE community_id = ? AND key = ?",
-            (community_id, key),
-        )
-
-    async def set_community_setting(
-        self, community_id: int, key: str, value: str, by: int, now: datetime
-    ) -> None:
-        """Set one setting of a community, remembering who changed it and when."""
-        await self._exec(
-            "INSERT INTO community_settings (community_id, key, value, updated_by, updated_at)"
-            " VALUES (?, ?, ?, ?, ?) ON CONFLICT (community_id, key) DO UPDATE SET"
-            " value = excluded.value, updated_by = excluded.updated_by,"
-            " updated_at = excluded.updated_at",
-            (community_id, key, value, by, ts(now)),
-        )
-
-    async def community_timezone_for(self, person_id: int) -> str | None:
-        """The timezone of the person's most recently joined community that set one."""
-        row = await self._one(
-            "SELECT s.value FROM memberships m JOIN community_settings s"
-            " ON s.community_id = m.community_id AND s.key = 'timezone'"
-            " WHERE m.person_id = ? ORDER BY m.joined_at DESC, m.community_id DESC LIMIT 1",
-            (person_id,),
-        )
-        return row["value"] if row else None
-
-    async def community_ref(self, community_id: int) -> CommunityRef | None:
-        """The platform identity of a stored community."""
-        row = await self._one("SELECT * FROM communities WHERE id = ?", (community_id,))
-        return CommunityRef(row["platform"], row["community_id"], row["name"]) if row else None
-
-    async def community_settings(self, community_id: int) -> dict[str, str]:
-        """Every setting a community's admins have made."""
-        rows = await self._all(
-            "SELECT key, value FROM community_settings WHERE community_id = ?", (community_id,)
-        )
-        return {r["key"]: r["value"] for r in rows}
-
-    async def log_admin_change(
-        self,
-        community_id: int,
-        person_id: int,
-        key: str,
-        old: str | None,
-        new: str | None,
-        now: datetime,
-    ) -> None:
-        """Record who changed which community setting, from what to what, and when."""
-        await self._exec(
-            "INSERT INTO admin_log (community_id, person_id, key, old_value, new_value,"
-            " changed_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (community_id, person_id, key, old, new, ts(now)),
-        )
-
-    async def admin_log(self, community_id: int, limit: int = 50) -> list[sqlite3.Row]:
-        """The most recent setting changes in a community, newest first."""
-        return await self._all(
-            "SELECT a.*, p.display_name FROM admin_log a LEFT JOIN people p ON p.id = a.person_id"
-            " WHERE a.community_id = ? ORDER BY a.changed_at DESC, a.id DESC LIMIT ?",
-            (community_id, limit),
-        )
-
-    async def digest_communities(self) -> list[tuple[int, dict[str, str]]]:
-        """Communities that chose a digest channel, with all their settings."""
-        rows = await self._all(
-            "SELECT s.community_id, s.key, s.value FROM community_settings s WHERE"
-            " s.community_id IN (SELECT community_id FROM community_settings"
-            " WHERE key = 'digest_channel')"
-        )
-        found: dict[int, dict[str, str]] = {}
-        for row in rows:
-            found.setdefault(row["community_id"], {})[row["key"]] = row["value"]
-        return sorted(found.items())
-
-    async def claim_digest(
-        self, community_id: int, week_key: str, now: datetime, lease_until: datetime
-    ) -> bool:
-        """Claim this week's digest for posting; False when it was posted or is being posted."""
-        async with self.atomic():
-            row = await self._one(
-                "SELECT status, lease_until FROM digests WHERE community_id = ? AND week_key = ?",
-                (community_id, week_key),
-            )
-            if row is not None and (
-                row["status"] in ("posted", "undeliverable")
-                or (row["status"] == "posting" and row["lease_until"] > ts(now))
-            ):
-                return False
-            await self._exec(
-                "INSERT INTO digests (community_id, week_key, status, lease_until)"
-                " VALUES (?, ?, 'posting', ?) ON CONFLICT (community_id, week_key)"
-                " DO UPDATE SET status = 'posting', lease_until = excluded.lease_until",
-                (community_id, week_key, ts(lease_until)),
-            )
-        return True
-
-    async def finish_digest(
-        self, community_id: int, week_key: str, status: str, now: datetime, error: str | None = None
-    ) -> None:
-        """Record how a claimed digest ended: posted, failed (retried next hour), undeliverable."""
-        await self._exec(
-            "UPDATE digests SET status = ?, lease_until = NULL, last_error = ?,"
-            " posted_at = CASE WHEN ? = 'posted' THEN ? ELSE posted_at END"
-            " WHERE community_id = ? AND week_key = ?",
-            (status, error, status, ts(now), community_id, week_key),
-        )
-
-    async def community_totals(
-        self, community_id: int, since: datetime, until: datetime
-    ) -> dict[str, int]:
-        """Effort of all members in a window, as totals only: nobody is named."""
-        rows = await self._all(
-            "SELECT a.kind, COUNT(*) AS n FROM activity a"
-            " JOIN memberships m ON m.person_id = a.person_id AND m.community_id = ?"
-            " WHERE a.occurred_at >= ? AND a.occurred_at < ? GROUP BY a.kind",
-            (community_id, ts(since), ts(until)),
-        )
-        return {r["kind"]: r["n"] for r in rows}
-
-    async def people_on_streak(self, community_id: int, index: int) -> int:
-        """How many members have a weekly streak alive in week `index`."""
-        row = await self._one(
-            "SELECT COUNT(*) AS n FROM streaks s"
-            " JOIN memberships m ON m.person_id = s.person_id AND m.community_id = ?"
-            " WHERE s.period = 'week' AND s.current > 0 AND s.last_period >= ? - 1 - s.reserves",
-            (community_id, index),
-        )
-        return int(row["n"]) if row else 0
-
-    async def shoutout_milestones(
-        self, community_id: int, since: datetime, until: datetime
-    ) -> list[tuple[str, int]]:
-        """Milestones reached in a window by members who opted in to shout-outs."""
-        rows = await self._all(
-            "SELECT p.display_name, MAX(ms.weeks) AS weeks FROM milestones ms"
-            " JOIN memberships m ON m.person_id = ms.person_id AND m.community_id = ?"
-            " JOIN people p ON p.id = ms.person_id"
-            " WHERE m.shoutouts = 1 AND ms.reached_at >= ? AND ms.reached_at < ?"
-            " GROUP BY p.id ORDER BY weeks DESC, p.display_name COLLATE NOCASE, p.id",
-            (community_id, ts(since), ts(until)),
-        )
-        return [(r["display_name"], r["weeks"]) for r in rows]
+            return await self._call(fn, *args, **kwargs)
+
+    async def transaction(
+        self, fn: Callable[Concatenate[Tx, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """Run fn(tx, ...) as one transaction in one hop: all of it is written, or none of it."""
+        if self._in_tx.get():
+            return await self._call(fn, *args, **kwargs)
+        async with self._lock:
+            return await self._call(_atomically, fn, *args, **kwargs)
 
     async def backup(self, target: Path | str) -> None:
         """A consistent copy of the whole database, taken while it is in use (SQLite backup API)."""
         async with aiosqlite.connect(str(target)) as copy:
-            async with self._turn():
+            async with self._lock:
                 await self.db.backup(copy)
             await copy.commit()
 
-    async def integrity(self) -> str:
-        """SQLite's own integrity check: 'ok' when the file is sound."""
-        row = await self._one("PRAGMA integrity_check")
-        return str(row[0]) if row else "no answer"
+    # -- the statements, each in one hop (see Tx) ----------------------------------------
 
-    # -- bot state ------------------------------------------------------------------------
-
-    async def get_state(self, key: str) -> str | None:
-        """A value the bot keeps for itself (command hash, terminal clock offset)."""
-        row = await self._one("SELECT value FROM bot_state WHERE key = ?", (key,))
-        return row["value"] if row else None
-
-    async def bump_state(self, key: str) -> None:
-        """Add one to a counter the bot keeps for itself."""
-        await self._exec(
-            "INSERT INTO bot_state (key, value) VALUES (?, '1') ON CONFLICT (key)"
-            " DO UPDATE SET value = CAST(value AS INTEGER) + 1",
-            (key,),
-        )
-
-    async def set_state(self, key: str, value: str) -> None:
-        """Keep a value for the bot itself."""
-        await self._exec(
-            "INSERT INTO bot_state (key, value) VALUES (?, ?)"
-            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (key, value),
-        )
-
-    # -- export and forget ----------------------------------------------------------------
-
-    async def export_person(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
-        """Every row Rebound holds about the person, table by table."""
-        out: dict[str, list[dict[str, Any]]] = {}
-        people = await self._all("SELECT * FROM people WHERE id = ?", (person_id,))
-        out["people"] = [dict(r) for r in people]
-        for table, column in PERSONAL_TABLES:
-            rows = await self._all(
-                f"SELECT * FROM {table} WHERE {column} = ?",
-                (person_id,),
-            )
-            out[table] = [dict(r) for r in rows]
-        answers = await self._all(
-            "SELECT a.* FROM reflection_answers a JOIN reflections r ON r.id = a.reflection_id"
-            " WHERE r.person_id = ? ORDER BY a.reflection_id, a.position",
-            (person_id,),
-        )
-        out["reflection_answers"] = [dict(r) for r in answers]
-        settings_rows = await self._all(
-            "SELECT community_id, key, updated_at FROM community_settings WHERE updated_by = ?",
-            (person_id,),
-        )
-        out["community_settings_changed"] = [dict(r) for r in settings_rows]
-        changes = await self._all("SELECT * FROM admin_log WHERE person_id = ?", (person_id,))
-        out["admin_changes"] = [dict(r) for r in changes]
-        return out
-
-    async def forget_person(self, person_id: int) -> None:
-        """Erase the person and, through the foreign keys, every row about them."""
-        async with self.atomic():
-            await self._exec(
-                "UPDATE community_settings SET updated_by = NULL WHERE updated_by = ?",
-                (person_id,),
-            )
-            await self._exec("DELETE FROM people WHERE id = ?", (person_id,))
-
-    async def count_rows(self, table: str, column: str, value: object) -> int:
-        """How many rows of one of our tables have column = value (for checks and tests)."""
-        known = dict(PERSONAL_TABLES) | {"people": "id", "reflection_answers": "reflection_id"}
-        if known.get(table) != column:
-            raise ValueError(f"not a personal table and column: {table}.{column}")
-        row = await self._one(
-            f"SELECT COUNT(*) AS n FROM {table} WHERE {column} = ?",
-            (value,),
-        )
-        return int(row["n"]) if row else 0
+    ensure_person = _hop(Tx.ensure_person)
+    find_person = _hop(Tx.find_person)
+    person_by_id = _hop(Tx.person_by_id)
+    update_person = _hop(Tx.update_person)
+    note_dm_failure = _hop(Tx.note_dm_failure)
+    clear_dm_failures = _hop(Tx.clear_dm_failures)
+    ensure_membership = _hop(Tx.ensure_membership)
+    set_leaderboard = _hop(Tx.set_leaderboard)
+    set_shoutouts = _hop(Tx.set_shoutouts)
+    shoutouts_on = _hop(Tx.shoutouts_on)
+    on_leaderboard = _hop(Tx.on_leaderboard)
+    add_rejection = _hop(Tx.add_rejection)
+    rejection = _hop(Tx.rejection)
+    latest_rejection = _hop(Tx.latest_rejection)
+    start_reflection = _hop(Tx.start_reflection)
+    reflection = _hop(Tx.reflection)
+    open_reflection = _hop(Tx.open_reflection)
+    record_answer = _hop(Tx.record_answer)
+    set_reflection_status = _hop(Tx.set_reflection_status)
+    answers = _hop(Tx.answers)
+    set_next_step = _hop(Tx.set_next_step)
+    mark_next_step_done = _hop(Tx.mark_next_step_done)
+    recent_reflections = _hop(Tx.recent_reflections)
+    add_checkin = _hop(Tx.add_checkin)
+    set_checkin_note = _hop(Tx.set_checkin_note)
+    add_followup = _hop(Tx.add_followup)
+    followup = _hop(Tx.followup)
+    pending_followups = _hop(Tx.pending_followups)
+    set_followup = _hop(Tx.set_followup)
+    schedule_reminder = _hop(Tx.schedule_reminder)
+    schedule_many = _hop(Tx.schedule_many)
+    close_reminder = _hop(Tx.close_reminder)
+    reminders_for = _hop(Tx.reminders_for)
+    reminder = _hop(Tx.reminder)
+    reminder_by_key = _hop(Tx.reminder_by_key)
+    claim_due = _hop(Tx.claim_due)
+    finish_reminder = _hop(Tx.finish_reminder)
+    retry_reminder = _hop(Tx.retry_reminder)
+    mark_reminder = _hop(Tx.mark_reminder)
+    next_due = _hop(Tx.next_due)
+    release_claims = _hop(Tx.release_claims)
+    cancel_reminders = _hop(Tx.cancel_reminders)
+    reminder_report = _hop(Tx.reminder_report)
+    people_by_id = _hop(Tx.people_by_id)
+    reflection_started_for = _hop(Tx.reflection_started_for)
+    add_activity = _hop(Tx.add_activity)
+    streak = _hop(Tx.streak)
+    save_streak = _hop(Tx.save_streak)
+    timezones_in_use = _hop(Tx.timezones_in_use)
+    stale_streaks = _hop(Tx.stale_streaks)
+    add_period_points = _hop(Tx.add_period_points)
+    activity_since = _hop(Tx.activity_since)
+    record_milestone = _hop(Tx.record_milestone)
+    board = _hop(Tx.board)
+    conversation = _hop(Tx.conversation)
+    set_conversation = _hop(Tx.set_conversation)
+    used_messages = _hop(Tx.used_messages)
+    use_message = _hop(Tx.use_message)
+    count_checkins = _hop(Tx.count_checkins)
+    community_setting = _hop(Tx.community_setting)
+    clear_community_setting = _hop(Tx.clear_community_setting)
+    set_community_setting = _hop(Tx.set_community_setting)
+    community_timezone_for = _hop(Tx.community_timezone_for)
+    community_ref = _hop(Tx.community_ref)
+    community_settings = _hop(Tx.community_settings)
+    log_admin_change = _hop(Tx.log_admin_change)
+    admin_log = _hop(Tx.admin_log)
+    digest_communities = _hop(Tx.digest_communities)
+    claim_digest = _hop(Tx.claim_digest)
+    finish_digest = _hop(Tx.finish_digest)
+    community_totals = _hop(Tx.community_totals)
+    people_on_streak = _hop(Tx.people_on_streak)
+    shoutout_milestones = _hop(Tx.shoutout_milestones)
+    integrity = _hop(Tx.integrity)
+    get_state = _hop(Tx.get_state)
+    bump_state = _hop(Tx.bump_state)
+    set_state = _hop(Tx.set_state)
+    export_person = _hop(Tx.export_person)
+    forget_person = _hop(Tx.forget_person)
+    count_rows = _hop(Tx.count_rows)
