@@ -29,6 +29,7 @@ from bot.store import (
     ReminderPlan,
     Store,
     StreakRow,
+    Tx,
     ts,
 )
 
@@ -194,6 +195,31 @@ class Earned:
         return self.day.current if period == streaks.DAY else self.week.current
 
 
+def _template_key(template: Template) -> str:
+    return template.key
+
+
+@dataclass(frozen=True, slots=True)
+class NewRejection:
+    """A rejection as the person told it, checked and ready to store."""
+
+    company: str | None
+    role: str | None
+    stage: str
+    feeling: int | None
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Logged:
+    """What storing a rejection decided: who, which row, and the words chosen for the reply."""
+
+    me: Me
+    rejection_id: int
+    encouragement: Template
+    reframe: Template
+
+
 def _clean(value: str | None, field: str, limit: int) -> str | None:
     """Strip a free-text value; refuse (never cut) one that is too long."""
     if value is None:
@@ -316,42 +342,64 @@ class Rebound:
         """
         if person.timezone:
             return when.zone(person.timezone)
-        shared = await self.store.community_timezone_for(person.id)
-        return when.zone(shared or self.default_timezone)
+        return await self.store.run(self._zone_in, person)
+
+    def _zone_in(self, tx: Tx, person: Person) -> ZoneInfo:
+        if person.timezone:
+            return when.zone(person.timezone)
+        return when.zone(tx.community_timezone_for(person.id) or self.default_timezone)
 
     async def _me(self, ctx: Context, now: datetime) -> Me:
-        person = await self.store.ensure_person(ctx.person, now)
+        me = await self.store.run(self._me_in, ctx, now)
+        if me.person.dm_failed_count:
+            _notice.set(me.person.dm_failed_count)
+        return me
+
+    def _me_in(self, tx: Tx, ctx: Context, now: datetime) -> Me:
+        """The stored person behind ctx (created on first sight), on the store's thread."""
+        person = tx.ensure_person(ctx.person, now)
         if person.dm_failed_count:
-            await self.store.clear_dm_failures(person.id)
-            _notice.set(person.dm_failed_count)
+            # The caller tells them (through _notice) in this reply; the count starts over.
+            tx.clear_dm_failures(person.id)
         community_id = None
         settings: dict[str, str] = {}
         if ctx.community is not None:
-            community_id = await self.store.ensure_membership(person.id, ctx.community, now)
-            settings = await self.store.community_settings(community_id)
-        return Me(person, community_id, await self.zone_of(person), settings)
+            community_id = tx.ensure_membership(person.id, ctx.community, now)
+            settings = tx.community_settings(community_id)
+        return Me(person, community_id, self._zone_in(tx, person), settings)
 
     async def _pick(
         self, person_id: int, pool: str, items: Sequence[T], key: Callable[[T], str], now: datetime
     ) -> T:
         """Choose from a pool so that nothing repeats until the pool is used up."""
+        return await self.store.run(self._pick_in, person_id, pool, items, key, now)
+
+    def _pick_in(
+        self,
+        tx: Tx,
+        person_id: int,
+        pool: str,
+        items: Sequence[T],
+        key: Callable[[T], str],
+        now: datetime,
+    ) -> T:
         if len(items) == 1:
             return items[0]
         keys = {key(item) for item in items}
-        used = [k for k in await self.store.used_messages(person_id, pool) if k in keys]
+        used = [k for k in tx.used_messages(person_id, pool) if k in keys]
         fresh = [item for item in items if key(item) not in used]
         restart = not fresh
         if restart:
             # The pool is used up: start over, but never with the message seen last.
             fresh = [item for item in items if key(item) != used[0]]
         choice = self._rng.choice(fresh)
-        await self.store.use_message(person_id, pool, key(choice), now, restart=restart)
+        tx.use_message(person_id, pool, key(choice), now, restart=restart)
         return choice
 
     async def _pick_text(
         self, person_id: int, pool: str, templates: Sequence[Template], now: datetime
     ) -> Template:
-        return await self._pick(person_id, pool, templates, lambda t: t.key, now)
+        return await self._pick(person_id, pool, templates, _template_key, now)
 
     async def _earn(self, me: Me, kind: str, now: datetime) -> Earned:
         """Record one resilience action: activity, both streaks, period totals, milestones."""
@@ -417,20 +465,16 @@ class Rebound:
             due = when.skip_weekend(due, me.tz)
         return when.after_quiet_hours(due, me.tz, person.quiet_start, person.quiet_end)
 
-    async def _resources(self, me: Me) -> str:
+    def _resources(self, me: Me) -> str:
         """The community's own support text, or the default one."""
-        if me.community_id is not None:
-            custom = await self.store.community_setting(me.community_id, "support_text")
-            if custom:
-                return custom
-        return self.content.safety.resources
+        return me.community.get("support_text") or self.content.safety.resources
 
     async def _screen(self, me: Me, *texts: str | None) -> bool:
         """Check free text for signs of crisis; on a match, support goes first in the reply."""
         if not self.content.safety.concerning(*texts):
             return _care.get() is not None
         if _care.get() is None:
-            _care.set(("safety.reply", await self._resources(me)))
+            _care.set(("safety.reply", self._resources(me)))
             # Nothing about the match is kept with the person: only how often it happens.
             await self.store.bump_state("safety.matches")
         return True
@@ -473,60 +517,26 @@ class Rebound:
         note: str | None = None,
     ) -> list[Reply]:
         """Log a rejection and answer privately with encouragement and a way forward."""
-        company = _clean(company, "company", NAME_MAX)
-        role = _clean(role, "role", NAME_MAX)
-        note = _clean(note, "note", NOTE_MAX)
-        stage_key = parse_stage(stage)
-        feeling_value = _in_range(feeling, 1, 5, "error.feeling_range")
+        entry = NewRejection(
+            company=_clean(company, "company", NAME_MAX),
+            role=_clean(role, "role", NAME_MAX),
+            stage=parse_stage(stage),
+            feeling=_in_range(feeling, 1, 5, "error.feeling_range"),
+            note=_clean(note, "note", NOTE_MAX),
+        )
         now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            await self._screen(me, company, role, note)
-            rejection_id = await self.store.add_rejection(
-                me.person.id,
-                me.community_id,
-                company=company,
-                role=role,
-                stage=stage_key,
-                feeling=feeling_value,
-                note=note,
-                now=now,
-            )
-            feeling_band = band(feeling_value)
-            encouragement = await self._pick_text(
-                me.person.id,
-                f"enc.{stage_key}.{feeling_band}",
-                self.content.encouragement[(stage_key, feeling_band)],
-                now,
-            )
-            today = self._today(me.tz, now)
-            # One statement for all of them: every await on the store is a thread hop.
-            plans = [
-                ReminderPlan(
-                    me.person.id,
-                    "checkin",
-                    rejection_id,
-                    f"checkin:{rejection_id}:{days}d",
-                    self._fit(me, self._at_10(today + timedelta(days=days), me.tz)),
-                )
-                for days in me.person.checkin_days
-            ]
-            if me.person.nudges:
-                plans.append(
-                    ReminderPlan(
-                        me.person.id,
-                        "nudge",
-                        rejection_id,
-                        f"nudge:{rejection_id}",
-                        self._fit(me, self._at_10(today + timedelta(days=1), me.tz)),
-                    )
-                )
-            await self.store.schedule_many(plans, now)
-            theme_key = self._rng.choice(self.content.stage_themes[stage_key])
-            theme = self.content.themes[theme_key]
-            reframe = await self._pick_text(
-                me.person.id, f"reframe.{theme_key}", theme.reframes, now
-            )
+        care = _care.get() is None and self.content.safety.concerning(
+            entry.company, entry.role, entry.note
+        )
+        # The busiest command: all of its statements in one transaction and one thread hop.
+        logged = await self.store.transaction(self._log_rejection, ctx, entry, care, now)
+        me, rejection_id = logged.me, logged.rejection_id
+        if me.person.dm_failed_count:
+            _notice.set(me.person.dm_failed_count)
+        if care:
+            _care.set(("safety.reply", self._resources(me)))
+        company, role, stage_key = entry.company, entry.role, entry.stage
+        encouragement, reframe = logged.encouragement, logged.reframe
         values = {"name": ctx.person.display_name, "company": company, "role": role}
         text = (
             encouragement.render(values)
@@ -549,6 +559,66 @@ class Rebound:
             buttons.append(self._button("button.share", f"share:ask:{rejection_id}"))
         buttons.append(self._button("button.not_now", f"rejected:later:{rejection_id}"))
         return [Reply(text=text, title=title, buttons=tuple(buttons))]
+
+    def _log_rejection(
+        self, tx: Tx, ctx: Context, entry: NewRejection, care: bool, now: datetime
+    ) -> Logged:
+        """Store a rejection, its check-ins and nudge, and choose its words (the store's thread)."""
+        me = self._me_in(tx, ctx, now)
+        if care:
+            # Nothing about the match is kept with the person: only how often it happens.
+            tx.bump_state("safety.matches")
+        rejection_id = tx.add_rejection(
+            me.person.id,
+            me.community_id,
+            company=entry.company,
+            role=entry.role,
+            stage=entry.stage,
+            feeling=entry.feeling,
+            note=entry.note,
+            now=now,
+        )
+        feeling_band = band(entry.feeling)
+        encouragement = self._pick_in(
+            tx,
+            me.person.id,
+            f"enc.{entry.stage}.{feeling_band}",
+            self.content.encouragement[(entry.stage, feeling_band)],
+            _template_key,
+            now,
+        )
+        today = self._today(me.tz, now)
+        plans = [
+            ReminderPlan(
+                me.person.id,
+                "checkin",
+                rejection_id,
+                f"checkin:{rejection_id}:{days}d",
+                self._fit(me, self._at_10(today + timedelta(days=days), me.tz)),
+            )
+            for days in me.person.checkin_days
+        ]
+        if me.person.nudges:
+            plans.append(
+                ReminderPlan(
+                    me.person.id,
+                    "nudge",
+                    rejection_id,
+                    f"nudge:{rejection_id}",
+                    self._fit(me, self._at_10(today + timedelta(days=1), me.tz)),
+                )
+            )
+        tx.schedule_many(plans, now)
+        theme_key = self._rng.choice(self.content.stage_themes[entry.stage])
+        reframe = self._pick_in(
+            tx,
+            me.person.id,
+            f"reframe.{theme_key}",
+            self.content.themes[theme_key].reframes,
+            _template_key,
+            now,
+        )
+        return Logged(me, rejection_id, encouragement, reframe)
 
     # -- sharing --------------------------------------------------------------------------
 
@@ -909,7 +979,7 @@ class Rebound:
                 lowest = await self.store.count_checkins(me.person.id, 1, now - timedelta(days=7))
                 if lowest >= 2:
                     # A second very low day in a week: check in gently, with the same resources.
-                    _care.set(("safety.low_week", await self._resources(me)))
+                    _care.set(("safety.low_week", self._resources(me)))
                     await self.store.bump_state("safety.low_weeks")
             earned = await self._earn(me, "checkin", now)
             celebrations = await self._celebrate(ctx, me, earned, now)
@@ -1754,7 +1824,7 @@ class Rebound:
         now = self.clock.now()
         async with self.store.atomic():
             me = await self._me(ctx, now)
-            resources = await self._resources(me)
+            resources = self._resources(me)
         return [
             self._private(
                 self._msg("support.text", resources=resources), title=self._msg("support.title")

@@ -9,7 +9,7 @@ import pytest
 from bot import commands
 from bot.core import Rebound
 from bot.models import Where
-from bot.store import PERSONAL_TABLES
+from bot.store import PERSONAL_TABLES, Tx
 from tests.conftest import COMMUNITY, action, in_channel, in_dm, person, text_of
 
 
@@ -86,18 +86,19 @@ async def test_encouragement_is_not_repeated_until_the_pool_is_used_up(core, con
     assert all(a != b for a, b in itertools.pairwise(seen))  # never twice in a row
 
 
-async def test_an_unexpected_error_gets_a_reference_and_no_traceback(core, store, caplog):
-    async def broken(*args, **kwargs):
+async def test_an_unexpected_error_gets_a_reference_and_no_traceback(core, caplog, monkeypatch):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk on fire")
 
-    store.used_messages = broken  # fails after the rejection row was written
+    # Fails on the store's thread after the rejection row was written.
+    monkeypatch.setattr(Tx, "used_messages", broken)
     with caplog.at_level(logging.ERROR):
         replies = await core.rejected(in_channel(), company="Acme")
     text = text_of(replies)
     ref = text.split("reference ")[1].split(" ")[0]
     assert "disk on fire" not in text and "Traceback" not in text
     assert any(ref in record.getMessage() for record in caplog.records)
-    del store.used_messages
+    monkeypatch.undo()
     assert await rejection_count(core) == 0  # the transaction rolled back
 
 
