@@ -11,7 +11,7 @@ from bot.content import load_content
 from bot.core import Rebound
 from bot.models import PersonRef
 from bot.ports import FixedClock
-from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError
+from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError, Tx
 from tests.conftest import START, in_channel, in_dm
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -136,6 +136,32 @@ async def test_many_concurrent_commands_all_land_and_none_interleave(tmp_path):
             "SELECT COUNT(*), SUM(total_points) FROM streaks WHERE period = 'week'"
         ) as cur:
             assert tuple(await cur.fetchone()) == (40, 40)
+
+
+async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_path, monkeypatch):
+    """Commands that arrive together are written under one commit; one failing costs no other."""
+    original = Tx.add_rejection
+
+    def flaky(self, person_id, community_id, **fields):
+        if fields["company"] == "Broken":
+            raise RuntimeError("disk on fire")
+        return original(self, person_id, community_id, **fields)
+
+    monkeypatch.setattr(Tx, "add_rejection", flaky)
+    async with Store(tmp_path / "r.db") as store:
+        core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
+        companies = ["Acme", "Globex", "Broken", "Initech", "Umbrella"]
+        results = await asyncio.gather(
+            *(core.rejected(in_channel(f"P{i}"), company=c) for i, c in enumerate(companies))
+        )
+        texts = [r[0].text.plain() for r in results]
+        assert "reference" in texts[2] and "disk on fire" not in texts[2]
+        assert all("reference" not in t for i, t in enumerate(texts) if i != 2)
+        async with store.db.execute("SELECT company FROM rejections ORDER BY id") as cur:
+            assert [r[0] for r in await cur.fetchall()] == ["Acme", "Globex", "Initech", "Umbrella"]
+        async with store.db.execute("SELECT COUNT(*) FROM reminders") as cur:
+            assert (await cur.fetchone())[0] == 4 * 3  # two check-ins and a nudge each
+        assert await store.integrity() == "ok"
 
 
 async def test_forget_leaves_no_row_about_the_person_in_any_table(tmp_path):
