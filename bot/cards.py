@@ -110,6 +110,7 @@ class BoardRowCard:
     name: str
     detail: str
     mine: bool = False
+    after_gap: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +131,8 @@ def board_card(card: BoardCard) -> bytes:
     draw.text((40, 30), _fit(draw, card.title, 28, 720, bold=True), font=font(28, True), fill=TEXT)
     draw.text((40, 70), _fit(draw, card.subtitle, 18, 720), font=font(18), fill=MUTED)
     y = 118
-    previous = 0
     for row in card.rows:
-        if previous and row.rank != previous + 1:
+        if row.after_gap:
             draw.text((40, y - 10), "⋯", font=font(20), fill=MUTED)
             y += 14
         if row.mine:
@@ -143,6 +143,5 @@ def board_card(card: BoardCard) -> bytes:
         width = draw.textlength(detail, font=font(18))
         draw.text((WIDTH - 48 - width, y + 2), detail, font=font(18), fill=MUTED)
         y += row_height
-        previous = row.rank
     draw.text((40, height - 56), _fit(draw, card.footer, 16, 720), font=font(16), fill=MUTED)
     return _png(image)

@@ -272,6 +272,10 @@ def parse_days(value: str | None) -> tuple[int, ...] | None:
     return days
 
 
+# The period key of the all-time board (weeks are "w:<monday>", months "m:<yyyy-mm>").
+ALL_TIME = "all"
+
+
 def window_keys(local_day: date) -> tuple[str, str]:
     """The keys of the week (by its Monday) and the month a local day belongs to."""
     monday = local_day - timedelta(days=local_day.weekday())
@@ -413,7 +417,7 @@ class Rebound:
             states[period] = (streaks.settle(before, index), streaks.record(before, index, points))
             await self.store.save_streak(person_id, states[period][1], now, period)
         local = now.astimezone(me.tz).date()
-        await self.store.add_period_points(person_id, window_keys(local), points)
+        await self.store.add_period_points(person_id, (*window_keys(local), ALL_TIME), points)
         settled, week = states[streaks.WEEK]
         milestone = None
         if week.current in WEEK_MILESTONES and week.current > settled.current:
@@ -1349,7 +1353,7 @@ class Rebound:
         """The period key of a board view, counted in the community's timezone."""
         tz = when.zone(me.community.get("timezone") or self.default_timezone)
         week, month = window_keys(now.astimezone(tz).date())
-        return {"week": week, "month": month, "all": ""}[view], tz
+        return {"week": week, "month": month, "all": ALL_TIME}[view], tz
 
     @_guard
     async def leaderboard(
@@ -1393,49 +1397,47 @@ class Rebound:
                 return [self._private(self._msg(key))]
             opted_in = await self.store.on_leaderboard(me.person.id, me.community_id)
             window, tz = self._window(view_key, me, now)
-            rows, total = await self.store.board(
+            board = await self.store.board(
                 me.community_id,
-                view=view_key,
-                period=me.period,
                 window_key=window,
+                period=me.period,
                 index=streaks.period_index(now, tz, me.period),
-                me=me.person.id,
+                me=me.person.id if opted_in else None,
                 top=BOARD_SIZE,
-                around=NEIGHBOURS if opted_in else 0,
+                around=NEIGHBOURS,
             )
-        if not opted_in:
-            rows = [r for r in rows if r.rank <= BOARD_SIZE]
+        rows = board.rows
         community = ctx.community.name if ctx.community and ctx.community.name else ""
         view_label = self._msg(f"board.view.{view_key}")
         title = self._msg("board.title", community=community, view_label=view_label)
         row_key = "board.row_all" if view_key == "all" else "board.row_window"
         text = Text()
         lines: list[cards.BoardRowCard] = []
-        mine = 0
-        previous = 0
         for row in rows:
-            points = row.total_points if view_key == "all" else row.window_points
-            detail = self._msg(row_key, streak=self._span(me.period, row.streak), points=points)
-            if previous and row.rank != previous + 1:
+            detail = self._msg(row_key, streak=self._span(me.period, row.streak), points=row.points)
+            if row.after_gap:
                 text += "…\n"
             text += self._msg("board.row", rank=row.rank, name=row.display_name, detail=detail)
             text += "\n"
-            previous = row.rank
-            if row.person_id == me.person.id:
-                mine = row.rank
             lines.append(
                 cards.BoardRowCard(
-                    row.rank, row.display_name, detail.plain(), row.person_id == me.person.id
+                    row.rank,
+                    row.display_name,
+                    detail.plain(),
+                    row.person_id == me.person.id,
+                    row.after_gap,
                 )
             )
         if not rows:
             text = self._msg("board.empty") + "\n"
         buttons: tuple[Button, ...] = ()
-        if opted_in:
-            footer = self._msg("board.you", rank=mine, total=total)
-        else:
+        if not opted_in:
             footer = self._msg("board.invite")
             buttons = (self._button("button.join_board", "board:join", Style.PRIMARY),)
+        elif board.my_rank is None:
+            footer = self._msg(f"board.unranked.{view_key}")
+        else:
+            footer = self._msg("board.you", rank=board.my_rank, total=board.ranked)
         text += "\n" + footer
         attachments: tuple[Attachment, ...] = ()
         if rows and card:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import functools
+import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Sequence
@@ -221,40 +222,106 @@ MIGRATIONS: tuple[str, ...] = (
         value TEXT NOT NULL
     );
     """,
+    # 2: every community board keeps its own ranking, kept current by triggers, so showing a
+    # board reads a few index entries instead of ranking every member on every request.
+    # Boards rank effort points in a window: a week, a month, or 'all' (all time, which
+    # period_points now holds too). board_counts says how many members have each score, so a
+    # rank is a sum over scores, never a count over members.
+    """
+    INSERT INTO period_points (person_id, period_key, points)
+        SELECT person_id, 'all', total_points FROM streaks
+        WHERE period = 'week' AND total_points > 0
+        ON CONFLICT (person_id, period_key) DO NOTHING;
+    CREATE TABLE board_rows (
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        period_key TEXT NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        points INTEGER NOT NULL,
+        name TEXT NOT NULL COLLATE NOCASE,
+        PRIMARY KEY (community_id, period_key, person_id)
+    ) WITHOUT ROWID;
+    CREATE INDEX board_rows_rank ON board_rows (community_id, period_key, points DESC, name,
+        person_id);
+    CREATE INDEX board_rows_person ON board_rows (person_id, period_key);
+    CREATE TABLE board_counts (
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        period_key TEXT NOT NULL,
+        points INTEGER NOT NULL,
+        members INTEGER NOT NULL,
+        PRIMARY KEY (community_id, period_key, points)
+    ) WITHOUT ROWID;
+    CREATE TRIGGER board_count_in AFTER INSERT ON board_rows BEGIN
+        INSERT INTO board_counts (community_id, period_key, points, members)
+            VALUES (NEW.community_id, NEW.period_key, NEW.points, 1)
+            ON CONFLICT (community_id, period_key, points) DO UPDATE SET members = members + 1;
+    END;
+    CREATE TRIGGER board_count_out AFTER DELETE ON board_rows BEGIN
+        UPDATE board_counts SET members = members - 1 WHERE community_id = OLD.community_id
+            AND period_key = OLD.period_key AND points = OLD.points;
+        DELETE FROM board_counts WHERE community_id = OLD.community_id
+            AND period_key = OLD.period_key AND points = OLD.points AND members <= 0;
+    END;
+    CREATE TRIGGER board_count_move AFTER UPDATE OF points ON board_rows
+    WHEN NEW.points != OLD.points BEGIN
+        UPDATE board_counts SET members = members - 1 WHERE community_id = OLD.community_id
+            AND period_key = OLD.period_key AND points = OLD.points;
+        DELETE FROM board_counts WHERE community_id = OLD.community_id
+            AND period_key = OLD.period_key AND points = OLD.points AND members <= 0;
+        INSERT INTO board_counts (community_id, period_key, points, members)
+            VALUES (NEW.community_id, NEW.period_key, NEW.points, 1)
+            ON CONFLICT (community_id, period_key, points) DO UPDATE SET members = members + 1;
+    END;
+    INSERT INTO board_rows (community_id, period_key, person_id, points, name)
+        SELECT m.community_id, pp.period_key, pp.person_id, pp.points, p.display_name
+        FROM memberships m
+        JOIN period_points pp ON pp.person_id = m.person_id
+        JOIN people p ON p.id = m.person_id
+        WHERE m.leaderboard = 1;
+    CREATE TRIGGER board_points_new AFTER INSERT ON period_points BEGIN
+        INSERT INTO board_rows (community_id, period_key, person_id, points, name)
+            SELECT m.community_id, NEW.period_key, NEW.person_id, NEW.points, p.display_name
+            FROM memberships m JOIN people p ON p.id = m.person_id
+            WHERE m.person_id = NEW.person_id AND m.leaderboard = 1
+            ON CONFLICT (community_id, period_key, person_id)
+            DO UPDATE SET points = excluded.points;
+    END;
+    CREATE TRIGGER board_points_change AFTER UPDATE OF points ON period_points BEGIN
+        UPDATE board_rows SET points = NEW.points
+            WHERE person_id = NEW.person_id AND period_key = NEW.period_key;
+    END;
+    CREATE TRIGGER board_points_gone AFTER DELETE ON period_points BEGIN
+        DELETE FROM board_rows WHERE person_id = OLD.person_id AND period_key = OLD.period_key;
+    END;
+    CREATE TRIGGER board_join AFTER UPDATE OF leaderboard ON memberships
+    WHEN NEW.leaderboard = 1 AND OLD.leaderboard = 0 BEGIN
+        INSERT INTO board_rows (community_id, period_key, person_id, points, name)
+            SELECT NEW.community_id, pp.period_key, pp.person_id, pp.points, p.display_name
+            FROM period_points pp JOIN people p ON p.id = pp.person_id
+            WHERE pp.person_id = NEW.person_id
+            ON CONFLICT (community_id, period_key, person_id)
+            DO UPDATE SET points = excluded.points;
+    END;
+    CREATE TRIGGER board_join_new AFTER INSERT ON memberships WHEN NEW.leaderboard = 1 BEGIN
+        INSERT INTO board_rows (community_id, period_key, person_id, points, name)
+            SELECT NEW.community_id, pp.period_key, pp.person_id, pp.points, p.display_name
+            FROM period_points pp JOIN people p ON p.id = pp.person_id
+            WHERE pp.person_id = NEW.person_id
+            ON CONFLICT (community_id, period_key, person_id)
+            DO UPDATE SET points = excluded.points;
+    END;
+    CREATE TRIGGER board_leave AFTER UPDATE OF leaderboard ON memberships
+    WHEN NEW.leaderboard = 0 AND OLD.leaderboard = 1 BEGIN
+        DELETE FROM board_rows
+            WHERE community_id = NEW.community_id AND person_id = NEW.person_id;
+    END;
+    CREATE TRIGGER board_rename AFTER UPDATE OF display_name ON people
+    WHEN NEW.display_name IS NOT OLD.display_name BEGIN
+        UPDATE board_rows SET name = NEW.display_name WHERE person_id = NEW.id;
+    END;
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
-
-# A community board: opted-in members only, ranked on effort alone. A streak counts while its
-# last kept period is recent enough for the reserves to cover the gap (as streaks.settle does).
-# Ties end on the name, then the id, so the order never depends on the query plan.
-_BOARD = """
-WITH scored AS (
-    SELECT p.id AS person_id, p.display_name,
-        CASE WHEN s.last_period >= :index - 1 - s.reserves THEN s.current ELSE 0 END AS streak,
-        COALESCE(pp.points, 0) AS window_points,
-        COALESCE(s.total_points, 0) AS total_points
-    FROM memberships m
-    JOIN people p ON p.id = m.person_id
-    LEFT JOIN streaks s ON s.person_id = p.id AND s.period = :period
-    LEFT JOIN period_points pp ON pp.person_id = p.id AND pp.period_key = :key
-    WHERE m.community_id = :community AND m.leaderboard = 1
-), ranked AS MATERIALIZED (
-    SELECT *, ROW_NUMBER() OVER (ORDER BY {order}, display_name COLLATE NOCASE, person_id) AS rank,
-        COUNT(*) OVER () AS members
-    FROM scored
-)
-SELECT * FROM ranked
-WHERE rank <= :top
-   OR rank BETWEEN (SELECT rank FROM ranked WHERE person_id = :me) - :around
-               AND (SELECT rank FROM ranked WHERE person_id = :me) + :around
-ORDER BY rank
-"""
-BOARD_SQL: dict[str, str] = {
-    "week": _BOARD.format(order="window_points DESC, streak DESC"),
-    "month": _BOARD.format(order="window_points DESC, streak DESC"),
-    "all": _BOARD.format(order="streak DESC, total_points DESC"),
-}
 
 # Tables that hold rows about one person, with the column naming them: export and forget walk these.
 PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
@@ -269,6 +336,7 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("memberships", "person_id"),
     ("message_history", "person_id"),
     ("period_points", "person_id"),
+    ("board_rows", "person_id"),
     ("milestones", "person_id"),
 )
 
@@ -428,14 +496,26 @@ class Reminder:
 
 @dataclass(frozen=True, slots=True)
 class RankedRow:
-    """One opted-in member's place on a community board."""
+    """One opted-in member's place on a community board.
+
+    Equal points share a rank (1, 2, 2, 4); after_gap says rows were skipped before this one.
+    """
 
     rank: int
     person_id: int
     display_name: str
     streak: int
-    window_points: int
-    total_points: int
+    points: int
+    after_gap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """The rows of a board to show, how many are ranked on it, and the caller's rank if any."""
+
+    rows: list[RankedRow]
+    ranked: int
+    my_rank: int | None
 
 
 def _opt_dt(text: str | None) -> datetime | None:
@@ -1200,39 +1280,108 @@ class Tx:
         self,
         community_id: int,
         *,
-        view: str,
-        period: str,
         window_key: str,
+        period: str,
         index: int,
-        me: int,
+        me: int | None,
         top: int,
         around: int,
-    ) -> tuple[list[RankedRow], int]:
-        """The top of a community's board plus the rows around `me`, and how many are on it."""
-        rows = self._all(
-            BOARD_SQL[view],
-            {
-                "community": community_id,
-                "period": period,
-                "key": window_key,
-                "index": index,
-                "me": me,
-                "top": top,
-                "around": around,
-            },
-        )
-        ranked = [
-            RankedRow(
-                rank=r["rank"],
-                person_id=r["person_id"],
-                display_name=r["display_name"],
-                streak=r["streak"],
-                window_points=r["window_points"],
-                total_points=r["total_points"],
+    ) -> Board:
+        """The top of a community's board for a window, plus the rows around `me`.
+
+        Every read walks an index from a known place (board_rows_rank) and every rank is a
+        sum over distinct scores (board_counts), so the cost does not grow with the number of
+        members or with history. Ties are listed by name, then id.
+        """
+        key = (community_id, window_key)
+        select = "SELECT person_id, name, points FROM board_rows"
+        where = " WHERE community_id = ? AND period_key = ?"
+        listed = [
+            tuple(r)
+            for r in self._all(
+                select + where + " ORDER BY points DESC, name, person_id LIMIT ?", (*key, top)
             )
-            for r in rows
         ]
-        return ranked, (rows[0]["members"] if rows else 0)
+        gap_at: int | None = None
+        mine = self._one(select + where + " AND person_id = ?", (*key, me)) if me else None
+        if mine is not None and around > 0:
+            points, name = mine["points"], mine["name"]
+            # One more row than is shown before the caller: it tells whether a gap precedes.
+            before = self._all(
+                select + where + " AND points = ? AND (name, person_id) < (?, ?)"
+                " ORDER BY name DESC, person_id DESC LIMIT ?",
+                (*key, points, name, me, around + 1),
+            )
+            if len(before) <= around:
+                before += self._all(
+                    select + where + " AND points > ?"
+                    " ORDER BY points, name DESC, person_id DESC LIMIT ?",
+                    (*key, points, around + 1 - len(before)),
+                )
+            after = self._all(
+                select + where + " AND points = ? AND (name, person_id) > (?, ?)"
+                " ORDER BY name, person_id LIMIT ?",
+                (*key, points, name, me, around),
+            )
+            if len(after) < around:
+                after += self._all(
+                    select + where + " AND points < ?"
+                    " ORDER BY points DESC, name, person_id LIMIT ?",
+                    (*key, points, around - len(after)),
+                )
+            window = [tuple(r) for r in reversed(before[:around])] + [tuple(mine)]
+            window += [tuple(r) for r in after]
+            shown = {row[0] for row in listed}
+            fresh = [row for row in window if row[0] not in shown]
+            if fresh:
+                first = window.index(fresh[0])
+                if first > 0:
+                    previous = window[first - 1][0]
+                else:
+                    previous = before[around]["person_id"] if len(before) > around else None
+                if not listed or previous != listed[-1][0]:
+                    gap_at = len(listed)
+                listed += fresh
+        ranks = {
+            points: 1 + self._sum_members(key, points) for points in {row[2] for row in listed}
+        }
+        streaks = {
+            r["person_id"]: r["streak"]
+            for r in self._all(
+                "SELECT person_id, CASE WHEN last_period >= ? - 1 - reserves THEN current"
+                " ELSE 0 END AS streak FROM streaks WHERE period = ?"
+                " AND person_id IN (SELECT value FROM json_each(?))",
+                (index, period, json.dumps([row[0] for row in listed])),
+            )
+        }
+        rows = [
+            RankedRow(
+                rank=ranks[points],
+                person_id=person_id,
+                display_name=name,
+                streak=streaks.get(person_id, 0),
+                points=points,
+                after_gap=n == gap_at,
+            )
+            for n, (person_id, name, points) in enumerate(listed)
+        ]
+        return Board(
+            rows=rows,
+            ranked=self._sum_members(key, None),
+            my_rank=ranks[mine["points"]] if mine is not None else None,
+        )
+
+    def _sum_members(self, key: tuple[int, str], above: int | None) -> int:
+        """How many members of a board have more than `above` points (all of them for None)."""
+        sql = (
+            "SELECT COALESCE(SUM(members), 0) AS n FROM board_counts"
+            " WHERE community_id = ? AND period_key = ?"
+        )
+        if above is None:
+            row = self._one(sql, key)
+        else:
+            row = self._one(sql + " AND points > ?", (*key, above))
+        return int(row["n"]) if row else 0
 
     # -- conversation state and message variety -------------------------------------------
 

@@ -11,7 +11,7 @@ import pytest
 from PIL import Image, ImageChops, ImageStat
 
 from bot import cards, streaks
-from bot.core import window_keys
+from bot.core import ALL_TIME, window_keys
 from bot.models import CommunityRef, Context, PersonRef, Where
 from bot.reminders import ReminderEngine
 from bot.store import Store, StreakRow
@@ -60,8 +60,10 @@ async def seed(store: Store, now: datetime) -> dict[str, dict]:
         total = month + rng.randint(0, 30)
         last = index if current else None
         await store.save_streak(row.id, StreakRow(current, current, 0, last, week, total), now)
-        await store.add_period_points(row.id, [week_key], week)
-        await store.add_period_points(row.id, [month_key], month)
+        # Points are only ever added, so a window without effort has no row at all.
+        for key, points in ((week_key, week), (month_key, month), (ALL_TIME, total)):
+            if points:
+                await store.add_period_points(row.id, [key], points)
         people[name] = {
             "id": row.id,
             "opted": opted,
@@ -79,13 +81,21 @@ def streaks_zone():
     return ZoneInfo("UTC")
 
 
+def points_in(person: dict, view: str) -> int:
+    return person["total" if view == "all" else view]
+
+
 def expected_order(people: dict[str, dict], view: str) -> list[str]:
-    members = [(name, p) for name, p in people.items() if p["opted"]]
-    if view == "all":
-        key = lambda item: (-item[1]["streak"], -item[1]["total"], item[0].lower(), item[1]["id"])  # noqa: E731
-    else:
-        key = lambda item: (-item[1][view], -item[1]["streak"], item[0].lower(), item[1]["id"])  # noqa: E731
-    return [name for name, _ in sorted(members, key=key)]
+    """Opted-in members with effort in the window: most points first, ties by name, then id."""
+    members = [(n, p) for n, p in people.items() if p["opted"] and points_in(p, view)]
+    members.sort(key=lambda item: (-points_in(item[1], view), item[0].lower(), item[1]["id"]))
+    return [name for name, _ in members]
+
+
+def expected_rank(people: dict[str, dict], view: str, name: str) -> int:
+    """Equal points share a place: one more than the number of members with more points."""
+    mine = points_in(people[name], view)
+    return 1 + sum(1 for p in people.values() if p["opted"] and points_in(p, view) > mine)
 
 
 def names_on(text: str) -> list[str]:
@@ -98,17 +108,40 @@ def names_on(text: str) -> list[str]:
 async def test_board_top_ten_and_neighbours_match_the_known_answer(core, store, clock, view):
     people = await seed(store, clock.now())
     order = expected_order(people, view)
-    assert len(order) == 200
+    assert 150 < len(order) <= 200  # most opted-in members have effort in any window
+    ranks = [expected_rank(people, view, name) for name in order]
+    assert len(set(ranks)) < len(ranks)  # ties are exercised
     for caller in (order[0], order[11], order[120], order[-1]):
         replies = await core.leaderboard(
             Context(PersonRef("test", f"m{int(caller[-3:])}", caller), COMMUNITY, "c"), view=view
         )
         text = text_of(replies)
-        rank = order.index(caller) + 1
-        window = order[max(0, rank - 3) : rank + 2]
-        expected = list(dict.fromkeys(order[:10] + (window if rank > 10 else [])))
+        place = order.index(caller)
+        window = order[max(0, place - 2) : place + 3]
+        expected = list(dict.fromkeys(order[:10] + (window if place >= 10 else [])))
         assert names_on(text) == expected, (view, caller)
-        assert f"You're number {rank} of 200" in text
+        for line in text.splitlines():
+            if ". Member" in line:
+                rank, name = line.split(". ", 1)[0], line.split(". ", 1)[1].split(":")[0]
+                assert int(rank) == expected_rank(people, view, name), (view, line)
+        gap = place - 2 > 10  # rows between the top ten and the caller's neighbours
+        assert ("…" in text) == gap, (view, caller)
+        rank = expected_rank(people, view, caller)
+        assert f"You're number {rank} of {len(order)}" in text
+
+
+async def test_an_opted_in_member_without_effort_in_the_window_is_told_how_to_appear(
+    core, store, clock
+):
+    people = await seed(store, clock.now())
+    idle = next(n for n, p in people.items() if p["opted"] and not p["week"])
+    text = text_of(
+        await core.leaderboard(
+            Context(PersonRef("test", f"m{int(idle[-3:])}", idle), COMMUNITY, "c"), view="week"
+        )
+    )
+    assert idle not in names_on(text) and "You're number" not in text
+    assert "Nothing is logged for you this week yet" in text
 
 
 async def test_people_who_have_not_opted_in_appear_nowhere_on_the_board(core, store, clock):

@@ -38,7 +38,7 @@ async def test_nothing_crosses_communities_or_people(core, store, clock, seed):
             ctx = Context(PersonRef("test", viewer.lower(), viewer), community, "c")
             for view in ("week", "month", "all"):
                 replies = await core.leaderboard(ctx, view=view)
-                board = text_of(replies) + replies[0].attachments[0].description
+                board = text_of(replies) + "".join(a.description for a in replies[0].attachments)
                 for name, person in people.items():
                     if name in board:
                         assert person["home"] == community and person["opted"], (name, view)

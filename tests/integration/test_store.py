@@ -9,10 +9,10 @@ import pytest
 
 from bot.content import load_content
 from bot.core import Rebound
-from bot.models import PersonRef
+from bot.models import Context, PersonRef
 from bot.ports import FixedClock
 from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError, Tx
-from tests.conftest import START, in_channel, in_dm
+from tests.conftest import COMMUNITY, START, in_channel, in_dm
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
@@ -55,6 +55,96 @@ async def test_migrates_from_every_earlier_version_and_keeps_data(tmp_path, star
             assert (await reopened.find_person("test", "u1")).display_name == "Old Timer"
         # Every table of the current schema is usable after the upgrade.
         await reopened.ensure_person(PersonRef("test", "u2", "New"), NOW)
+
+
+async def test_boards_are_built_from_version_1_data_on_upgrade(tmp_path):
+    path = tmp_path / "v1.db"
+    store = Store(path)
+    await store.open(migrate=False)
+    await store.migrate(target=1)
+    stamp = "2026-11-01T10:00:00Z"
+    await store.db.executescript(
+        f"""
+        INSERT INTO communities (id, platform, community_id, name, created_at)
+            VALUES (1, 'test', 'g', 'G', '{stamp}');
+        INSERT INTO people (id, platform, user_id, display_name, created_at) VALUES
+            (1, 'test', 'a', 'Ada', '{stamp}'), (2, 'test', 'b', 'Bea', '{stamp}'),
+            (3, 'test', 'c', 'Cy', '{stamp}');
+        INSERT INTO memberships (person_id, community_id, leaderboard, joined_at) VALUES
+            (1, 1, 1, '{stamp}'), (2, 1, 1, '{stamp}'), (3, 1, 0, '{stamp}');
+        INSERT INTO streaks (person_id, period, current, total_points, updated_at) VALUES
+            (1, 'week', 2, 9, '{stamp}'), (2, 'week', 1, 4, '{stamp}'),
+            (3, 'week', 5, 50, '{stamp}');
+        INSERT INTO period_points (person_id, period_key, points) VALUES
+            (1, 'w:2026-11-23', 3), (2, 'w:2026-11-23', 3), (3, 'w:2026-11-23', 8);
+        """
+    )
+    await store.close()
+
+    async with Store(path) as upgraded:
+        everyone = await upgraded.board(
+            1, window_key="all", period="week", index=0, me=2, top=10, around=2
+        )
+        week = await upgraded.board(
+            1, window_key="w:2026-11-23", period="week", index=0, me=2, top=10, around=2
+        )
+    # Cy never opted in: on no board, however many points.
+    assert [(r.rank, r.display_name, r.points) for r in everyone.rows] == [
+        (1, "Ada", 9),
+        (2, "Bea", 4),
+    ]
+    assert (everyone.my_rank, everyone.ranked) == (2, 2)
+    assert [(r.rank, r.display_name) for r in week.rows] == [(1, "Ada"), (1, "Bea")]
+
+
+async def test_board_counts_stay_true_through_joins_leaves_renames_and_forgetting(tmp_path):
+    """Whatever happens, each board's counts match its rows and its rows match the points."""
+    rng = random.Random(3)
+    async with Store(tmp_path / "r.db") as store:
+        core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
+        names = [f"P{i}" for i in range(12)]
+        for step in range(150):
+            name = rng.choice(names)
+            shown = name if rng.random() < 0.8 else f"{name} (renamed)"
+            ctx = Context(PersonRef("test", name.lower(), shown), COMMUNITY, "c")
+            action = rng.random()
+            if action < 0.45:
+                await core.checkin(ctx, mood=3)
+            elif action < 0.65:
+                await core.leaderboard(ctx, "join")
+            elif action < 0.8:
+                await core.leaderboard(ctx, "leave")
+            elif action < 0.85:
+                replies = await core.forget(ctx)
+                await core.press(ctx, replies[0].buttons[0].action_id)
+            else:
+                await core.settings(ctx, leaderboard=rng.choice(["on", "off"]))
+            if step % 10 == 0:
+                await _assert_boards_consistent(store)
+        await _assert_boards_consistent(store)
+
+
+async def _assert_boards_consistent(store: Store) -> None:
+    async with store.db.execute(
+        "SELECT community_id, period_key, points, COUNT(*) FROM board_rows"
+        " GROUP BY community_id, period_key, points ORDER BY 1, 2, 3"
+    ) as cur:
+        from_rows = [tuple(r) for r in await cur.fetchall()]
+    async with store.db.execute(
+        "SELECT community_id, period_key, points, members FROM board_counts ORDER BY 1, 2, 3"
+    ) as cur:
+        counted = [tuple(r) for r in await cur.fetchall()]
+    assert from_rows == counted
+    async with store.db.execute(
+        "SELECT m.community_id, pp.period_key, pp.person_id, pp.points, p.display_name"
+        " FROM memberships m JOIN period_points pp ON pp.person_id = m.person_id"
+        " JOIN people p ON p.id = m.person_id WHERE m.leaderboard = 1 ORDER BY 1, 2, 3"
+    ) as cur:
+        expected = [tuple(r) for r in await cur.fetchall()]
+    async with store.db.execute(
+        "SELECT community_id, period_key, person_id, points, name FROM board_rows ORDER BY 1, 2, 3"
+    ) as cur:
+        assert [tuple(r) for r in await cur.fetchall()] == expected
 
 
 async def test_a_database_from_a_newer_rebound_is_refused(tmp_path):

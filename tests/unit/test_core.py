@@ -342,17 +342,23 @@ async def test_leaderboard_invites_people_who_have_not_joined_and_never_ranks_th
     assert replies[0].buttons[0].action_id == "board:join"
 
 
-async def test_leaderboard_orders_by_streak_then_points_then_name(core, clock):
-    for name, checkins in (("Cleo", 1), ("Bea", 1), ("Ada", 1), ("Dev", 2)):
+async def test_leaderboard_ranks_effort_points_and_equal_points_share_a_place(core, clock):
+    for name, checkins in (("Cleo", 2), ("Bea", 1), ("Ada", 1), ("Dev", 3)):
         for _ in range(checkins):
             await core.checkin(in_channel(name), mood=3)
         await core.leaderboard(in_channel(name), "join")
-    clock.advance(timedelta(days=7))
-    await core.checkin(in_channel("Cleo"), mood=3)
     text = text_of(await core.leaderboard(in_channel("Ada"), view="all"))
-    order = [line.split(". ")[1].split(":")[0] for line in text.splitlines() if ". " in line[:4]]
-    assert order == ["Cleo", "Dev", "Ada", "Bea"]
+    rows = [line.split(":")[0] for line in text.splitlines() if ". " in line[:4]]
+    assert rows == ["1. Dev", "2. Cleo", "3. Ada", "3. Bea"]
     assert "You're number 3 of 4" in text
+    # A new week: only this week's effort counts on the weekly board.
+    clock.advance(timedelta(days=7))
+    await core.checkin(in_channel("Bea"), mood=3)
+    week = text_of(await core.leaderboard(in_channel("Ada")))
+    assert [line for line in week.splitlines() if ". " in line[:4]] == [
+        "1. Bea: 1 point, streak 2 weeks"
+    ]
+    assert "Nothing is logged for you this week yet" in week
 
 
 async def test_leaderboard_shows_neighbours_of_someone_far_from_the_top(core):
