@@ -2,6 +2,7 @@
 
 import asyncio
 import random
+import shutil
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
@@ -251,6 +252,27 @@ async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_p
             assert [r[0] for r in await cur.fetchall()] == ["Acme", "Globex", "Initech", "Umbrella"]
         async with store.db.execute("SELECT COUNT(*) FROM reminders") as cur:
             assert (await cur.fetchone())[0] == 4 * 3  # two check-ins and a nudge each
+        assert await store.integrity() == "ok"
+
+
+async def test_the_log_is_folded_into_the_file_in_the_background(tmp_path):
+    """Commands never pay for a checkpoint; a second connection keeps the file itself current."""
+    path = tmp_path / "r.db"
+    async with Store(path) as store:
+        core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
+        for n in range(250):
+            await core.rejected(in_channel(f"P{n}"), company="Acme")
+        if store._checkpoint_task is not None:
+            await store._checkpoint_task
+        # The database file alone, without its write-ahead log, as a file copy would see it.
+        shutil.copy(path, tmp_path / "copy.db")
+        copy = sqlite3.connect(tmp_path / "copy.db")
+        try:
+            folded = copy.execute("SELECT COUNT(*) FROM rejections").fetchone()[0]
+        finally:
+            copy.close()
+        # 250 commands write far fewer pages than the writer's own checkpoint threshold.
+        assert folded >= 150
         assert await store.integrity() == "ok"
 
 
