@@ -11,7 +11,6 @@ import argparse
 import asyncio
 import gc
 import json
-import math
 import os
 import platform
 import random
@@ -161,27 +160,36 @@ async def bench_commands(folder: Path, sizes: Sizes) -> dict[str, Any]:
         await asyncio.gather(*(flat_out(n) for n in range(sizes.callers)))
         throughput = calls / (time.perf_counter() - started)
 
-        # At the target rate: the same 200 callers send at random (Poisson) moments that add
-        # up to half the floor's rate. Latency counts from the planned moment, so a late start
-        # is counted too.
-        rate = floor / 2 if sizes.paced else math.inf
-        paced: list[float] = []
-        rng = random.Random(5)
-        t0 = time.perf_counter() + 0.05
+        # At a given rate: the same 200 callers send at random (Poisson) moments that add up
+        # to the rate. Latency counts from the planned moment, so a late start is counted too
+        # (asyncio timers wake up to a millisecond late, which this counts against Rebound).
+        # The target is judged at half the floor's rate; two lighter loads show the curve.
+        async def at_rate(rate: float, offset: int) -> list[float]:
+            latencies: list[float] = []
+            rng = random.Random(5)
+            t0 = time.perf_counter() + 0.05
 
-        async def at_rate(n: int) -> None:
-            due = t0
-            for k in range(sizes.calls_each):
-                if rate != math.inf:
-                    due += rng.expovariate(rate / sizes.callers)
-                    await asyncio.sleep(max(0.0, due - time.perf_counter()))
-                else:
-                    due = time.perf_counter()
-                await one(n, sizes.calls_each + k)
-                paced.append(time.perf_counter() - due)
+            async def caller(n: int) -> None:
+                due = t0
+                for k in range(sizes.calls_each):
+                    if sizes.paced:
+                        due += rng.expovariate(rate / sizes.callers)
+                        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+                    else:
+                        due = time.perf_counter()
+                    await one(n, offset + k)
+                    latencies.append(time.perf_counter() - due)
 
-        await asyncio.gather(*(at_rate(n) for n in range(sizes.callers)))
-    return {
+            await asyncio.gather(*(caller(n) for n in range(sizes.callers)))
+            return latencies
+
+        rates = {"200_per_s": 200.0, "800_per_s": 800.0, "half_floor": floor / 2}
+        paced = {
+            name: await at_rate(rate, sizes.calls_each * (2 + n))
+            for n, (name, rate) in enumerate(rates.items())
+        }
+    target = paced["half_floor"]
+    figures: dict[str, Any] = {
         "calls": calls,
         "callers": sizes.callers,
         "throughput_per_s": round(throughput, 1),
@@ -189,14 +197,16 @@ async def bench_commands(folder: Path, sizes: Sizes) -> dict[str, Any]:
         "ratio_to_floor": round(throughput / floor, 3),
         "flat_out_p50_ms": round(pct(flat, 50) * 1000, 2),
         "flat_out_p99_ms": round(pct(flat, 99) * 1000, 2),
-        "at_rate_per_s": round(rate, 1) if rate != math.inf else "unpaced (smoke)",
-        "at_rate_p50_ms": round(pct(paced, 50) * 1000, 2),
-        "at_rate_p99_ms": round(pct(paced, 99) * 1000, 2),
-        "targets": {
-            "p99_ms <= 5 (at floor/2 rate)": pct(paced, 99) * 1000 <= 5,
-            "throughput >= floor/2": throughput >= floor / 2,
-        },
+        "half_floor_rate_per_s": round(floor / 2, 1) if sizes.paced else "unpaced (smoke)",
     }
+    for name, latencies in paced.items():
+        figures[f"at_{name}_p50_ms"] = round(pct(latencies, 50) * 1000, 2)
+        figures[f"at_{name}_p99_ms"] = round(pct(latencies, 99) * 1000, 2)
+    figures["targets"] = {
+        "p99_ms <= 5 at floor/2 rate": pct(target, 99) * 1000 <= 5,
+        "throughput >= floor/2": throughput >= floor / 2,
+    }
+    return figures
 
 
 # -- 2. reminders -------------------------------------------------------------------------
