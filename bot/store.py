@@ -1800,6 +1800,9 @@ class Store:
 
     async def close(self) -> None:
         """Close the connections (the last one to close folds the log into the file)."""
+        if self._writer is not None:
+            # Transactions already handed over are written (or refused) before closing.
+            await asyncio.gather(self._writer, return_exceptions=True)
         if self._checkpoint_task is not None:
             await asyncio.gather(self._checkpoint_task, return_exceptions=True)
         if self._checkpointer is not None:
