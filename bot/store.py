@@ -298,16 +298,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TRIGGER board_points_gone AFTER DELETE ON period_points BEGIN
         DELETE FROM board_rows WHERE person_id = OLD.person_id AND period_key = OLD.period_key;
     END;
+    -- A membership starts off the board (leaderboard defaults to 0): joining is an update.
     CREATE TRIGGER board_join AFTER UPDATE OF leaderboard ON memberships
     WHEN NEW.leaderboard = 1 AND OLD.leaderboard = 0 BEGIN
-        INSERT INTO board_rows (community_id, period_key, person_id, points, name)
-            SELECT NEW.community_id, pp.period_key, pp.person_id, pp.points, p.display_name
-            FROM period_points pp JOIN people p ON p.id = pp.person_id
-            WHERE pp.person_id = NEW.person_id
-            ON CONFLICT (community_id, period_key, person_id)
-            DO UPDATE SET points = excluded.points;
-    END;
-    CREATE TRIGGER board_join_new AFTER INSERT ON memberships WHEN NEW.leaderboard = 1 BEGIN
         INSERT INTO board_rows (community_id, period_key, person_id, points, name)
             SELECT NEW.community_id, pp.period_key, pp.person_id, pp.points, p.display_name
             FROM period_points pp JOIN people p ON p.id = pp.person_id

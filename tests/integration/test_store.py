@@ -126,26 +126,23 @@ async def test_board_counts_stay_true_through_joins_leaves_renames_and_forgettin
 
 
 async def _assert_boards_consistent(store: Store) -> None:
-    async with store.db.execute(
+    async def rows(sql: str) -> list[tuple]:
+        async with store.db.execute(sql) as cur:
+            return [tuple(r) for r in await cur.fetchall()]
+
+    assert await rows(
         "SELECT community_id, period_key, points, COUNT(*) FROM board_rows"
         " GROUP BY community_id, period_key, points ORDER BY 1, 2, 3"
-    ) as cur:
-        from_rows = [tuple(r) for r in await cur.fetchall()]
-    async with store.db.execute(
+    ) == await rows(
         "SELECT community_id, period_key, points, members FROM board_counts ORDER BY 1, 2, 3"
-    ) as cur:
-        counted = [tuple(r) for r in await cur.fetchall()]
-    assert from_rows == counted
-    async with store.db.execute(
+    )
+    assert await rows(
+        "SELECT community_id, period_key, person_id, points, name FROM board_rows ORDER BY 1, 2, 3"
+    ) == await rows(
         "SELECT m.community_id, pp.period_key, pp.person_id, pp.points, p.display_name"
         " FROM memberships m JOIN period_points pp ON pp.person_id = m.person_id"
         " JOIN people p ON p.id = m.person_id WHERE m.leaderboard = 1 ORDER BY 1, 2, 3"
-    ) as cur:
-        expected = [tuple(r) for r in await cur.fetchall()]
-    async with store.db.execute(
-        "SELECT community_id, period_key, person_id, points, name FROM board_rows ORDER BY 1, 2, 3"
-    ) as cur:
-        assert [tuple(r) for r in await cur.fetchall()] == expected
+    )
 
 
 async def test_a_database_from_a_newer_rebound_is_refused(tmp_path):
