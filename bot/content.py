@@ -431,6 +431,12 @@ class Template:
     key: str
     source: str
     nodes: tuple[_Node, ...] = field(repr=False)
+    # Wording with nothing to fill (button labels, hints) is rendered once.
+    static: Text | None = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if all(isinstance(node, str) for node in self.nodes):
+            object.__setattr__(self, "static", Text(tuple((n, False) for n in self.nodes if n)))
 
     @property
     def required(self) -> set[str]:
@@ -444,27 +450,31 @@ class Template:
 
     def render(self, values: Mapping[str, Value] | None = None, /, **more: Value) -> Text:
         """Fill the template; str values count as typed by a person and are escaped later."""
+        if self.static is not None:
+            return self.static
         merged = dict(values or {}, **more)
+        parts: list[tuple[str, bool]] = []
 
-        def walk(nodes: Sequence[_Node]) -> Text:
-            out = Text()
+        # Parts are gathered in one list and joined once: replies render several templates
+        # per command, and building a Text per piece was most of a command's own time.
+        def walk(nodes: Sequence[_Node]) -> None:
             for node in nodes:
                 if isinstance(node, str):
-                    out += Text.of(node)
+                    parts.append((node, False))
                 elif isinstance(node, _Var):
                     if node.name not in merged:
                         raise KeyError(f"{self.key}: no value for {{{node.name}}}")
-                    out += _as_text(merged[node.name])
+                    parts.extend(_as_text(merged[node.name]).parts)
                 elif isinstance(node, _Plural):
                     if node.name not in merged:
                         raise KeyError(f"{self.key}: no value for {{{node.name}}}")
                     count = merged[node.name]
-                    out += Text.of(node.one if str(count).strip() == "1" else node.other)
+                    parts.append((node.one if str(count).strip() == "1" else node.other, False))
                 elif all(_known(merged.get(n)) for n in _names(node.nodes, top_only=False)):
-                    out += walk(node.nodes)
-            return out
+                    walk(node.nodes)
 
-        return walk(self.nodes)
+        walk(self.nodes)
+        return Text(tuple(part for part in parts if part[0]))
 
 
 def make_template(key: str, source: str, allowed: frozenset[str], where: str) -> Template:
