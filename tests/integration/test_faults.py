@@ -59,6 +59,31 @@ async def test_a_full_database_gets_a_kind_message_and_stays_sound(tmp_path):
         assert "Check-in saved" in text_of(await core.checkin(in_channel("After"), mood=4))
 
 
+async def test_commands_written_together_on_a_full_disk_never_claim_what_was_not_kept(tmp_path):
+    """Group commit on a full disk: whoever is told 'logged' has their row, nobody else does."""
+    async with Store(tmp_path / "r.db") as store:
+        core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
+        await core.checkin(in_channel(), mood=3)
+        async with store.db.execute("PRAGMA page_count") as cur:
+            pages = (await cur.fetchone())[0]
+        await store.db.execute(f"PRAGMA max_page_count = {pages + 3}")  # room for a little
+        replies = await asyncio.gather(
+            *(
+                core.rejected(in_channel(f"P{n}"), company=f"Co {n}", note=f"{n} " + "x" * 1400)
+                for n in range(60)
+            )
+        )
+        told_logged = {n for n, r in enumerate(replies) if "Logged" in text_of(r)}
+        told_full = {n for n, r in enumerate(replies) if "storage is full" in text_of(r)}
+        assert told_full and told_logged | told_full == set(range(60))
+        async with store.db.execute("SELECT company FROM rejections") as cur:
+            kept = {int(row[0].split()[1]) for row in await cur.fetchall()}
+        assert kept == told_logged
+        assert await store.integrity() == "ok"
+        await store.db.execute("PRAGMA max_page_count = 1073741823")
+        assert "Logged" in text_of(await core.rejected(in_channel("After"), company="Acme"))
+
+
 class Misbehaving:
     """A platform that answers 429 storms, 500s, timeouts and closed DMs, by person."""
 
