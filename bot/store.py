@@ -1679,12 +1679,11 @@ class Tx:
 class _Unit:
     """One caller's transaction waiting to be written, and what came of it."""
 
-    __slots__ = ("done", "error", "fn", "future", "result")
+    __slots__ = ("error", "fn", "future", "result")
 
     def __init__(self, fn: Callable[[Tx], Any]) -> None:
         self.fn = fn
         self.future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
-        self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
 
@@ -1728,9 +1727,6 @@ def _write_group(tx: Tx, units: Sequence[_Unit]) -> None:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         fail([u for u in units if u.error is None], error)
-    finally:
-        for unit in units:
-            unit.done = True
 
 
 def _hop(
@@ -1942,13 +1938,16 @@ class Store:
             self._writer = None
 
     async def _write(self, group: list[_Unit]) -> None:
+        failure: BaseException | None = None
         try:
             await self._call(_write_group, group)
         except BaseException as error:
-            # The hop itself failed (the store was closed): nobody may think they were written.
+            # The hop itself failed (the store was closed, the writer was cancelled at
+            # shutdown): nobody may think they were written.
+            failure = error
             for unit in group:
-                if not unit.done:
-                    unit.done, unit.error = True, error
+                if unit.error is None:
+                    unit.result, unit.error = None, error
         for unit in group:
             if unit.future.done():
                 continue  # its caller was cancelled
@@ -1956,6 +1955,8 @@ class Store:
                 unit.future.set_exception(unit.error)
             else:
                 unit.future.set_result(unit.result)
+        if isinstance(failure, asyncio.CancelledError):
+            raise failure
 
     async def backup(self, target: Path | str) -> None:
         """A consistent copy of the whole database, taken while it is in use (SQLite backup API)."""

@@ -252,6 +252,22 @@ async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_p
         assert await store.integrity() == "ok"
 
 
+async def test_a_caller_that_gives_up_does_not_stall_or_break_the_others(tmp_path):
+    async with Store(tmp_path / "r.db") as store:
+        core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
+        quitter = asyncio.create_task(core.rejected(in_channel("Quinn"), company="Gone"))
+        others = [asyncio.create_task(core.rejected(in_channel(f"P{n}"))) for n in range(5)]
+        await asyncio.sleep(0)  # let every caller hand its transaction over
+        quitter.cancel()
+        replies = await asyncio.gather(*others)
+        assert all(r[0].title.plain().startswith("Logged") for r in replies)
+        # What was handed over is written whole; only the answer to the quitter is lost.
+        async with store.db.execute("SELECT COUNT(*) FROM rejections") as cur:
+            assert (await cur.fetchone())[0] == 6
+        again = await core.rejected(in_channel("Quinn"))
+        assert again[0].title.plain().startswith("Logged")
+
+
 async def test_the_log_is_folded_into_the_file_in_the_background(tmp_path):
     """Commands never pay for a checkpoint; a second connection keeps the file itself current."""
     path = tmp_path / "r.db"
