@@ -295,10 +295,9 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE board_rows SET points = NEW.points
             WHERE person_id = NEW.person_id AND period_key = NEW.period_key;
     END;
-    CREATE TRIGGER board_points_gone AFTER DELETE ON period_points BEGIN
-        DELETE FROM board_rows WHERE person_id = OLD.person_id AND period_key = OLD.period_key;
-    END;
     -- A membership starts off the board (leaderboard defaults to 0): joining is an update.
+    -- Points and memberships are only deleted with their person or community, and those
+    -- deletions reach board_rows through its own foreign keys.
     CREATE TRIGGER board_join AFTER UPDATE OF leaderboard ON memberships
     WHEN NEW.leaderboard = 1 AND OLD.leaderboard = 0 BEGIN
         INSERT INTO board_rows (community_id, period_key, person_id, points, name)
