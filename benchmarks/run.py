@@ -30,6 +30,7 @@ from typing import Any
 import aiosqlite
 
 from bot import streaks
+from bot.app import freeze_startup
 from bot.content import load_content
 from bot.core import ALL_TIME, Rebound, window_keys
 from bot.models import CommunityRef, Context, PersonRef
@@ -138,6 +139,7 @@ async def bench_commands(folder: Path, sizes: Sizes) -> dict[str, Any]:
     floor = await floor_rate(folder, calls)
     async with Store(path) as store:
         core = Rebound(store, load_content(), FixedClock(NOW), rng=random.Random(1))
+        freeze_startup()  # as bot.app.build does once everything is loaded
 
         async def one(n: int, k: int) -> None:
             who = PersonRef("bench", f"u{1 + n * 37 % sizes.people}", f"Person {n}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -32,6 +33,14 @@ class App:
     scheduler: Scheduler
 
 
+def freeze_startup() -> None:
+    """Keep what start-up loaded out of the garbage collector's full passes."""
+    # The wording, timezones, modules and settings live as long as the process. Walking them
+    # in every full collection paused the event loop for about 20 ms at a time under load.
+    gc.collect()
+    gc.freeze()
+
+
 @asynccontextmanager
 async def build(
     settings: Settings,
@@ -57,6 +66,7 @@ async def build(
         scheduler = Scheduler(engine)
         if schedule:
             await scheduler.start()
+        freeze_startup()
         logger.info("Rebound ready on %s", settings.db_path)
         yield App(
             settings=settings,
