@@ -39,13 +39,18 @@ async def test_a_locked_database_gets_a_kind_message_and_the_bot_keeps_serving(t
         assert await store.integrity() == "ok"
 
 
+async def fill_disk(store: Store, spare_pages: int = 0) -> None:
+    """The disk is full: the file may grow by spare_pages at most (SQLite's max_page_count)."""
+    async with store.db.execute("PRAGMA page_count") as cur:
+        pages = (await cur.fetchone())[0]
+    await store.db.execute(f"PRAGMA max_page_count = {pages + spare_pages}")
+
+
 async def test_a_full_database_gets_a_kind_message_and_stays_sound(tmp_path):
     async with Store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         await core.checkin(in_channel(), mood=3)
-        async with store.db.execute("PRAGMA page_count") as cur:
-            pages = (await cur.fetchone())[0]
-        await store.db.execute(f"PRAGMA max_page_count = {pages}")  # the disk is now full
+        await fill_disk(store)
         failures = 0
         for n in range(200):
             replies = await core.checkin(in_channel(f"P{n}"), mood=3, note="x" * 1500)
@@ -64,9 +69,7 @@ async def test_commands_written_together_on_a_full_disk_never_claim_what_was_not
     async with Store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         await core.checkin(in_channel(), mood=3)
-        async with store.db.execute("PRAGMA page_count") as cur:
-            pages = (await cur.fetchone())[0]
-        await store.db.execute(f"PRAGMA max_page_count = {pages + 3}")  # room for a little
+        await fill_disk(store, spare_pages=3)  # room for a little
         replies = await asyncio.gather(
             *(
                 core.rejected(in_channel(f"P{n}"), company=f"Co {n}", note=f"{n} " + "x" * 1400)
