@@ -9,7 +9,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Sequence
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -622,28 +622,23 @@ class Tx:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
 
+    def _cursor(self, sql: str, params: Sequence[Any]) -> closing[sqlite3.Cursor]:
+        # Closed at once, so no half-read statement is left holding the file.
+        return closing(self.conn.execute(sql, params))
+
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> int:
         """Run one statement; return lastrowid."""
-        cur = self.conn.execute(sql, params)
-        try:
+        with self._cursor(sql, params) as cur:
             return cur.lastrowid or 0
-        finally:
-            cur.close()
 
     def _rowcount(self, sql: str, params: Sequence[Any] = ()) -> int:
-        cur = self.conn.execute(sql, params)
-        try:
+        with self._cursor(sql, params) as cur:
             return cur.rowcount
-        finally:
-            cur.close()
 
     def _one(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Row | None:
-        cur = self.conn.execute(sql, params)
-        try:
+        with self._cursor(sql, params) as cur:
             row: sqlite3.Row | None = cur.fetchone()
             return row
-        finally:
-            cur.close()
 
     def _get(
         self, mapper: Callable[[sqlite3.Row], R], sql: str, params: Sequence[Any] = ()
@@ -653,11 +648,8 @@ class Tx:
         return mapper(row) if row else None
 
     def _all(self, sql: str, params: Sequence[Any] = ()) -> list[sqlite3.Row]:
-        cur = self.conn.execute(sql, params)
-        try:
+        with self._cursor(sql, params) as cur:
             return list(cur.fetchall())
-        finally:
-            cur.close()
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
