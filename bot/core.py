@@ -195,6 +195,19 @@ class Earned:
         return self.day.current if period == streaks.DAY else self.week.current
 
 
+def _choice(value: str | None, choices: Sequence[str], field: str, *, default: str) -> str:
+    """The chosen option, or a kind refusal that lists the valid ones."""
+    key = (value or default).strip().lower()
+    if key not in choices:
+        raise UserError(
+            "error.bad_choice",
+            field=Text.of(field),
+            value=value,
+            choices=Text.of(", ".join(choices)),
+        )
+    return key
+
+
 def _template_key(template: Template) -> str:
     return template.key
 
@@ -1062,14 +1075,7 @@ class Rebound:
         contact = _clean(contact, "contact", NAME_MAX)
         company = _clean(company, "company", NAME_MAX)
         role = _clean(role, "role", NAME_MAX)
-        channel_key = (channel or "email").strip().lower()
-        if channel_key not in CHANNELS:
-            raise UserError(
-                "error.bad_choice",
-                field=Text.of("channel"),
-                value=channel,
-                choices=Text.of(", ".join(CHANNELS)),
-            )
+        channel_key = _choice(channel, CHANNELS, "channel", default="email")
         kind_key = (kind or "").strip().lower().replace("-", "_") or None
         if kind_key is not None and kind_key not in FOLLOWUP_TYPES:
             raise UserError(
@@ -1375,14 +1381,7 @@ class Rebound:
                 value=action or "",
                 choices=Text.of("show, join, leave"),
             )
-        view_key = (view or "week").strip().lower()
-        if view_key not in BOARD_VIEWS:
-            raise UserError(
-                "error.bad_choice",
-                field=Text.of("view"),
-                value=view,
-                choices=Text.of(", ".join(BOARD_VIEWS)),
-            )
+        view_key = _choice(view, BOARD_VIEWS, "view", default="week")
         now = self.clock.now()
         async with self.store.atomic():
             me = await self._me(ctx, now)
