@@ -74,3 +74,22 @@ def action(replies: list[Reply], prefix: str) -> str:
     raise AssertionError(
         f"no button {prefix!r} in {[b.action_id for r in replies for b in r.buttons]}"
     )
+
+
+async def tables_naming(store: Store, person_id: int) -> tuple[list[str], list[str]]:
+    """Every table of the schema, and those that still hold a row naming the person."""
+    async with store.db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+    ) as cur:
+        tables = [row[0] for row in await cur.fetchall()]
+    left = []
+    for table in tables:
+        async with store.db.execute(f"PRAGMA table_info({table})") as cur:
+            columns = {row[1] for row in await cur.fetchall()}
+        for column in sorted({"person_id", "updated_by"} & columns):
+            async with store.db.execute(
+                f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (person_id,)
+            ) as cur:
+                if (await cur.fetchone())[0]:
+                    left.append(table)
+    return tables, left

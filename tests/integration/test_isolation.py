@@ -9,7 +9,7 @@ import pytest
 
 from bot.models import CommunityRef, Context, PersonRef
 from bot.store import PERSONAL_TABLES
-from tests.conftest import text_of
+from tests.conftest import tables_naming, text_of
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
@@ -70,16 +70,6 @@ async def test_nothing_crosses_communities_or_people(core, store, clock, seed):
     victim = rng.choice(sorted(people))
     person = await store.find_person("test", victim.lower())
     await core.press(Context(PersonRef("test", victim.lower(), victim)), "forget:confirm")
-    async with store.db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ) as cur:
-        tables = [r[0] for r in await cur.fetchall()]
-    for table in tables:
-        async with store.db.execute(f"PRAGMA table_info({table})") as cur:
-            columns = {r[1] for r in await cur.fetchall()}
-        for column in {"person_id", "updated_by"} & columns:
-            async with store.db.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (person.id,)
-            ) as cur:
-                assert (await cur.fetchone())[0] == 0, table
+    tables, left = await tables_naming(store, person.id)
+    assert left == []
     assert {t for t, _ in PERSONAL_TABLES} <= set(tables)

@@ -13,7 +13,7 @@ from bot.core import Rebound
 from bot.models import Context, PersonRef
 from bot.ports import FixedClock
 from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError, Tx
-from tests.conftest import COMMUNITY, START, in_channel, in_dm
+from tests.conftest import COMMUNITY, START, in_channel, in_dm, tables_naming
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
@@ -302,19 +302,8 @@ async def test_forget_leaves_no_row_about_the_person_in_any_table(tmp_path):
         await core.leaderboard(ctx, "join")
         me = await store.find_person("test", "alex")
         await core.press(ctx, "forget:confirm")
-        async with store.db.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        ) as cur:
-            tables = [row[0] for row in await cur.fetchall()]
-        for table in tables:
-            async with store.db.execute(f"PRAGMA table_info({table})") as cur:
-                columns = [row[1] for row in await cur.fetchall()]
-            for column in ("person_id", "updated_by"):
-                if column in columns:
-                    async with store.db.execute(
-                        f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (me.id,)
-                    ) as cur:
-                        assert (await cur.fetchone())[0] == 0, table
+        tables, left = await tables_naming(store, me.id)
+        assert left == []
         async with store.db.execute("SELECT COUNT(*) FROM reflection_answers") as cur:
             assert (await cur.fetchone())[0] == 0
         assert {t for t, _ in PERSONAL_TABLES} <= set(tables)
