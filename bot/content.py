@@ -50,6 +50,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "rejected.title": "stage_label",
         "rejected.title_at": "stage_label company",
         "rejected.reflect_hint": "",
+        "rejected.reflect_hint_low": "",
         "rejected.later": "",
         "stage.application": "",
         "stage.screen": "",
@@ -204,7 +205,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         # safety
         "safety.reply": "resources",
         "safety.low_week": "resources",
-        "safety.paused_reflection": "",
+        "safety.check": "resources",
         "support.title": "",
         "support.text": "resources",
         # help

@@ -20,6 +20,7 @@ from bot import cards, streaks, when
 from bot.content import STAGES, Content, Prompt, Template, band
 from bot.models import Attachment, Button, Context, PersonRef, Reply, Style, Text, Where
 from bot.ports import Clock
+from bot.safety import Concern
 from bot.store import (
     Followup,
     FollowupPlan,
@@ -95,12 +96,18 @@ ADMIN_OPTIONS = {
 MAX_CHECKIN_DAYS = 4
 STAY_IN_TOUCH_AFTER = timedelta(weeks=6)
 
-# Undelivered DMs found while serving a use case, to mention in its reply (task-local).
-_notice: contextvars.ContextVar[int] = contextvars.ContextVar("rebound_dm_notice", default=0)
+# Undelivered DMs found while serving a use case, to mention in its reply (task-local):
+# (person row id, how many).
+_notice: contextvars.ContextVar[tuple[int, int] | None] = contextvars.ContextVar(
+    "rebound_dm_notice", default=None
+)
 # Support to offer first in this use case's reply: (message key, resources text), task-local.
 _care: contextvars.ContextVar[tuple[str, str] | None] = contextvars.ContextVar(
     "rebound_care", default=None
 )
+# The care message for a sign of crisis, and the gentler one for a worrying but negated mention.
+CRISIS_CARE = "safety.reply"
+GENTLE_CHECK = "safety.check"
 
 P = ParamSpec("P")
 T = TypeVar("T")
@@ -124,24 +131,25 @@ def _guard(
     async def wrapper(
         self: Rebound, ctx: Context, *args: P.args, **kwargs: P.kwargs
     ) -> list[Reply]:
-        token = _notice.set(0)
+        token = _notice.set(None)
         care_token = _care.set(None)
         try:
             replies = await method(self, ctx, *args, **kwargs)
             failed = _notice.get()
+            care = _care.get()
+            if care is not None and care[0] == CRISIS_CARE:
+                # Care comes alone: no reframe, acknowledgement, streak line or buttons. What
+                # was typed is kept; a notice about missed DMs waits for the next reply.
+                if failed:
+                    await self.store.note_dm_failure(failed[0], "not yet told", count=failed[1])
+                return [self._support(care)]
             if failed:
                 # The person missed reminders because DMs did not reach them: say so, privately.
-                notice = self.content.msg("reminder.dm_failed", count=failed)
+                notice = self.content.msg("reminder.dm_failed", count=failed[1])
                 replies = [self._private(notice), *replies]
-            care = _care.get()
             if care is not None:
-                # Support comes first, privately, before anything else in the reply.
-                key, resources = care
-                support = self._private(
-                    self.content.msg(key, resources=resources),
-                    title=self.content.msg("support.title"),
-                )
-                replies = [support, *replies]
+                # A gentle check comes first, privately, before anything else in the reply.
+                replies = [self._support(care), *replies]
             return replies
         except UserError as exc:
             return [self._private(self.content.msg(exc.key, **exc.values))]
@@ -230,7 +238,7 @@ class Logged:
     me: Me
     rejection_id: int
     encouragement: Template
-    reframe: Template
+    reframe: Template | None
 
 
 def _clean(value: str | None, field: str, limit: int) -> str | None:
@@ -348,6 +356,10 @@ class Rebound:
     def _msg(self, key: str, **values: Any) -> Text:
         return self.content.msg(key, **values)
 
+    def _support(self, care: tuple[str, str]) -> Reply:
+        key, resources = care
+        return self._private(self._msg(key, resources=resources), title=self._msg("support.title"))
+
     def _button(self, key: str, action_id: str, style: Style = Style.SECONDARY, **v: Any) -> Button:
         return Button(self.content.label(key, **v), action_id, style)
 
@@ -369,7 +381,7 @@ class Rebound:
     async def _me(self, ctx: Context, now: datetime) -> Me:
         me = await self.store.run(self._me_in, ctx, now)
         if me.person.dm_failed_count:
-            _notice.set(me.person.dm_failed_count)
+            _notice.set((me.person.id, me.person.dm_failed_count))
         return me
 
     def _me_in(self, tx: Tx, ctx: Context, now: datetime) -> Me:
@@ -486,19 +498,27 @@ class Rebound:
         """The community's own support text, or the default one."""
         return me.community.get("support_text") or self.content.safety.resources
 
-    async def _screen(self, me: Me, *texts: str | None) -> bool:
-        """Check free text for signs of crisis; on a match, support goes first in the reply."""
-        if not self.content.safety.concerning(*texts):
-            return _care.get() is not None
-        if _care.get() is None:
-            _care.set(("safety.reply", self._resources(me)))
+    def _care_for(self, me: Me, concern: Concern) -> str | None:
+        """Offer support for a concern in this reply; the counter to bump, if it is new."""
+        current = _care.get()
+        if concern is Concern.CRISIS and (current is None or current[0] != CRISIS_CARE):
+            _care.set((CRISIS_CARE, self._resources(me)))
             # Nothing about the match is kept with the person: only how often it happens.
-            await self.store.bump_state("safety.matches")
-        return True
+            return "safety.matches"
+        if concern is Concern.CHECK and current is None:
+            _care.set((GENTLE_CHECK, self._resources(me)))
+            return "safety.checks"
+        return None
 
-    def _streak_line(self, me: Me, earned: Earned) -> Text:
-        """The streak line after an action, unless support is being offered in this reply."""
-        if _care.get() is not None:
+    async def _screen(self, me: Me, *texts: str | None) -> None:
+        """Check free text for signs of crisis; on a match, support goes first in the reply."""
+        counter = self._care_for(me, self.content.safety.assess(*texts))
+        if counter is not None:
+            await self.store.bump_state(counter)
+
+    def _streak_line(self, me: Me, earned: Earned, *, low: bool = False) -> Text:
+        """The streak line after an action; none on a low day or while support is offered."""
+        if low or _care.get() is not None:
             return Text()
         key = "reflect.streak_line_days" if me.period == streaks.DAY else "reflect.streak_line"
         return "\n\n" + self._msg(key, current=earned.current(me.period))
@@ -542,26 +562,24 @@ class Rebound:
             note=_clean(note, "note", NOTE_MAX),
         )
         now = self.clock.now()
-        care = _care.get() is None and self.content.safety.concerning(
-            entry.company, entry.role, entry.note
-        )
+        # Only the note is free text: a company or role is a name ("Suicide Prevention
+        # Lifeline" is an employer, not a sign of crisis).
+        concern = self.content.safety.assess(entry.note)
+        # A low day is the lowest feeling: the reply stays short and asks nothing of the person.
+        low = entry.feeling == 1
         # The busiest command: all of its statements in one transaction and one thread hop.
-        logged = await self.store.transaction(self._log_rejection, ctx, entry, care, now)
+        logged = await self.store.transaction(self._log_rejection, ctx, entry, concern, low, now)
         me, rejection_id = logged.me, logged.rejection_id
         if me.person.dm_failed_count:
-            _notice.set(me.person.dm_failed_count)
-        if care:
-            _care.set(("safety.reply", self._resources(me)))
+            _notice.set((me.person.id, me.person.dm_failed_count))
+        self._care_for(me, concern)
         company, role, stage_key = entry.company, entry.role, entry.stage
-        encouragement, reframe = logged.encouragement, logged.reframe
         values = {"name": ctx.person.display_name, "company": company, "role": role}
-        text = (
-            encouragement.render(values)
-            + "\n\n"
-            + reframe.render(values)
-            + "\n\n"
-            + self._msg("rejected.reflect_hint")
-        )
+        text = logged.encouragement.render(values) + "\n\n"
+        if logged.reframe is not None:
+            text += logged.reframe.render(values) + "\n\n"
+        # On a low day the reply stays short: no reframe, no follow-up or share to think about.
+        text += self._msg("rejected.reflect_hint_low" if low else "rejected.reflect_hint")
         label = self._stage_label(stage_key)
         title = (
             self._msg("rejected.title_at", stage_label=label, company=company)
@@ -569,22 +587,29 @@ class Rebound:
             else self._msg("rejected.title", stage_label=label)
         )
         buttons = [
-            self._button("button.reflect_now", f"reflect:start:{rejection_id}", Style.PRIMARY),
-            self._button("button.follow_up", f"followup:new:{rejection_id}"),
+            self._button("button.reflect_now", f"reflect:start:{rejection_id}", Style.PRIMARY)
         ]
-        if not ctx.in_dm and me.community.get("sharing") != "off":
+        if not low:
+            buttons.append(self._button("button.follow_up", f"followup:new:{rejection_id}"))
+        if not low and not ctx.in_dm and me.community.get("sharing") != "off":
             buttons.append(self._button("button.share", f"share:ask:{rejection_id}"))
         buttons.append(self._button("button.not_now", f"rejected:later:{rejection_id}"))
         return [Reply(text=text, title=title, buttons=tuple(buttons))]
 
     def _log_rejection(
-        self, tx: Tx, ctx: Context, entry: NewRejection, care: bool, now: datetime
+        self,
+        tx: Tx,
+        ctx: Context,
+        entry: NewRejection,
+        concern: Concern,
+        low: bool,
+        now: datetime,
     ) -> Logged:
         """Store a rejection, its check-ins and nudge, and choose its words (the store's thread)."""
         me = self._me_in(tx, ctx, now)
-        if care:
+        if concern is not Concern.NONE and _care.get() is None:
             # Nothing about the match is kept with the person: only how often it happens.
-            tx.bump_state("safety.matches")
+            tx.bump_state("safety.matches" if concern is Concern.CRISIS else "safety.checks")
         rejection_id = tx.add_rejection(
             me.person.id,
             me.community_id,
@@ -626,6 +651,8 @@ class Rebound:
                 )
             )
         tx.schedule_many(plans, now)
+        if low:
+            return Logged(me, rejection_id, encouragement, None)
         theme_key = self._rng.choice(self.content.stage_themes[entry.stage])
         reframe = self._pick_in(
             tx,
@@ -800,11 +827,13 @@ class Rebound:
         await self.store.record_answer(reflection.id, reflection.position, key, answer, now)
         nxt = await self.store.reflection(reflection.id, me.person.id)
         assert nxt is not None
-        if _care.get() is not None:
-            # Not the moment for the next question: keep the answer, pause, offer support.
+        care = _care.get()
+        if care is not None and care[0] == CRISIS_CARE:
+            # Not the moment for the next question: keep the answer and pause; the reply is
+            # support alone, and /reflect picks up at the next question whenever they want.
             await self.store.set_reflection_status(reflection.id, "stopped", now)
             await self.store.set_conversation(me.person.id, None, None, now)
-            return [Reply(text=self._msg("safety.paused_reflection"), where=Where.DM)]
+            return []
         if nxt.position < len(nxt.prompt_keys):
             values = await self._values_for(nxt, me.person.id)
             return [self._prompt_reply(nxt, None, values)]
@@ -1015,7 +1044,7 @@ class Rebound:
             response.render(name=ctx.person.display_name)
             + "\n\n"
             + self._msg("checkin.saved")
-            + self._streak_line(me, earned)
+            + self._streak_line(me, earned, low=mood_value == 1)
         )
         if ask_note:
             text += "\n" + self._msg("checkin.note_prompt")
@@ -1095,7 +1124,6 @@ class Rebound:
                 company = company or rejection.company
                 role = role or rejection.role
                 stage = rejection.stage
-            await self._screen(me, contact, company, role)
             if kind_key is None:
                 kind_key = "future_roles" if stage == "application" else "thanks"
             draft_kind = self._draft_kind(kind_key, stage)

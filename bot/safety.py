@@ -6,6 +6,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import IntEnum
 
 _APOSTROPHES = re.compile(r"['\u2019\u2018`´]")
 _SEPARATORS = re.compile(r"[-_/\u2010-\u2015]+")
@@ -29,6 +30,14 @@ def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
     return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
 
 
+class Concern(IntEnum):
+    """How worrying a text is: nothing, worth a gentle check, or a sign of crisis."""
+
+    NONE = 0
+    CHECK = 1
+    CRISIS = 2
+
+
 @dataclass(frozen=True, slots=True)
 class SafetyNet:
     """Curated crisis phrases, and the everyday expressions that only look like them."""
@@ -41,6 +50,10 @@ class SafetyNet:
     def build(cls, phrases: Iterable[str], exceptions: Iterable[str], resources: str) -> SafetyNet:
         """Compile the phrase lists once."""
         return cls(_pattern(phrases), _pattern(exceptions), resources.strip())
+
+    def assess(self, *texts: str | None) -> Concern:
+        """The highest concern any of the texts shows."""
+        return Concern.CRISIS if self.concerning(*texts) else Concern.NONE
 
     def concerning(self, *texts: str | None) -> bool:
         """True when any of the texts shows a sign of crisis or self-harm."""

@@ -736,12 +736,12 @@ class Tx:
             ),
         )
 
-    def note_dm_failure(self, person_id: int, reason: str) -> None:
-        """Remember that a DM to the person could not be delivered, to tell them next time."""
+    def note_dm_failure(self, person_id: int, reason: str, *, count: int = 1) -> None:
+        """Remember that DMs to the person could not be delivered, to tell them next time."""
         self._exec(
-            "UPDATE people SET dm_failed_count = dm_failed_count + 1, dm_failed_reason = ?"
-            " WHERE id = ?",
-            (reason, person_id),
+            "UPDATE people SET dm_failed_count = dm_failed_count + ?,"
+            " dm_failed_reason = ? WHERE id = ?",
+            (count, reason, person_id),
         )
 
     def clear_dm_failures(self, person_id: int) -> None:

@@ -86,7 +86,7 @@ async def test_a_worrying_note_gets_support_first_and_no_gamified_lines(core, st
     assert "findahelpline.com" in replies[0].text.plain()
     assert "peer support, not therapy" in replies[0].text.plain()
     assert replies[0].private
-    assert "streak" not in replies[1].text.plain().lower()
+    assert len(replies) == 1  # care comes alone: no acknowledgement, no streak line
     assert await count(store) == 1
     # Nothing else about the match is stored: the note is kept as written, and that is all.
     me = await store.find_person("test", "alex")
@@ -99,16 +99,16 @@ async def test_a_worrying_reflection_answer_pauses_the_reflection(core, store):
     await core.press(in_channel(), logged[0].buttons[0].action_id)
     replies = await core.dm_text(in_dm(), "I don't want to be here anymore")
     assert replies[0].title.plain() == "Support, any time"
-    assert "paused the reflection" in replies[1].text.plain()
+    assert len(replies) == 1
     assert not any("Reflection ·" in (r.title.plain() if r.title else "") for r in replies)
     resumed = await core.reflect(in_channel())
     assert "question 2 of 3" in text_of(resumed)
 
 
-async def test_a_worrying_rejection_note_still_gets_its_reply_after_support(core):
+async def test_a_worrying_rejection_note_gets_support_alone(core):
     replies = await core.rejected(in_channel(), stage="final", note="I want to end it all")
     assert replies[0].title.plain() == "Support, any time"
-    assert "Logged" in replies[1].title.plain()
+    assert len(replies) == 1
 
 
 async def test_two_very_low_check_ins_in_a_week_bring_a_gentle_check(core, clock):
