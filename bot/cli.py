@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
@@ -137,7 +138,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "backup":
             target = Path(args.path)
-            if target.exists():
+            # lexists: a dangling link at the name counts as taken (the store refuses it too).
+            if os.path.lexists(target):
                 print(f"rebound: {target} already exists; choose a new file name", file=sys.stderr)
                 return 2
             return asyncio.run(_backup(settings, target))

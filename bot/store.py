@@ -7,6 +7,7 @@ import contextvars
 import functools
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, closing, contextmanager
@@ -17,6 +18,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
+from bot import owner_only
 from bot.models import CommunityRef, PersonRef
 
 logger = logging.getLogger(__name__)
@@ -1758,7 +1760,10 @@ class Store:
     async def open(self, *, migrate: bool = True) -> None:
         """Open the file, set the pragmas and (unless told not to) migrate to the current schema."""
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                await asyncio.to_thread(owner_only.prepare_database, Path(self.path))
+            except OSError as error:
+                raise StoreError(f"cannot open {self.path}: {error.strerror}") from error
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
         self._db.row_factory = aiosqlite.Row
         self._tx = Tx(self._db._conn)
@@ -1951,6 +1956,13 @@ class Store:
 
     async def backup(self, target: Path | str) -> None:
         """A consistent copy of the whole database, taken while it is in use (SQLite backup API)."""
+        try:
+            # Owner-only from its first byte, and never written through a link planted there.
+            os.close(await asyncio.to_thread(owner_only.create_file, Path(target)))
+        except FileExistsError as error:
+            raise StoreError(f"{target} already exists; choose a new file name") from error
+        except OSError as error:
+            raise StoreError(f"cannot write {target}: {error.strerror}") from error
         async with aiosqlite.connect(str(target)) as copy:
             async with self._lock:
                 await self.db.backup(copy)

@@ -1,0 +1,109 @@
+"""Data stays with its owner: the files Rebound writes are owner-only."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.models import PersonRef
+from bot.store import Store
+from tests.conftest import START
+
+REBOUND = Path(sys.executable).with_name("rebound")
+
+
+@pytest.fixture
+def loose_umask() -> Iterator[None]:
+    """The usual umask of a shell, which would leave new files readable by everyone."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+def files_of(db: Path) -> list[Path]:
+    return [db, Path(f"{db}-wal"), Path(f"{db}-shm")]
+
+
+# -- owner-only files --------------------------------------------------------------------
+
+
+async def test_a_new_database_its_log_files_and_its_folders_are_owner_only(tmp_path, loose_umask):
+    (tmp_path / "srv").mkdir(mode=0o755)  # a folder the operator made is theirs to set
+    db = tmp_path / "srv" / "data" / "deeper" / "rebound.db"
+    async with Store(db) as store:
+        await store.ensure_person(PersonRef("test", "alex", "Alex"), START)
+        assert {p.name: oct(mode(p)) for p in files_of(db)} == {
+            "rebound.db": "0o600",
+            "rebound.db-wal": "0o600",
+            "rebound.db-shm": "0o600",
+        }
+    assert oct(mode(tmp_path / "srv" / "data")) == "0o700"
+    assert oct(mode(tmp_path / "srv" / "data" / "deeper")) == "0o700"
+    assert oct(mode(tmp_path / "srv")) == "0o755"
+
+
+async def test_a_readable_database_from_an_earlier_version_is_tightened_on_open(
+    tmp_path, loose_umask
+):
+    db = tmp_path / "rebound.db"
+    earlier = sqlite3.connect(db)  # still open, so its -wal and -shm stay on disk
+    try:
+        earlier.execute("PRAGMA journal_mode = WAL")
+        earlier.execute("CREATE TABLE t (x)")
+        earlier.commit()
+        assert {oct(mode(p)) for p in files_of(db)} == {"0o644"}
+        async with Store(db, busy_timeout_ms=100):
+            assert {p.name: oct(mode(p)) for p in files_of(db)} == {
+                "rebound.db": "0o600",
+                "rebound.db-wal": "0o600",
+                "rebound.db-shm": "0o600",
+            }
+    finally:
+        earlier.close()
+
+
+async def test_a_backup_is_owner_only_from_its_first_byte(tmp_path, store, loose_umask):
+    target = tmp_path / "copy.db"
+    await store.backup(target)
+    assert oct(mode(target)) == "0o600"
+
+
+def backup_cli(tmp_path: Path, target: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REBOUND_", "LOG_"))}
+    env["REBOUND_DB_PATH"] = str(tmp_path / "rebound.db")
+    return subprocess.run(
+        [str(REBOUND), "backup", str(target)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_rebound_backup_writes_an_owner_only_copy(tmp_path, loose_umask):
+    result = backup_cli(tmp_path, tmp_path / "copy.db")
+    assert result.returncode == 0, result.stderr
+    assert oct(mode(tmp_path / "copy.db")) == "0o600"
+    assert oct(mode(tmp_path / "rebound.db")) == "0o600"
+
+
+def test_rebound_backup_never_follows_a_link_planted_at_its_path(tmp_path):
+    elsewhere = tmp_path / "elsewhere.db"
+    (tmp_path / "copy.db").symlink_to(elsewhere)  # dangling: exists() says it is not there
+    result = backup_cli(tmp_path, tmp_path / "copy.db")
+    assert result.returncode == 2
+    assert "already exists" in result.stderr and "Traceback" not in result.stderr
+    assert not elsewhere.exists()
