@@ -1,8 +1,10 @@
-"""Data stays with its owner: the files Rebound writes are owner-only."""
+"""Data stays with its owner: owner-only files, and an erase that leaves no bytes behind."""
 
 from __future__ import annotations
 
+import asyncio
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -14,7 +16,9 @@ import pytest
 from bot.models import PersonRef
 from bot.store import Store
 from tests.conftest import START
+from tests.integration.erase_worker import SECRETS, journey, make_core
 
+ROOT = Path(__file__).resolve().parents[2]
 REBOUND = Path(sys.executable).with_name("rebound")
 
 
@@ -34,6 +38,15 @@ def mode(path: Path) -> int:
 
 def files_of(db: Path) -> list[Path]:
     return [db, Path(f"{db}-wal"), Path(f"{db}-shm")]
+
+
+def left_in(db: Path) -> dict[str, list[str]]:
+    """Which of the secrets each of the database's files still holds, as raw bytes."""
+    found = {}
+    for path in files_of(db):
+        data = path.read_bytes() if path.exists() else b""
+        found[path.name] = [s for s in SECRETS if s.encode() in data]
+    return found
 
 
 # -- owner-only files --------------------------------------------------------------------
@@ -107,3 +120,43 @@ def test_rebound_backup_never_follows_a_link_planted_at_its_path(tmp_path):
     assert result.returncode == 2
     assert "already exists" in result.stderr and "Traceback" not in result.stderr
     assert not elsewhere.exists()
+
+
+# -- an erase leaves nothing readable ----------------------------------------------------
+
+
+async def test_forget_leaves_none_of_the_words_in_the_database_or_its_log(tmp_path, store):
+    core = make_core(store)
+    person_id = await journey(core)
+    db = Path(store.path)
+    before = left_in(db)
+    assert sorted({s for found in before.values() for s in found}) == sorted(SECRETS)
+
+    await store.forget_person(person_id)
+
+    assert left_in(db) == {"rebound.db": [], "rebound.db-wal": [], "rebound.db-shm": []}
+    # Nobody else lost anything.
+    sam = await store.find_person("test", "sam")
+    assert sam is not None and await store.count_rows("rejections", "person_id", sam.id) == 1
+
+
+async def test_a_log_left_by_a_process_killed_after_an_erase_is_emptied_on_the_next_start(
+    tmp_path,
+):
+    db = tmp_path / "rebound.db"
+    worker = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "tests.integration.erase_worker", str(db)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert worker.returncode == -signal.SIGKILL, worker.stderr
+    # The killed process left the words in its write-ahead log: the case this test is about.
+    assert left_in(db)["rebound.db-wal"]
+
+    async with Store(db) as store:
+        assert left_in(db) == {"rebound.db": [], "rebound.db-wal": [], "rebound.db-shm": []}
+        assert await store.find_person("test", "zq") is None
+        assert await store.find_person("test", "sam") is not None
