@@ -1,4 +1,5 @@
-"""Data stays with its owner, through the terminal: owner-only files, and no link followed."""
+"""Data stays with its owner, through the terminal: owner-only files, no link followed, no words
+in the logs."""
 
 from __future__ import annotations
 
@@ -72,3 +73,38 @@ def test_a_files_folder_that_cannot_be_made_gets_a_clear_message_and_nothing_is_
     # The session goes on: the next commands are answered and saved.
     assert "Check-in saved." in result.stdout
     assert "Bye for now" in result.stdout
+
+
+# Words a person types in a journey; none of them is in prompts/ or in the schema.
+TYPED = (
+    "Zephyrine",
+    "Vantablack Widgets",
+    "marmalade lighthouse keeper",
+    "periwinkle harbour answer",
+    "tangerine observatory evening",
+    "Ottoline Brackenridge",
+)
+
+
+def test_debug_logs_hold_none_of_the_words_a_person_typed(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            f":as {TYPED[0]}",
+            f'/rejected company:"{TYPED[1]}" stage:final feeling:3 note:"{TYPED[2]}"',
+            "1",  # Reflect now
+            TYPED[3],
+            f'/checkin mood:2 note:"{TYPED[4]}"',
+            f'/followup add contact:"{TYPED[5]}"',
+            "/journal",
+            "/export",
+            ":advance 3d",
+            ":quit",
+        ],
+        extra_env={"LOG_LEVEL": "DEBUG"},
+    )
+    assert result.returncode == 0, result.stderr
+    # The journey really happened, and the log really was at DEBUG.
+    assert TYPED[3] in result.stdout and TYPED[5] in result.stdout
+    assert " DEBUG " in result.stderr
+    assert [word for word in TYPED if word in result.stderr] == []
