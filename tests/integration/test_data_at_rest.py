@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from bot.models import PersonRef
-from bot.store import Store
+from bot.store import Store, StoreError
 from tests.conftest import START
 from tests.integration.erase_worker import SECRETS, journey, make_core
 
@@ -85,6 +85,12 @@ async def test_a_readable_database_from_an_earlier_version_is_tightened_on_open(
             }
     finally:
         earlier.close()
+
+
+async def test_a_database_path_that_cannot_be_made_is_a_clear_store_error(tmp_path):
+    (tmp_path / "blocker").write_text("a file where a folder should go")
+    with pytest.raises(StoreError, match=r"cannot open .*blocker/rebound\.db"):
+        await Store(tmp_path / "blocker" / "rebound.db").open()
 
 
 async def test_a_backup_is_owner_only_from_its_first_byte(tmp_path, store, loose_umask):
