@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import logging
+import os
 import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from bot import logs
 from bot.app import build
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import ContentError
@@ -123,11 +124,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"rebound: {exc}", file=sys.stderr)
         return 2
-    logging.basicConfig(
-        level=settings.log_level_number,
-        stream=sys.stderr,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(settings.log_level_number)
     # Imported here so `rebound migrate` and a settings error never load an adapter.
     from adapters.console import run_console
 
@@ -137,7 +134,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if command == "backup":
             target = Path(args.path)
-            if target.exists():
+            # lexists: a dangling link at the name counts as taken (the store refuses it too).
+            if os.path.lexists(target):
                 print(f"rebound: {target} already exists; choose a new file name", file=sys.stderr)
                 return 2
             return asyncio.run(_backup(settings, target))

@@ -312,6 +312,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "console.bad_advance": "value",
         "console.unknown_colon": "value",
         "console.file_saved": "path description",
+        "console.file_not_saved": "name folder reason",
         "console.bye": "",
         "console.bad_as": "",
     }.items()

@@ -7,6 +7,7 @@ import contextvars
 import functools
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Iterator, Sequence
 from contextlib import asynccontextmanager, closing, contextmanager
@@ -17,6 +18,7 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import aiosqlite
 
+from bot import owner_only
 from bot.models import CommunityRef, PersonRef
 
 logger = logging.getLogger(__name__)
@@ -1720,6 +1722,11 @@ def _write_group(tx: Tx, units: Sequence[_Unit]) -> None:
         fail([u for u in units if u.error is None], error)
 
 
+def _log_emptied(rows: Iterable[Sequence[Any]]) -> bool:
+    """Whether a wal_checkpoint(TRUNCATE) answer says the log is empty now (not busy)."""
+    return all(row[0] == 0 for row in rows)
+
+
 def _hop(
     method: Callable[Concatenate[Tx, P], R],
 ) -> Callable[Concatenate[Store, P], Coroutine[Any, Any, R]]:
@@ -1749,6 +1756,7 @@ class Store:
         self._writer: asyncio.Task[None] | None = None
         self._checkpointer: aiosqlite.Connection | None = None
         self._checkpoint_task: asyncio.Task[None] | None = None
+        self._erase_in_log = False
         self._hops = 0
         self._lock = asyncio.Lock()
         self._in_tx: contextvars.ContextVar[bool] = contextvars.ContextVar(
@@ -1758,7 +1766,10 @@ class Store:
     async def open(self, *, migrate: bool = True) -> None:
         """Open the file, set the pragmas and (unless told not to) migrate to the current schema."""
         if self.path != ":memory:":
-            Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            try:
+                await asyncio.to_thread(owner_only.prepare_database, Path(self.path))
+            except OSError as error:
+                raise StoreError(f"cannot open {self.path}: {error.strerror}") from error
         self._db = await aiosqlite.connect(self.path, isolation_level=None)
         self._db.row_factory = aiosqlite.Row
         self._tx = Tx(self._db._conn)
@@ -1766,10 +1777,16 @@ class Store:
         await self._db.execute("PRAGMA journal_mode = WAL")
         await self._db.execute("PRAGMA synchronous = NORMAL")
         await self._db.execute("PRAGMA foreign_keys = ON")
+        # Deleted rows are overwritten with zeros, so an erase leaves no words in free pages.
+        await self._db.execute("PRAGMA secure_delete = ON")
         if self.path != ":memory:":
             await self._db.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+            # A process killed after an erase but before its checkpoint left the erased words
+            # in the log: empty it before anything else happens.
+            await self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._checkpointer = await aiosqlite.connect(self.path, isolation_level=None)
             await self._checkpointer.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            await self._checkpointer.execute("PRAGMA secure_delete = ON")
         if migrate:
             try:
                 await self.migrate()
@@ -1881,14 +1898,41 @@ class Store:
 
     async def _checkpoint(self) -> None:
         """Fold the log into the file without waiting for, or holding up, anyone (PASSIVE)."""
+        # After an erase whose log could not be emptied, each checkpoint tries again to.
+        mode = "TRUNCATE" if self._erase_in_log else "PASSIVE"
         try:
             if self._checkpointer is not None:
-                await self._checkpointer.execute_fetchall("PRAGMA wal_checkpoint(PASSIVE)")
+                rows = await self._checkpointer.execute_fetchall(f"PRAGMA wal_checkpoint({mode})")
+                if mode == "TRUNCATE" and _log_emptied(rows):
+                    self._erase_in_log = False
         except sqlite3.Error as error:
             # Nothing is lost: the log keeps every page, and the next checkpoint tries again.
             logger.warning("background checkpoint failed: %s", error)
         finally:
             self._checkpoint_task = None
+
+    async def forget_person(self, person_id: int) -> None:
+        """Erase the person and every row about them, then empty the log of their words.
+
+        The erase overwrites their rows with zeros (secure_delete), but the log still holds
+        the pages as they were before it until a checkpoint copies the erased pages into the
+        file and truncates the log.
+        """
+        if self._in_tx.get():
+            # Inside a caller's transaction the erase is not written yet, so nothing could be
+            # emptied here; an erase is a use case of its own.
+            raise RuntimeError("forget_person commits on its own: call it outside atomic()")
+        async with self._lock:
+            await self._call(Tx.forget_person, person_id)
+            if self._checkpoint_task is not None:
+                # A checkpoint under way would make this one give up at once.
+                await asyncio.gather(self._checkpoint_task, return_exceptions=True)
+            rows = await self.db.execute_fetchall("PRAGMA wal_checkpoint(TRUNCATE)")
+        if not _log_emptied(rows):
+            # Another process is reading an older snapshot; the background checkpoints and the
+            # next start-up try again, and the words are already gone from the tables.
+            self._erase_in_log = True
+            logger.warning("an erase is still in the write-ahead log; it is emptied later")
 
     async def run(
         self, fn: Callable[Concatenate[Tx, P], R], *args: P.args, **kwargs: P.kwargs
@@ -1951,6 +1995,13 @@ class Store:
 
     async def backup(self, target: Path | str) -> None:
         """A consistent copy of the whole database, taken while it is in use (SQLite backup API)."""
+        try:
+            # Owner-only from its first byte, and never written through a link planted there.
+            os.close(await asyncio.to_thread(owner_only.create_file, Path(target)))
+        except FileExistsError as error:
+            raise StoreError(f"{target} already exists; choose a new file name") from error
+        except OSError as error:
+            raise StoreError(f"cannot write {target}: {error.strerror}") from error
         async with aiosqlite.connect(str(target)) as copy:
             async with self._lock:
                 await self.db.backup(copy)
@@ -2036,5 +2087,4 @@ class Store:
     bump_state = _hop(Tx.bump_state)
     set_state = _hop(Tx.set_state)
     export_person = _hop(Tx.export_person)
-    forget_person = _hop(Tx.forget_person)
     count_rows = _hop(Tx.count_rows)

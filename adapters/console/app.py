@@ -8,7 +8,6 @@ import re
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
-from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -23,7 +22,7 @@ from adapters.console.parse import (
     SwitchPerson,
     parse_line,
 )
-from bot import commands, when
+from bot import commands, owner_only, when
 from bot.app import App, build
 from bot.config import Settings
 from bot.models import Attachment, Button, CommunityRef, Context, PersonRef, Reply, Text, Where
@@ -120,11 +119,7 @@ class ConsoleSession:
         for name, value in reply.fields:
             lines.append(f"  {name.render(escape)}: {value.render(escape)}")
         for attachment in reply.attachments:
-            path = await self.save(attachment)
-            lines.append(
-                "  "
-                + self.msg("console.file_saved", path=str(path), description=attachment.description)
-            )
+            lines.append("  " + await self.save(attachment))
         for number, button in enumerate(reply.buttons, start=1):
             lines.append(f"  [{number}] {button.label}")
         self.write("\n".join(lines))
@@ -132,22 +127,22 @@ class ConsoleSession:
             owner = (to or self.me).user_id
             self.shown[owner] = Shown(reply.buttons, in_dm)
 
-    async def save(self, attachment: Attachment) -> Path:
-        """Write an attachment to the files folder (off the event loop) and return its path."""
+    async def save(self, attachment: Attachment) -> str:
+        """Write an attachment to the files folder (off the event loop); say where, or why not."""
         folder = self.app.settings.files_dir
-
-        def write() -> Path:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / attachment.filename
-            stem, suffix = path.stem, path.suffix
-            counter = 1
-            while path.exists():
-                path = folder / f"{stem}-{counter}{suffix}"
-                counter += 1
-            path.write_bytes(attachment.data)
-            return path
-
-        return await asyncio.to_thread(write)
+        try:
+            path = await asyncio.to_thread(
+                owner_only.write_new_file, folder, attachment.filename, attachment.data
+            )
+        except OSError as error:
+            logger.warning("could not save a file in %s: %s", folder, error.strerror or error)
+            return self.msg(
+                "console.file_not_saved",
+                name=attachment.filename,
+                folder=str(folder),
+                reason=error.strerror or str(error),
+            )
+        return self.msg("console.file_saved", path=str(path), description=attachment.description)
 
     async def deliver(self, replies: list[Reply], *, in_dm: bool) -> None:
         """Print every reply of one action in order."""
