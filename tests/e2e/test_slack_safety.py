@@ -1,6 +1,8 @@
-"""The real Bolt app against the Slack double: admin rights checked at each admin action."""
+"""The real Bolt app against the Slack double: fresh admin checks, typed text kept inert."""
 
 from __future__ import annotations
+
+import json
 
 from bot.app import App
 from tests.e2e import test_slack as base
@@ -49,3 +51,11 @@ async def test_a_failed_users_info_is_explained_and_not_remembered(double, slack
     assert "sharing" not in await settings_of(app)
     assert SAVED in await admin(double, url, "sharing:off")  # Slack is healthy again
     assert (await settings_of(app))["sharing"] == "off"
+
+
+async def test_a_typed_command_name_is_echoed_as_typed_text(double, slack):
+    url, _ = slack
+    await post(url, command_body(double, "/rebound", "<!channel> a:b later"), FORM)
+    [answer] = await double.wait_for(lambda calls: double.called("response_url"))
+    assert "<!channel>" not in json.dumps(answer.body)  # nobody is pinged
+    assert "/&lt;!channel&gt; takes options" in text_of(answer.body)  # and it still reads right
