@@ -221,7 +221,7 @@ def parse_invocation(text: str) -> tuple[str, str | None, dict[str, str]]:
         elif sub is None and not options:
             sub = word
         else:
-            raise UserError("error.positional", command=Text.of(name), value=word)
+            raise UserError("error.positional", command=name, value=word)  # typed: escaped
     return name, sub, options
 
 

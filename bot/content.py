@@ -295,6 +295,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "slack.dm_closed": "",
         "slack.modal_submit": "",
         "slack.home_empty": "",
+        "slack.admin_unchecked": "",
         "modal.title": "",
         "modal.company": "",
         "modal.role": "",

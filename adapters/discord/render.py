@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 from typing import Any
 
 import discord
@@ -18,9 +19,24 @@ _STYLES = {
 }
 
 
+# Every character Discord's markdown gives a meaning to. discord.utils.escape_markdown escapes a
+# link or a quote only when one string holds all of it, so "[Acme" and "](https://x)" typed into
+# two fields would still meet as a masked link; escaping each character alone cannot be combined.
+_MARKUP = re.compile(r"[\\*_~`|\[\]()<>#-]")
+# Inside a web address only what could reach past it is escaped, so the address still works.
+_URL = re.compile(r"https?://[^\s<]+[^<.,:;\"')\]\s]")
+_IN_URL = re.compile(r"[\\*`|\[\]>]")
+
+
 def escape(text: str) -> str:
-    """Text a person typed, made inert: no markdown tricks, no mentions."""
-    return discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    """Text a person typed, made inert: every markdown character escaped, no mentions."""
+    out, start = [], 0
+    for url in _URL.finditer(text):
+        out.append(_MARKUP.sub(r"\\\g<0>", text[start : url.start()]))
+        out.append(_IN_URL.sub(r"\\\g<0>", url.group()))
+        start = url.end()
+    out.append(_MARKUP.sub(r"\\\g<0>", text[start:]))
+    return discord.utils.escape_mentions("".join(out))
 
 
 class ReboundButton(discord.ui.DynamicItem[discord.ui.Button], template=r"rb:(?P<action>.+)"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from bot.content import STAGES, Content
@@ -13,9 +14,21 @@ SECTION_LIMIT = 3000
 MODAL_CALLBACK = "rejected_modal"
 
 
+# mrkdwn has no escape for its formatting marks. A mark between two letters or digits is inert
+# (jane_doe stays as typed); any other typed one is shown as a look-alike, so a typed "*" in
+# one field cannot bold Rebound's words up to a "*" typed in the next.
+_MARKS = re.compile(r"`|[*_~](?![^\W_])|(?<![^\W_])[*_~]")
+_LOOKALIKE = {"*": "\u2217", "_": "\u02cd", "~": "\u223c", "`": "\u02cb"}
+# Slack parses a bare @channel, @here or #channel into a mention or channel link by itself;
+# a zero-width space after an @ or # that starts a word stops it (jo@acme.com is left alone).
+_MENTION = re.compile(r"(?<![^\W_])([@#])(?=[^\W_])")
+
+
 def escape(text: str) -> str:
-    """Text a person typed, made inert for mrkdwn: no <!channel>, no <@U...>, no links."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Text a person typed, made inert for mrkdwn: no mentions, no links, no formatting."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKS.sub(lambda mark: _LOOKALIKE[mark.group()], text)
+    return _MENTION.sub("\\1\u200b", text)
 
 
 def _plain(text: str, limit: int) -> dict[str, Any]:

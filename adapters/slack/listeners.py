@@ -10,9 +10,10 @@ import json
 import logging
 import re
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_bolt.response import BoltResponse
 from slack_sdk.errors import SlackApiError
@@ -34,6 +35,14 @@ ACTION = re.compile(r"^[a-z]+:[a-z]+(:\d+)*$")
 OWN_SLASH = ("rejected", "reflect", "checkin")
 
 
+@dataclass(frozen=True, slots=True)
+class Known:
+    """What users.info last said about a person."""
+
+    display: str
+    admin: bool
+
+
 @dataclass
 class Deps:
     """What the listeners need, reached through Bolt's context."""
@@ -41,7 +50,7 @@ class Deps:
     core: Rebound
     clock: Clock
     seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
-    people: dict[str, tuple[bool, str]] = field(default_factory=dict)
+    people: dict[str, Known] = field(default_factory=dict)
 
 
 def slack_error(exc: SlackApiError) -> str:
@@ -60,23 +69,34 @@ def deps_of(context: Any) -> Deps:
 # -- who and where ----------------------------------------------------------------------------
 
 
-async def _person(deps: Deps, client: AsyncWebClient, user_id: str, name: str) -> tuple[bool, str]:
-    """Whether the person is a workspace admin or owner, and their name; asks users.info once."""
-    if user_id not in deps.people:
-        admin, display, tz = False, name, None
-        try:
-            info = (await client.users_info(user=user_id))["user"]
-            admin = bool(info.get("is_admin") or info.get("is_owner"))
-            profile = info.get("profile") or {}
-            display = profile.get("display_name") or info.get("real_name") or name
-            tz = info.get("tz")
-        except SlackApiError as exc:
-            logger.warning("users.info for %s failed: %s", user_id, slack_error(exc))
-        if tz:
-            ref = PersonRef(PLATFORM, user_id, display or user_id)
-            await deps.core.learn_timezone(ref, tz, deps.clock.now())
-        deps.people[user_id] = (admin, display or user_id)
-    return deps.people[user_id]
+class AdminUnchecked(Exception):
+    """Slack could not say whether the person is an admin, so an admin action cannot go on."""
+
+    def __init__(self, ctx: Context) -> None:
+        super().__init__(ctx.person.user_id)
+        self.ctx = ctx
+
+
+async def _look_up(deps: Deps, client: AsyncWebClient, user_id: str) -> Known | None:
+    """Ask users.info about a person; None when Slack could not answer (never remembered)."""
+    try:
+        info = (await client.users_info(user=user_id))["user"]
+    except SlackApiError as exc:
+        logger.warning("users.info for %s failed: %s", user_id, slack_error(exc))
+        return None
+    except (aiohttp.ClientError, TimeoutError) as exc:
+        logger.warning("users.info for %s failed: %s", user_id, type(exc).__name__)
+        return None
+    profile = info.get("profile") or {}
+    display = profile.get("display_name") or info.get("real_name") or ""
+    known = Known(display, bool(info.get("is_admin") or info.get("is_owner")))
+    first = user_id not in deps.people
+    deps.people[user_id] = known
+    tz = info.get("tz")
+    if first and tz:
+        ref = PersonRef(PLATFORM, user_id, display or user_id)
+        await deps.core.learn_timezone(ref, tz, deps.clock.now())
+    return known
 
 
 async def context_for(
@@ -88,15 +108,30 @@ async def context_for(
     team_id: str | None,
     channel_id: str | None,
     in_dm: bool | None = None,
+    check_admin: bool = False,
 ) -> Context:
-    """A Context from Slack's ids, with the admin flag from users.info."""
-    admin, display = await _person(deps, client, user_id, name)
-    person = PersonRef(PLATFORM, user_id, display)
+    """A Context from Slack's ids; admin rights only when asked, and asked of Slack then.
+
+    Admin status is checked fresh at each admin action, so a demoted admin loses the rights at
+    once; a failed check raises AdminUnchecked rather than deciding either way.
+    """
     if in_dm is None:
         in_dm = bool(channel_id and channel_id.startswith("D"))  # Slack's DM channels
+    check_admin = check_admin and not in_dm and team_id is not None
+    known = deps.people.get(user_id)
+    fresh = None
+    if known is None or check_admin:
+        fresh = await _look_up(deps, client, user_id)
+        known = fresh or known
+    person = PersonRef(PLATFORM, user_id, (known.display if known else "") or name or user_id)
     if in_dm or team_id is None:
         return Context(person)
-    return Context(person, CommunityRef(PLATFORM, team_id), channel_id, is_admin=admin)
+    ctx = Context(person, CommunityRef(PLATFORM, team_id), channel_id)
+    if not check_admin:
+        return ctx
+    if fresh is None:
+        raise AdminUnchecked(ctx)
+    return replace(ctx, is_admin=fresh.admin)
 
 
 async def _payload_context(
@@ -228,17 +263,33 @@ async def on_rebound(
     """/rebound <command> [sub] key:value: the less frequent commands under one slash."""
     await ack()
     deps = deps_of(context)
-    ctx = await _command_context(deps, client, command)
     try:
         name, sub, options = commands.parse_invocation(command.get("text") or "help")
     except UserError as exc:
+        ctx = await _command_context(deps, client, command)
         replies = [Reply(text=deps.core.content.msg(exc.key, **exc.values))]
     else:
-        replies = await commands.run(deps.core, ctx, name, sub, options)
+        try:
+            ctx = await _command_context(deps, client, command, check_admin=_is_admin_action(name))
+        except AdminUnchecked as exc:
+            # Nothing is changed on a guess: the person hears why and can simply try again.
+            ctx, replies = exc.ctx, [Reply(text=deps.core.content.msg("slack.admin_unchecked"))]
+        else:
+            replies = await commands.run(deps.core, ctx, name, sub, options)
     await deliver(deps, client, ctx, replies, respond)
 
 
-async def _command_context(deps: Deps, client: AsyncWebClient, command: dict) -> Context:
+def _is_admin_action(name: str) -> bool:
+    """True when the command changes the community's settings, so rights must be checked."""
+    try:
+        return commands.resolve(name).name == "admin"
+    except UserError:
+        return False
+
+
+async def _command_context(
+    deps: Deps, client: AsyncWebClient, command: dict, *, check_admin: bool = False
+) -> Context:
     return await context_for(
         deps,
         client,
@@ -246,6 +297,7 @@ async def _command_context(deps: Deps, client: AsyncWebClient, command: dict) ->
         name=command.get("user_name", ""),
         team_id=command.get("team_id"),
         channel_id=command.get("channel_id"),
+        check_admin=check_admin,
     )
 
 

@@ -40,6 +40,7 @@ class SlackDouble(RecordingServer):
     failing: dict[str, int] = field(default_factory=dict)
     limited: dict[str, int] = field(default_factory=dict)
     admins: set[str] = field(default_factory=set)
+    users_info_errors: int = 0  # how many users.info calls to answer with a 500 first
 
     async def start(self) -> None:
         app = web.Application()
@@ -89,6 +90,13 @@ class SlackDouble(RecordingServer):
                     "bot_id": "BBOT",
                     "is_enterprise_install": False,
                 }
+            )
+        if method == "users.info" and self.users_info_errors > 0:
+            self.users_info_errors -= 1
+            return web.Response(
+                body=b'{"ok": false, "error": "internal_error"}',
+                status=500,
+                headers={"Content-Type": "application/json"},
             )
         if method == "users.info":
             uid = body["user"]
