@@ -126,13 +126,23 @@ class ReminderEngine:
     ) -> Tally:
         tally = Tally()
         zones: dict[int, ZoneInfo] = {}
+        people = dict(people)
         for index, reminder in enumerate(claimed):
             person = people.get(reminder.person_id)
             if person is None:  # erased between claim and send
                 continue
-            if person.id not in zones:  # one look-up per person per batch, not per reminder
-                zones[person.id] = await self.core.zone_of(person)
-            await self._send_one(reminder, person, zones[person.id], now, tally)
+            try:
+                if person.id not in zones:  # one look-up per person per batch, not per reminder
+                    zones[person.id] = await self.core.zone_of(person)
+                await self._send_one(reminder, person, zones[person.id], now, tally)
+            except Exception as exc:
+                # One reminder's trouble must not strand the rest of the batch in 'sending'.
+                if await self.store.person_by_id(person.id) is None:
+                    # Erased (/forget) while the batch ran: their reminders went with them.
+                    del people[person.id]
+                    logger.info("reminder %s dropped: its person was erased", reminder.id)
+                    continue
+                await self._attempt_failed(reminder, now, f"{type(exc).__name__}: {exc}", tally)
             if tally.paused:
                 # The platform asked us to wait: hand the rest back untouched, in order.
                 for rest in claimed[index + 1 :]:
@@ -188,24 +198,28 @@ class ReminderEngine:
             tally.paused = True
             logger.warning("rate limited for %.1fs: %s", exc.retry_after, exc.reason)
         except Exception as exc:  # a server error, a timeout, or a bug: retry, then give up
-            reason = f"{type(exc).__name__}: {exc}"[:300]
-            attempt = reminder.attempts + 1
-            if attempt >= self.max_attempts:
-                await self.store.finish_reminder(reminder.id, "failed", now, reason)
-                tally.failed += 1
-                logger.error(
-                    "reminder %s failed after %s attempts: %s", reminder.id, attempt, reason
-                )
-            else:
-                await self.store.retry_reminder(
-                    reminder.id, now + backoff(attempt), now, error=reason, failed=True
-                )
-                tally.retrying += 1
-                logger.warning("reminder %s attempt %s failed: %s", reminder.id, attempt, reason)
+            await self._attempt_failed(reminder, now, f"{type(exc).__name__}: {exc}", tally)
         else:
             await self.store.finish_reminder(reminder.id, "sent", now)
-            await self.core.reminder_delivered(reminder, person, now)
             tally.sent += 1
+            await self.core.reminder_delivered(reminder, person, now)
+
+    async def _attempt_failed(
+        self, reminder: Reminder, now: datetime, reason: str, tally: Tally
+    ) -> None:
+        """Count a failed attempt: retry later with back-off, or give up after the last one."""
+        reason = reason[:300]
+        attempt = reminder.attempts + 1
+        if attempt >= self.max_attempts:
+            await self.store.finish_reminder(reminder.id, "failed", now, reason)
+            tally.failed += 1
+            logger.error("reminder %s failed after %s attempts: %s", reminder.id, attempt, reason)
+        else:
+            await self.store.retry_reminder(
+                reminder.id, now + backoff(attempt), now, error=reason, failed=True
+            )
+            tally.retrying += 1
+            logger.warning("reminder %s attempt %s failed: %s", reminder.id, attempt, reason)
 
     def digest_moment(self, settings: dict[str, str], now: datetime) -> tuple[datetime, str]:
         """When a community's digest is due this week (UTC), and the key of the week."""
