@@ -58,3 +58,45 @@ async def test_a_person_erased_mid_batch_does_not_stop_the_batch(store: Store, c
         assert reminder is not None and reminder.status == "sent", key
     assert await store.reminder_by_key("alex-1") is None
     assert await store.find_person("test", "alex") is None
+
+
+class Recording:
+    """A Messenger double that records whom it DMed."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    async def send_dm(self, person: PersonRef, reply: Reply, *, key: str | None = None) -> None:
+        self.sent.append(person.user_id)
+
+    async def post(self, community, channel_id, reply) -> None:
+        raise AssertionError("reminders never post to channels")
+
+
+async def test_one_reminder_that_cannot_be_built_is_retried_and_the_batch_goes_on(
+    store: Store, core, clock
+):
+    now = clock.now()
+    bea = await store.ensure_person(PersonRef("test", "bea", "Bea"), now)
+    alex = await store.ensure_person(PersonRef("test", "alex", "Alex"), now)
+    # A zone this machine's tzdata no longer knows (an upgrade removed it) breaks Alex's DM.
+    await store.db.execute("UPDATE people SET timezone = 'Mars/Olympus' WHERE id = ?", (alex.id,))
+    for key, who, due in (
+        ("alex-1", alex, now - timedelta(minutes=2)),
+        ("bea-1", bea, now - timedelta(minutes=1)),
+    ):
+        await store.schedule_reminder(
+            who.id, kind="checkin", ref_id=None, key=key, due=due, now=now
+        )
+    messenger = Recording()
+    engine = ReminderEngine(store, core, clock)
+    engine.register("test", messenger)
+
+    tally = await engine.tick()
+
+    assert messenger.sent == ["bea"]
+    assert tally.sent == 1 and tally.retrying == 1
+    assert (await store.reminder_by_key("bea-1")).status == "sent"
+    stuck = await store.reminder_by_key("alex-1")
+    assert stuck.status == "pending" and stuck.attempts == 1
+    assert "ZoneInfoNotFoundError" in stuck.last_error
