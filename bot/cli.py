@@ -48,6 +48,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _reminders(settings: Settings, statuses: list[str], limit: int) -> list[str]:
     async with Store(settings.db_path) as store:
         rows = await store.reminder_report(statuses, limit)
+        counts = await store.reminder_counts(statuses)
     lines = [f"{'id':>6}  {'status':<13} {'due (UTC)':<20} {'kind':<10} {'person':<28} error"]
     for row in rows:
         who = f"{row['platform']}:{row['user_id']} ({row['display_name']})"
@@ -55,7 +56,7 @@ async def _reminders(settings: Settings, statuses: list[str], limit: int) -> lis
             f"{row['id']:>6}  {row['status']:<13} {row['due_at']:<20} {row['kind']:<10}"
             f" {who[:28]:<28} {row['last_error'] or ''}"
         )
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in statuses}
+    lines.append(f"Showing {len(rows)} of {sum(counts.values())} reminders.")
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
     return lines
 

@@ -1168,6 +1168,18 @@ class Tx:
             (*wanted, limit),
         )
 
+    def reminder_counts(self, statuses: Iterable[str]) -> dict[str, int]:
+        """How many reminders are in each of the given states (all of them, not a page)."""
+        wanted = list(statuses)
+        marks = ",".join("?" for _ in wanted)
+        rows = self._all(
+            f"SELECT status, COUNT(*) AS n FROM reminders WHERE status IN ({marks})"
+            " GROUP BY status",
+            wanted,
+        )
+        found = {row["status"]: int(row["n"]) for row in rows}
+        return {status: found.get(status, 0) for status in wanted}
+
     def people_by_id(self, ids: Iterable[int]) -> dict[int, Person]:
         """The people with these ids."""
         wanted = sorted(set(ids))
@@ -2001,6 +2013,7 @@ class Store:
     release_claims = _hop(Tx.release_claims)
     cancel_reminders = _hop(Tx.cancel_reminders)
     reminder_report = _hop(Tx.reminder_report)
+    reminder_counts = _hop(Tx.reminder_counts)
     people_by_id = _hop(Tx.people_by_id)
     reflection_started_for = _hop(Tx.reflection_started_for)
     add_activity = _hop(Tx.add_activity)
