@@ -78,7 +78,10 @@ async def build(
             scheduler=scheduler,
         )
     finally:
+        # Reverse order of start: the reminder being sent finishes and the rest of its batch
+        # goes back to pending, then the trigger stops, then the store folds its log and closes.
         if scheduler is not None:
+            await scheduler.engine.drain()
             scheduler.shutdown()
-            await scheduler.engine.idle()
+            await scheduler.engine.release()
         await store.close()
