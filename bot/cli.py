@@ -100,18 +100,26 @@ def _discord(settings: Settings, action: str) -> int:
 
 
 async def _run_platforms(settings: Settings) -> int:
-    """Run every platform whose token is set, side by side, on one core."""
-    async with build(settings) as app:
+    """Run every platform whose token is set, side by side on one core, until SIGTERM/SIGINT."""
+    async with build(settings, handle_signals=True) as app:
         runs = []
         if settings.discord_token:
             from adapters.discord.client import run_discord
 
-            runs.append(run_discord(app, settings))
+            runs.append(asyncio.create_task(run_discord(app, settings)))
         if settings.slack_bot_token:
             from adapters.slack.app import run_slack
 
-            runs.append(run_slack(app, settings))
-        await asyncio.gather(*runs)
+            runs.append(asyncio.create_task(run_slack(app, settings)))
+        try:
+            done, _ = await asyncio.wait(runs, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            # A platform that failed (a refused token) stops the others too, each closing
+            # cleanly rather than being cancelled.
+            app.stop.set()
+            await asyncio.gather(*runs, return_exceptions=True)
+        for run in done:
+            run.result()
     return 0
 
 
@@ -151,7 +159,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "run" and (settings.discord_token or settings.slack_bot_token):
             return asyncio.run(_run_platforms(settings))
         return asyncio.run(run_console(settings, platform_hint=command == "run"))
-    except (ContentError, StoreError) as exc:
+    except (ConfigError, ContentError, StoreError) as exc:
         print(f"rebound: {exc}", file=sys.stderr)
         return 2
     except sqlite3.Error as exc:

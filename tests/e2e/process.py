@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
-import selectors
 import subprocess
 import sys
-import time
 from pathlib import Path
-from typing import IO
 
 REBOUND = Path(sys.executable).with_name("rebound")
 
@@ -42,10 +40,13 @@ def rebound(
     )
 
 
-def start(tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None) -> subprocess.Popen:
-    """Start `rebound ARGS` in the background, stdin kept open, output piped."""
-    return subprocess.Popen(
-        [str(REBOUND), *args],
+async def spawn(
+    tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None
+) -> asyncio.subprocess.Process:
+    """Start `rebound ARGS` from async code (a double in this event loop keeps answering it)."""
+    return await asyncio.create_subprocess_exec(
+        str(REBOUND),
+        *args,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -54,18 +55,32 @@ def start(tmp_path: Path, *args: str, extra_env: dict[str, str] | None = None) -
     )
 
 
-def read_until(stream: IO[bytes], marker: bytes, limit: float = 30) -> bytes:
-    """Read a process's output until marker appears; fail after limit seconds (a safety net)."""
+async def until_output(stream: asyncio.StreamReader, marker: bytes, limit: float = 30) -> bytes:
+    """Read a running process's output until marker appears; fail after limit seconds."""
     seen = b""
-    deadline = time.monotonic() + limit
-    with selectors.DefaultSelector() as selector:
-        selector.register(stream, selectors.EVENT_READ)
+
+    async def read() -> bytes:
+        nonlocal seen
         while marker not in seen:
-            left = deadline - time.monotonic()
-            if left <= 0 or not selector.select(left):
-                raise AssertionError(f"no {marker!r} within {limit}s; saw {seen[-2000:]!r}")
-            chunk = os.read(stream.fileno(), 65536)
+            chunk = await stream.read(65536)
             if not chunk:
-                raise AssertionError(f"output ended before {marker!r}; saw {seen[-2000:]!r}")
+                raise AssertionError(f"output ended before {marker!r}; saw {seen[-3000:]!r}")
             seen += chunk
-    return seen
+        return seen
+
+    try:
+        return await asyncio.wait_for(read(), limit)
+    except TimeoutError:
+        raise AssertionError(f"no {marker!r} within {limit}s; saw {seen[-3000:]!r}") from None
+
+
+async def finish(process: asyncio.subprocess.Process, limit: float = 30) -> tuple[int, str, str]:
+    """Wait for a process to exit: its status and the rest of its output."""
+    try:
+        out, err = await asyncio.wait_for(process.communicate(), limit)
+    except TimeoutError:
+        process.kill()
+        out, err = await process.communicate()
+        raise AssertionError(f"still running after {limit}s; stderr {err[-3000:]!r}") from None
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
