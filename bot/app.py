@@ -46,7 +46,7 @@ class App:
 def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
     """Let SIGTERM and SIGINT set stop; a second signal then acts as usual, at once."""
     loop = asyncio.get_running_loop()
-    signals = (signal.SIGTERM, signal.SIGINT)
+    signals: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
 
     def stopping(sig: signal.Signals) -> None:
         logger.info("%s: finishing what is under way, then stopping", sig.name)
@@ -54,8 +54,11 @@ def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
         for each in signals:
             loop.remove_signal_handler(each)
 
-    for sig in signals:
-        loop.add_signal_handler(sig, stopping, sig)
+    try:
+        for sig in signals:
+            loop.add_signal_handler(sig, stopping, sig)
+    except NotImplementedError:  # Windows: Ctrl-C still raises KeyboardInterrupt as before
+        signals = ()
     try:
         yield
     finally:
