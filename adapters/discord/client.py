@@ -42,14 +42,8 @@ HASH_KEY = "discord.commands_hash"
 # Waits between attempts while Discord cannot be reached: doubling from 1 s, at most 5 min.
 FIRST_RETRY = 1.0
 RETRY_CAP = 300.0
-# What an unreachable or failing Discord raises; anything else is a bug and is not retried.
-UNREACHABLE = (
-    OSError,
-    aiohttp.ClientError,
-    asyncio.TimeoutError,
-    discord.GatewayNotFound,
-    discord.DiscordServerError,
-)
+# What an unreachable Discord raises; anything else but a refusal is a bug, not retried.
+UNREACHABLE = (OSError, aiohttp.ClientError, asyncio.TimeoutError, discord.GatewayNotFound)
 Pause = Callable[[float], Awaitable[None]]
 REFUSED = (
     "was refused by Discord (401 Unauthorized): copy the bot token again from the Developer "
@@ -573,6 +567,8 @@ async def run_discord(app: App, settings: Settings, *, pause: Pause | None = Non
             ) from None
         except UNREACHABLE as exc:
             delay = await _retry_later(client, exc, delay, pause)
+        except discord.HTTPException as exc:  # a 5xx, or an API URL that answers 4xx
+            delay = await _retry_later(client, exc, delay, pause, what="answered with an error")
 
 
 async def _serve(client: ReboundDiscord, token: str, app: App) -> None:
@@ -605,13 +601,18 @@ async def _serve(client: ReboundDiscord, token: str, app: App) -> None:
 
 
 async def _retry_later(
-    client: ReboundDiscord, exc: BaseException, delay: float, pause: Pause
+    client: ReboundDiscord,
+    exc: BaseException,
+    delay: float,
+    pause: Pause,
+    *,
+    what: str = "unreachable",
 ) -> float:
-    """Say in one line why Discord cannot be reached, wait, and return the next wait."""
+    """Say in one line why Discord cannot be used now, wait, and return the next wait."""
     if client.connected.is_set():
         delay = FIRST_RETRY  # it was up until now: start the back-off over
     reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-    logger.warning("Discord unreachable (%s), retrying in %.0f s", reason, delay)
+    logger.warning("Discord %s (%s), retrying in %.0f s", what, reason, delay)
     await pause(delay)
     return min(delay * 2, RETRY_CAP)
 

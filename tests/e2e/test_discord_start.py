@@ -123,6 +123,20 @@ async def test_an_unreachable_gateway_is_retried_the_same_way(tmp_path, caplog, 
     assert all(r.exc_info is None for r in discord_lines(caplog))
 
 
+async def test_an_api_url_that_answers_errors_is_said_in_one_line_and_retried(
+    tmp_path, caplog, double
+):
+    wrong = double.api_url.replace("/api/v10", "/not-the-api")  # answers 404 to everything
+    settings = unreachable_settings(tmp_path, wrong, double.gateway_url)
+    with caplog.at_level(logging.INFO):
+        waits = await retry_a_few_times(settings, attempts=2)
+    assert waits == [1, 2]
+    said = [r.getMessage() for r in discord_lines(caplog) if r.levelno >= logging.WARNING]
+    assert len(said) == 2
+    assert said[0].startswith("Discord answered with an error (NotFound: 404 Not Found")
+    assert all(r.exc_info is None for r in discord_lines(caplog))
+
+
 async def test_the_process_says_so_while_retrying_and_stops_at_once_on_sigterm(tmp_path):
     port = closed_port()
     process = await spawn(
