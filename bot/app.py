@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass
+import signal
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, nullcontext
+from dataclasses import dataclass, field
 
 from bot import when
 from bot.config import Settings
@@ -31,6 +32,38 @@ class App:
     core: Rebound
     reminders: ReminderEngine
     scheduler: Scheduler
+    # Set by SIGTERM or SIGINT (or by a platform that failed): every adapter then closes.
+    stop: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def until_stopped(self) -> None:
+        """Return once asked to stop, with reminders drained, so a platform can close safely."""
+        await self.stop.wait()
+        # No reminder may be cut off mid-send by its platform closing under it.
+        await self.reminders.drain()
+
+
+@contextmanager
+def stop_on_signals(stop: asyncio.Event) -> Iterator[None]:
+    """Let SIGTERM and SIGINT set stop; a second signal then acts as usual, at once."""
+    loop = asyncio.get_running_loop()
+    signals: tuple[signal.Signals, ...] = (signal.SIGTERM, signal.SIGINT)
+
+    def stopping(sig: signal.Signals) -> None:
+        logger.info("%s: finishing what is under way, then stopping", sig.name)
+        stop.set()
+        for each in signals:
+            loop.remove_signal_handler(each)
+
+    try:
+        for sig in signals:
+            loop.add_signal_handler(sig, stopping, sig)
+    except NotImplementedError:  # Windows: Ctrl-C still raises KeyboardInterrupt as before
+        signals = ()
+    try:
+        yield
+    finally:
+        for sig in signals:
+            loop.remove_signal_handler(sig)
 
 
 def freeze_startup() -> None:
@@ -48,11 +81,27 @@ async def build(
     clock: Clock | None = None,
     content: Content | None = None,
     schedule: bool = True,
+    handle_signals: bool = False,
 ) -> AsyncIterator[App]:
     """Load the wording, open and migrate the database, wire the core and start the scheduler.
 
     Adapters register their Messenger with `app.reminders.register(platform, messenger)`.
+    With handle_signals, SIGTERM and SIGINT set `app.stop` from the first moment of start-up.
     """
+    stop = asyncio.Event()
+    with stop_on_signals(stop) if handle_signals else nullcontext():
+        async with _built(settings, clock, content, schedule, stop) as app:
+            yield app
+
+
+@asynccontextmanager
+async def _built(
+    settings: Settings,
+    clock: Clock | None,
+    content: Content | None,
+    schedule: bool,
+    stop: asyncio.Event,
+) -> AsyncIterator[App]:
     # Reading and checking prompts/ is file I/O: keep it off the event loop.
     content = content or await asyncio.to_thread(load_content)
     await asyncio.to_thread(when.warm)
@@ -76,9 +125,13 @@ async def build(
             core=core,
             reminders=engine,
             scheduler=scheduler,
+            stop=stop,
         )
     finally:
+        # Reverse order of start: the reminder being sent finishes and the rest of its batch
+        # goes back to pending, then the trigger stops, then the store folds its log and closes.
         if scheduler is not None:
+            await scheduler.engine.drain()
             scheduler.shutdown()
-            await scheduler.engine.idle()
+            await scheduler.engine.release()
         await store.close()

@@ -49,6 +49,7 @@ def _parser() -> argparse.ArgumentParser:
 async def _reminders(settings: Settings, statuses: list[str], limit: int) -> list[str]:
     async with Store(settings.db_path) as store:
         rows = await store.reminder_report(statuses, limit)
+        counts = await store.reminder_counts(statuses)
     lines = [f"{'id':>6}  {'status':<13} {'due (UTC)':<20} {'kind':<10} {'person':<28} error"]
     for row in rows:
         who = f"{row['platform']}:{row['user_id']} ({row['display_name']})"
@@ -56,7 +57,7 @@ async def _reminders(settings: Settings, statuses: list[str], limit: int) -> lis
             f"{row['id']:>6}  {row['status']:<13} {row['due_at']:<20} {row['kind']:<10}"
             f" {who[:28]:<28} {row['last_error'] or ''}"
         )
-    counts = {s: sum(1 for r in rows if r["status"] == s) for s in statuses}
+    lines.append(f"Showing {len(rows)} of {sum(counts.values())} reminders.")
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
     return lines
 
@@ -100,18 +101,26 @@ def _discord(settings: Settings, action: str) -> int:
 
 
 async def _run_platforms(settings: Settings) -> int:
-    """Run every platform whose token is set, side by side, on one core."""
-    async with build(settings) as app:
+    """Run every platform whose token is set, side by side on one core, until SIGTERM/SIGINT."""
+    async with build(settings, handle_signals=True) as app:
         runs = []
         if settings.discord_token:
             from adapters.discord.client import run_discord
 
-            runs.append(run_discord(app, settings))
+            runs.append(asyncio.create_task(run_discord(app, settings)))
         if settings.slack_bot_token:
             from adapters.slack.app import run_slack
 
-            runs.append(run_slack(app, settings))
-        await asyncio.gather(*runs)
+            runs.append(asyncio.create_task(run_slack(app, settings)))
+        try:
+            done, _ = await asyncio.wait(runs, return_when=asyncio.FIRST_EXCEPTION)
+        finally:
+            # A platform that failed (a refused token) stops the others too, each closing
+            # cleanly rather than being cancelled.
+            app.stop.set()
+            await asyncio.gather(*runs, return_exceptions=True)
+        for run in done:
+            run.result()
     return 0
 
 
@@ -148,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "run" and (settings.discord_token or settings.slack_bot_token):
             return asyncio.run(_run_platforms(settings))
         return asyncio.run(run_console(settings, platform_hint=command == "run"))
-    except (ContentError, StoreError) as exc:
+    except (ConfigError, ContentError, StoreError) as exc:
         print(f"rebound: {exc}", file=sys.stderr)
         return 2
     except sqlite3.Error as exc:

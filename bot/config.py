@@ -23,6 +23,14 @@ class ConfigError(Exception):
         self.name = name
 
 
+class RefusedSetting(ConfigError):
+    """A platform refused a setting (a token): the message names it, never shows its value."""
+
+    def __init__(self, name: str, why: str) -> None:
+        Exception.__init__(self, f"{name} {why}")
+        self.name = name
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything Rebound reads from its environment."""

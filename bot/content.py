@@ -311,6 +311,8 @@ MESSAGES: dict[str, frozenset[str]] = {
         "console.no_buttons": "",
         "console.no_such_button": "n count",
         "console.bad_advance": "value",
+        "console.advance_too_far": "days",
+        "console.number_too_long": "",
         "console.unknown_colon": "value",
         "console.file_saved": "path description",
         "console.file_not_saved": "name folder reason",

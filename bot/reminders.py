@@ -36,6 +36,8 @@ MAX_ATTEMPTS = 5
 BACKOFF_BASE = timedelta(seconds=30)
 BACKOFF_CAP = timedelta(hours=1)
 NO_ADAPTER_RETRY = timedelta(hours=1)
+# At shutdown, how long the reminder being sent may take to finish before it is handed back.
+DRAIN_SECONDS = 10.0
 
 
 @dataclass
@@ -86,6 +88,10 @@ class ReminderEngine:
         self.messengers: dict[str, Messenger] = {}
         self._paused_until: datetime | None = None
         self._lock = asyncio.Lock()
+        self._stopping = False
+        self.drain_seconds = DRAIN_SECONDS
+        # Claimed by this engine and not yet settled: what shutdown hands back if a tick is cut.
+        self._claimed: dict[int, Reminder] = {}
 
     def register(self, platform: str, messenger: Messenger) -> None:
         """Send reminders for people of `platform` through messenger."""
@@ -95,6 +101,29 @@ class ReminderEngine:
         """Wait until no tick is under way (before closing the store)."""
         async with self._lock:
             return
+
+    async def drain(self) -> None:
+        """Stop claiming; the tick under way finishes its reminder and hands back the rest."""
+        self._stopping = True
+        try:
+            await asyncio.wait_for(self.idle(), self.drain_seconds)
+        except TimeoutError:
+            logger.warning(
+                "a reminder was still being sent after %s s of shutdown", self.drain_seconds
+            )
+
+    async def release(self) -> int:
+        """Hand every reminder this engine still holds back to pending (a tick cut short)."""
+        now = self.clock.now()
+        left = list(self._claimed.values())
+        self._claimed.clear()
+        for reminder in left:
+            await self.store.retry_reminder(
+                reminder.id, reminder.due_at, now, error=None, failed=False
+            )
+        if left:
+            logger.warning("handed %s claimed reminders back at shutdown", len(left))
+        return len(left)
 
     async def recover(self) -> int:
         """At start-up, hand back every claim: a row still 'sending' belongs to a dead process."""
@@ -107,7 +136,7 @@ class ReminderEngine:
         """Send everything that is due now, batch by batch, in due order."""
         total = Tally()
         async with self._lock:
-            while True:
+            while not self._stopping:
                 now = self.clock.now()
                 if self._paused_until is not None and now < self._paused_until:
                     total.paused = True
@@ -115,32 +144,64 @@ class ReminderEngine:
                 claimed = await self.store.claim_due(now, now + self.lease, self.batch_size)
                 if not claimed:
                     return total
+                self._claimed.update((r.id, r) for r in claimed)
                 people = await self.store.people_by_id(r.person_id for r in claimed)
                 batch = await self._send_batch(claimed, people, now)
                 total.add(batch)
                 if batch.paused:
                     return total
+            return total
 
     async def _send_batch(
         self, claimed: list[Reminder], people: dict[int, Person], now: datetime
     ) -> Tally:
         tally = Tally()
         zones: dict[int, ZoneInfo] = {}
+        people = dict(people)
         for index, reminder in enumerate(claimed):
-            person = people.get(reminder.person_id)
-            if person is None:  # erased between claim and send
-                continue
+            if self._stopping:
+                # Shutting down: what has not started goes back untouched, to send next time.
+                await self._hand_back(claimed[index:], now)
+                break
+            await self._settle(reminder, people, zones, now, tally)
+            # Only now: a tick cut short mid-send leaves the reminder for release() to hand back.
+            self._claimed.pop(reminder.id, None)
+            if tally.paused:
+                # The platform asked us to wait: hand the rest back untouched, in order.
+                await self._hand_back(claimed[index + 1 :], now)
+                break
+        return tally
+
+    async def _settle(
+        self,
+        reminder: Reminder,
+        people: dict[int, Person],
+        zones: dict[int, ZoneInfo],
+        now: datetime,
+        tally: Tally,
+    ) -> None:
+        person = people.get(reminder.person_id)
+        if person is None:  # erased between claim and send
+            return
+        try:
             if person.id not in zones:  # one look-up per person per batch, not per reminder
                 zones[person.id] = await self.core.zone_of(person)
             await self._send_one(reminder, person, zones[person.id], now, tally)
-            if tally.paused:
-                # The platform asked us to wait: hand the rest back untouched, in order.
-                for rest in claimed[index + 1 :]:
-                    await self.store.retry_reminder(
-                        rest.id, rest.due_at, now, error=None, failed=False
-                    )
-                break
-        return tally
+        except Exception as exc:
+            # One reminder's trouble must not strand the rest of the batch in 'sending'.
+            if await self.store.person_by_id(person.id) is None:
+                # Erased (/forget) while the batch ran: their reminders went with them.
+                del people[person.id]
+                logger.info("reminder %s dropped: its person was erased", reminder.id)
+                return
+            await self._attempt_failed(reminder, now, f"{type(exc).__name__}: {exc}", tally)
+
+    async def _hand_back(self, reminders: list[Reminder], now: datetime) -> None:
+        for reminder in reminders:
+            await self.store.retry_reminder(
+                reminder.id, reminder.due_at, now, error=None, failed=False
+            )
+            self._claimed.pop(reminder.id, None)
 
     async def _send_one(
         self, reminder: Reminder, person: Person, tz: ZoneInfo, now: datetime, tally: Tally
@@ -188,24 +249,28 @@ class ReminderEngine:
             tally.paused = True
             logger.warning("rate limited for %.1fs: %s", exc.retry_after, exc.reason)
         except Exception as exc:  # a server error, a timeout, or a bug: retry, then give up
-            reason = f"{type(exc).__name__}: {exc}"[:300]
-            attempt = reminder.attempts + 1
-            if attempt >= self.max_attempts:
-                await self.store.finish_reminder(reminder.id, "failed", now, reason)
-                tally.failed += 1
-                logger.error(
-                    "reminder %s failed after %s attempts: %s", reminder.id, attempt, reason
-                )
-            else:
-                await self.store.retry_reminder(
-                    reminder.id, now + backoff(attempt), now, error=reason, failed=True
-                )
-                tally.retrying += 1
-                logger.warning("reminder %s attempt %s failed: %s", reminder.id, attempt, reason)
+            await self._attempt_failed(reminder, now, f"{type(exc).__name__}: {exc}", tally)
         else:
             await self.store.finish_reminder(reminder.id, "sent", now)
-            await self.core.reminder_delivered(reminder, person, now)
             tally.sent += 1
+            await self.core.reminder_delivered(reminder, person, now)
+
+    async def _attempt_failed(
+        self, reminder: Reminder, now: datetime, reason: str, tally: Tally
+    ) -> None:
+        """Count a failed attempt: retry later with back-off, or give up after the last one."""
+        reason = reason[:300]
+        attempt = reminder.attempts + 1
+        if attempt >= self.max_attempts:
+            await self.store.finish_reminder(reminder.id, "failed", now, reason)
+            tally.failed += 1
+            logger.error("reminder %s failed after %s attempts: %s", reminder.id, attempt, reason)
+        else:
+            await self.store.retry_reminder(
+                reminder.id, now + backoff(attempt), now, error=reason, failed=True
+            )
+            tally.retrying += 1
+            logger.warning("reminder %s attempt %s failed: %s", reminder.id, attempt, reason)
 
     def digest_moment(self, settings: dict[str, str], now: datetime) -> tuple[datetime, str]:
         """When a community's digest is due this week (UTC), and the key of the week."""
@@ -300,6 +365,9 @@ class Scheduler:
     async def _tick(self) -> None:
         try:
             await self.engine.tick()
+        except asyncio.CancelledError:
+            # Only shutdown cancels a tick, after draining: release() hands back its claims.
+            logger.warning("a reminder tick was cut short by shutdown")
         except Exception:
             logger.exception("reminder tick failed; the next tick retries")
 
@@ -325,6 +393,6 @@ class Scheduler:
         self.aps.modify_job(job_id, next_run_time=datetime.now(self.aps.timezone))
 
     def shutdown(self) -> None:
-        """Stop triggering; a tick under way finishes on its own."""
+        """Stop triggering (drain the engine first: APScheduler cancels a job still running)."""
         if self.aps.running:
-            self.aps.shutdown(wait=False)
+            self.aps.shutdown(wait=True)

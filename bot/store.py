@@ -1170,6 +1170,18 @@ class Tx:
             (*wanted, limit),
         )
 
+    def reminder_counts(self, statuses: Iterable[str]) -> dict[str, int]:
+        """How many reminders are in each of the given states (all of them, not a page)."""
+        wanted = list(statuses)
+        marks = ",".join("?" for _ in wanted)
+        rows = self._all(
+            f"SELECT status, COUNT(*) AS n FROM reminders WHERE status IN ({marks})"
+            " GROUP BY status",
+            wanted,
+        )
+        found = {row["status"]: int(row["n"]) for row in rows}
+        return {status: found.get(status, 0) for status in wanted}
+
     def people_by_id(self, ids: Iterable[int]) -> dict[int, Person]:
         """The people with these ids."""
         wanted = sorted(set(ids))
@@ -1669,6 +1681,38 @@ class Tx:
         return int(row["n"]) if row else 0
 
 
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a script in order (a trigger's body stays whole)."""
+    start = 0
+    for end, char in enumerate(script):
+        if char == ";" and sqlite3.complete_statement(script[start : end + 1]):
+            yield script[start : end + 1]
+            start = end + 1
+    if script[start:].strip():
+        yield script[start:]
+
+
+def _migrate_step(tx: Tx, version: int) -> None:
+    """Apply migration `version` (0-based) in one transaction, unless another process has."""
+    conn = tx.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # Read again under the write lock: a process that started at the same moment may have
+        # migrated while this one waited, and creating every table twice would fail.
+        row = tx._one("PRAGMA user_version")
+        if row is not None and row[0] > version:
+            conn.execute("ROLLBACK")
+            return
+        for statement in _statements(MIGRATIONS[version]):
+            tx._exec(statement)
+        tx._exec(f"PRAGMA user_version = {version + 1}")
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
 class _Unit:
     """One caller's transaction waiting to be written, and what came of it."""
 
@@ -1765,6 +1809,15 @@ class Store:
 
     async def open(self, *, migrate: bool = True) -> None:
         """Open the file, set the pragmas and (unless told not to) migrate to the current schema."""
+        try:
+            await self._open(migrate)
+        except BaseException:
+            # A failed start must not leave a connection's thread behind: the process would
+            # print its error and then never exit.
+            await self.close()
+            raise
+
+    async def _open(self, migrate: bool) -> None:
         if self.path != ":memory:":
             try:
                 await asyncio.to_thread(owner_only.prepare_database, Path(self.path))
@@ -1774,7 +1827,7 @@ class Store:
         self._db.row_factory = aiosqlite.Row
         self._tx = Tx(self._db._conn)
         await self._db.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
-        await self._db.execute("PRAGMA journal_mode = WAL")
+        await self._use_wal()
         await self._db.execute("PRAGMA synchronous = NORMAL")
         await self._db.execute("PRAGMA foreign_keys = ON")
         # Deleted rows are overwritten with zeros, so an erase leaves no words in free pages.
@@ -1788,12 +1841,25 @@ class Store:
             await self._checkpointer.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             await self._checkpointer.execute("PRAGMA secure_delete = ON")
         if migrate:
+            await self.migrate()
+
+    async def _use_wal(self) -> None:
+        """Switch the file to WAL, waiting (up to the busy timeout) for a writer elsewhere."""
+        # Leaving rollback-journal mode needs the file to itself, and SQLite answers "locked"
+        # at once instead of calling the busy handler (waiting there could deadlock). Waiting
+        # for the write lock the usual way (BEGIN IMMEDIATE) and trying again avoids that.
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self.busy_timeout_ms / 1000
+        while True:
             try:
-                await self.migrate()
-            except BaseException:
-                # A refused or failed migration must not leave the connection's thread behind.
-                await self.close()
-                raise
+                await self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                code = (getattr(error, "sqlite_errorcode", 0) or 0) & 0xFF
+                if code != sqlite3.SQLITE_BUSY or loop.time() >= deadline:
+                    raise
+            await self.db.execute("BEGIN IMMEDIATE")
+            await self.db.execute("ROLLBACK")
 
     async def close(self) -> None:
         """Close the connections (the last one to close folds the log into the file)."""
@@ -1840,16 +1906,8 @@ class Store:
             )
         for version in range(current, target):
             logger.info("migrating %s to schema version %s", self.path, version + 1)
-            script = (
-                f"BEGIN IMMEDIATE;\n{MIGRATIONS[version]}\nPRAGMA user_version = {version + 1};"
-            )
-            try:
-                await self.db.executescript(script + "\nCOMMIT;")
-            except sqlite3.Error:
-                if self.db.in_transaction:
-                    await self.db.execute("ROLLBACK")
-                raise
-        return max(current, target)
+            await self._call(_migrate_step, version)
+        return max(await self.schema_version(), target)
 
     # -- transactions ---------------------------------------------------------------------
 
@@ -2052,6 +2110,7 @@ class Store:
     release_claims = _hop(Tx.release_claims)
     cancel_reminders = _hop(Tx.cancel_reminders)
     reminder_report = _hop(Tx.reminder_report)
+    reminder_counts = _hop(Tx.reminder_counts)
     people_by_id = _hop(Tx.people_by_id)
     reflection_started_for = _hop(Tx.reflection_started_for)
     add_activity = _hop(Tx.add_activity)

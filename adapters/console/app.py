@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from adapters.console.input import Lines
 from adapters.console.parse import (
     Advance,
     CommandLine,
@@ -223,12 +224,6 @@ class ConsoleSession:
         self.write(self.msg("console.clock", when=f"{when.describe(now, tz)} ({tz.key})"))
 
 
-async def _read_line(stream: TextIO) -> str | None:
-    # Reading stdin blocks, so it happens on a worker thread and the loop stays free.
-    line = await asyncio.to_thread(stream.readline)
-    return line if line else None
-
-
 async def run_console(
     settings: Settings,
     *,
@@ -242,7 +237,7 @@ async def run_console(
     # A fixed start makes a scripted session read the same on any day; else it is real time.
     base = FixedClock(settings.clock_start) if settings.clock_start else None
     clock = SimulatedClock(base=base)
-    async with build(settings, clock=clock) as app:
+    async with build(settings, clock=clock, handle_signals=True) as app:
         offset = await app.store.get_state(CLOCK_KEY)
         clock.offset = timedelta(seconds=int(offset or 0))
         session = ConsoleSession(app=app, clock=clock, out=stdout)
@@ -253,12 +248,15 @@ async def run_console(
         # Anything that fell due while Rebound was not running arrives now.
         await app.reminders.tick()
         interactive = stdin.isatty()
+        lines = Lines(stdin)
         while True:
             if interactive:
                 stdout.write(f"{session.me.display_name}> ")
                 stdout.flush()
-            raw = await _read_line(stdin)
+            raw = await lines.next(app.stop)
             if raw is None:
+                if interactive:
+                    stdout.write("\n")  # below the prompt, not after it
                 break
             if not interactive and raw.strip():
                 # Echo piped input so a scripted session reads like a conversation.

@@ -12,6 +12,12 @@ from bot.core import UserError
 _SPAN = re.compile(r"(\d+)\s*([wdhm])")
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),
           "m": timedelta(minutes=1)}  # fmt: skip
+MAX_ADVANCE_DAYS = 3660
+MAX_ADVANCE = timedelta(days=MAX_ADVANCE_DAYS)
+# No span past MAX_ADVANCE needs more digits than this, and no message has this many buttons.
+# Counting digits first keeps int() away from numbers it refuses (4,300 digits) or that
+# overflow a timedelta.
+MAX_DIGITS = 6
 
 
 class LineError(ValueError):
@@ -80,10 +86,18 @@ def parse_advance(value: str) -> timedelta:
         raise LineError("console.bad_advance", value=value)
     total = timedelta(0)
     for count, unit in _SPAN.findall(text):
+        if len(count.lstrip("0")) > MAX_DIGITS:
+            raise _too_far()
         total += int(count) * _UNITS[unit]
-    if total <= timedelta(0) or total > timedelta(days=3660):
+        if total > MAX_ADVANCE:
+            raise _too_far()
+    if total <= timedelta(0):
         raise LineError("console.bad_advance", value=value)
     return total
+
+
+def _too_far() -> LineError:
+    return LineError("console.advance_too_far", days=f"{MAX_ADVANCE_DAYS:,}")
 
 
 def parse_line(raw: str) -> Line:
@@ -99,6 +113,8 @@ def parse_line(raw: str) -> Line:
         return CommandLine(name, sub, options)
     # isascii first: "²" is a digit to Python but not a number anyone means to press.
     if line.isascii() and line.isdigit():
+        if len(line.lstrip("0")) > MAX_DIGITS:
+            raise LineError("console.number_too_long")
         return Press(int(line))
     if line.startswith(":"):
         verb, _, rest = line[1:].partition(" ")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextlib
 import hashlib
 import json
 import logging
@@ -23,7 +24,7 @@ from discord import app_commands
 from adapters.discord import render
 from bot import when
 from bot.app import App
-from bot.config import Settings
+from bot.config import RefusedSetting, Settings
 from bot.content import STAGES
 from bot.core import BOARD_VIEWS, CHANNELS, FOLLOWUP_TYPES
 from bot.models import CommunityRef, Context, PersonRef, Reply, Text, Where
@@ -38,6 +39,16 @@ PERMISSIONS = discord.Permissions(
     view_channel=True, send_messages=True, embed_links=True, attach_files=True
 )
 HASH_KEY = "discord.commands_hash"
+# Waits between attempts while Discord cannot be reached: doubling from 1 s, at most 5 min.
+FIRST_RETRY = 1.0
+RETRY_CAP = 300.0
+# What an unreachable Discord raises; anything else but a refusal is a bug, not retried.
+UNREACHABLE = (OSError, aiohttp.ClientError, asyncio.TimeoutError, discord.GatewayNotFound)
+Pause = Callable[[float], Awaitable[None]]
+REFUSED = (
+    "was refused by Discord (401 Unauthorized): copy the bot token again from the Developer "
+    "Portal (Bot, Reset Token) into .env"
+)
 ON_OFF = [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
 UseCase = Callable[[Context], Awaitable[list[Reply]]]
 
@@ -190,6 +201,9 @@ class ReboundDiscord(discord.Client):
     """discord.py's Client with Rebound's command tree; no privileged intents."""
 
     def __init__(self, app: App, settings: Settings) -> None:
+        # Rebound never joins voice: discord.py's warnings about voice libraries are noise
+        # that would stand before the one line a refused token gets on stderr.
+        discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # DMs reach bots without the message-content intent, so the defaults are enough.
         super().__init__(intents=discord.Intents.default(), max_ratelimit_timeout=30.0)
         self.app = app
@@ -517,16 +531,95 @@ async def sync_only(app: App, settings: Settings) -> None:
     client = ReboundDiscord(app, settings)
     client.force_sync = True
     async with client:
-        await client.login(settings.discord_token)
+        try:
+            await client.login(settings.discord_token)
+        except discord.LoginFailure:
+            raise RefusedSetting("DISCORD_TOKEN", REFUSED) from None
 
 
-async def run_discord(app: App, settings: Settings) -> None:
-    """Run the Discord client until it is stopped."""
+async def run_discord(app: App, settings: Settings, *, pause: Pause | None = None) -> None:
+    """Serve Discord until the app is stopped: retry while it is unreachable, refuse a bad token.
+
+    pause(seconds) waits between attempts and returns early when the app is stopped.
+    """
     from bot.pacing import PacedMessenger, discord_pacer
 
     assert settings.discord_token
     point_at(settings)
-    client = ReboundDiscord(app, settings)
-    app.reminders.register(PLATFORM, PacedMessenger(DiscordMessenger(client), discord_pacer()))
-    async with client:
-        await client.start(settings.discord_token)
+    pause = pause or _pause_until(app.stop)
+    delay = FIRST_RETRY
+    while not app.stop.is_set():
+        # A new client each time: one that failed has closed its HTTP session for good.
+        client = ReboundDiscord(app, settings)
+        app.reminders.register(PLATFORM, PacedMessenger(DiscordMessenger(client), discord_pacer()))
+        try:
+            async with client:
+                await _serve(client, settings.discord_token, app)
+            return
+        except discord.LoginFailure:
+            raise RefusedSetting("DISCORD_TOKEN", REFUSED) from None
+        except discord.ConnectionClosed as exc:
+            if exc.code != 4004:  # 4004: the gateway refused the token
+                delay = await _retry_later(client, exc, delay, pause)
+                continue
+            raise RefusedSetting(
+                "DISCORD_TOKEN", "was refused by the Discord gateway (4004 authentication failed)"
+            ) from None
+        except UNREACHABLE as exc:
+            delay = await _retry_later(client, exc, delay, pause)
+        except discord.HTTPException as exc:  # a 5xx, or an API URL that answers 4xx
+            delay = await _retry_later(client, exc, delay, pause, what="answered with an error")
+
+
+async def _serve(client: ReboundDiscord, token: str, app: App) -> None:
+    """Log in and hold the gateway until the app is stopped; raise whatever ended it sooner."""
+
+    async def session() -> None:
+        await client.login(token)
+        # discord.py still resumes a dropped session itself; what it cannot get past (the
+        # gateway unreachable) comes back here, where it is said in one line and retried.
+        await client.connect(reconnect=False)
+
+    running = asyncio.create_task(session())
+    # Until stopped means reminders are drained too: none is cut off by the gateway closing.
+    stopping = asyncio.create_task(app.until_stopped())
+    try:
+        await asyncio.wait((running, stopping), return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        stopping.cancel()
+    if not running.done():
+        # Stop discord.py's reader first: woken by our close while it waits for an event, it
+        # would send its own close frame, 4000 (come back soon), before ours. With 1000 Discord
+        # ends the session at once and shows the bot offline.
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+        await client.close()
+        return
+    running.result()
+    if not app.stop.is_set():
+        raise ConnectionResetError("the gateway closed the connection")
+
+
+async def _retry_later(
+    client: ReboundDiscord,
+    exc: BaseException,
+    delay: float,
+    pause: Pause,
+    *,
+    what: str = "unreachable",
+) -> float:
+    """Say in one line why Discord cannot be used now, wait, and return the next wait."""
+    if client.connected.is_set():
+        delay = FIRST_RETRY  # it was up until now: start the back-off over
+    reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+    logger.warning("Discord %s (%s), retrying in %.0f s", what, reason, delay)
+    await pause(delay)
+    return min(delay * 2, RETRY_CAP)
+
+
+def _pause_until(stop: asyncio.Event) -> Pause:
+    async def pause(seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), seconds)
+
+    return pause

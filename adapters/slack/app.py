@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 from aiohttp import web
@@ -96,7 +95,7 @@ def _plain(exc: SlackApiError) -> Exception:
 
 
 async def run_slack(app: App, settings: Settings) -> None:
-    """Serve Slack until cancelled: Socket Mode when an app token is set, else HTTP."""
+    """Serve Slack until the app is stopped: Socket Mode when an app token is set, else HTTP."""
     bolt = build_app(app, settings)
     messenger = PacedMessenger(SlackMessenger(bolt.client), slack_pacer())
     app.reminders.register(PLATFORM, messenger)
@@ -104,7 +103,11 @@ async def run_slack(app: App, settings: Settings) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
         handler = AsyncSocketModeHandler(bolt, settings.slack_app_token)
-        await handler.start_async()
+        await handler.connect_async()
+        try:
+            await app.until_stopped()  # reminders drained before the socket closes under them
+        finally:
+            await handler.close_async()
         return
     runner = web.AppRunner(bolt.web_app(path="/slack/events", port=settings.slack_port))
     await runner.setup()
@@ -112,6 +115,7 @@ async def run_slack(app: App, settings: Settings) -> None:
     await site.start()
     logger.info("Slack HTTP mode listening on :%s/slack/events", settings.slack_port)
     try:
-        await asyncio.Event().wait()  # serve until the task is cancelled
+        await app.until_stopped()  # reminders drained before the server closes under them
     finally:
+        # Stops listening first, then lets requests under way finish (aiohttp's grace).
         await runner.cleanup()

@@ -223,6 +223,8 @@ class DiscordDouble(RecordingServer):
                     json.dumps({"op": 0, "t": "READY", "s": self._seq, "d": ready})
                 )
         self._sockets.remove(socket)
+        # 1000 when the client sent a close frame; 1006 or None when the connection dropped.
+        await self._record("GATEWAY", "gateway:CLOSE", {}, {"code": socket.close_code})
         return socket
 
     # -- REST -----------------------------------------------------------------------------
@@ -251,6 +253,10 @@ class DiscordDouble(RecordingServer):
         body = await self._body(request)
         method = request.method
         await self._record(method, path, dict(request.query), body)
+        # Interaction answers carry their own token in the path; everything else the bot's.
+        signed = path.startswith(("/interactions/", "/webhooks/"))
+        if not signed and request.headers.get("Authorization") != f"Bot {TOKEN}":
+            return self._json({"message": "401: Unauthorized", "code": 0}, 401)
         if path == "/users/@me" and method == "GET":
             return self._json(user(BOT_ID, "Rebound"))
         if path == "/oauth2/applications/@me":
