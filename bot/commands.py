@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bot.content import STAGES
-from bot.core import CHANNELS, FOLLOWUP_TYPES, Rebound, UserError
+from bot.core import CHANNELS, DIGITS_MAX, FOLLOWUP_TYPES, Rebound, UserError
 from bot.models import Context, Reply, Text
 
 
@@ -165,6 +165,9 @@ def check_options(
                 choices=Text.of(", ".join(known) or "none"),
             )
         if option.kind == "int" and isinstance(value, str):
+            digits = value.strip().lstrip("+-")
+            if digits.isascii() and digits.isdigit() and len(digits) > DIGITS_MAX:
+                raise UserError("error.number_too_long", field=Text.of(option.name), value=value)
             try:
                 value = int(value.strip())
             except ValueError:

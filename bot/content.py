@@ -249,6 +249,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "error.unknown_subcommand": "command value choices",
         "error.missing_subcommand": "command choices",
         "error.not_a_number": "field value",
+        "error.number_too_long": "field value",
         "error.bad_choice": "field value choices",
         "error.bad_timezone": "value suggestion",
         "error.bad_timezone_plain": "value",

@@ -113,13 +113,26 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 
+# Typed text echoed in a refusal is cut to this many characters: the person needs to see which
+# value was refused, not 5,000 digits of it.
+ECHO_MAX = 60
+# Longer than this is no id, count or mood anyone means: SQLite's integers end at 19 digits.
+DIGITS_MAX = 12
+
+
+def clip(text: str, limit: int = ECHO_MAX) -> str:
+    """The text, cut to limit characters with an ellipsis when longer."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 class UserError(Exception):
     """Something the person can fix; key names the message in prompts/messages.toml."""
 
     def __init__(self, key: str, **values: Any) -> None:
         super().__init__(key)
         self.key = key
-        self.values = values
+        # Plain strings are what the person typed: echo enough of them to recognise.
+        self.values = {k: clip(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 def _guard(
@@ -2069,7 +2082,7 @@ class Rebound:
         verb, sub = [*parts, "", ""][:2]
         numbers: list[int] = []
         for part in parts[2:]:
-            if not (part.isascii() and part.isdigit()):
+            if not (part.isascii() and part.isdigit() and len(part) <= DIGITS_MAX):
                 raise UserError("error.unknown_button")
             numbers.append(int(part))
         first = numbers[0] if numbers else None
