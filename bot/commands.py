@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.content import CommandText, ContentError
 from bot.models import Context, Reply, Text
@@ -34,14 +34,17 @@ if TYPE_CHECKING:
     from bot.core import Rebound
 
 
+# What an option's value is: text; a whole number; a timezone (text a picker may suggest zone
+# names for); a channel of the community (typed as its name or id, picked where a platform can).
+Kind = Literal["text", "int", "timezone", "channel"]
+
+
 @dataclass(frozen=True, slots=True)
 class Option:
     """One option of a command: `name:value`, and what a picker needs to offer it."""
 
     name: str
-    # text | int | timezone (text a picker may suggest zone names for) | channel (a channel of
-    # the community: typed as its name or id, picked from a list where a platform has one)
-    kind: str = "text"
+    kind: Kind = "text"
     choices: tuple[str, ...] = ()
     # How the choices read in a picker when not as typed: one name per choice, or the prefix of
     # their labels in prompts/messages.toml (stage names are wording, kept with the wording).

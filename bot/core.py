@@ -38,12 +38,15 @@ from bot.vocab import (
     ANSWER_MAX,
     BOARD_VIEWS,
     CHANNELS,
+    FEELING_HIGH,
+    FEELING_LOW,
     FOLLOWUP_TYPES,
     MAX_CHECKIN_DAYS,
     NAME_MAX,
     NOTE_MAX,
     OFF_WORDS,
     ON_WORDS,
+    PERIODS,
     STAGE_ALIASES,
     STAGES,
     STEP_MAX,
@@ -529,7 +532,7 @@ class Rebound:
             company=_clean(company, "company", NAME_MAX),
             role=_clean(role, "role", NAME_MAX),
             stage=parse_stage(stage),
-            feeling=_in_range(feeling, 1, 5, "error.feeling_range"),
+            feeling=_in_range(feeling, FEELING_LOW, FEELING_HIGH, "error.feeling_range"),
             note=_clean(note, "note", NOTE_MAX),
         )
         now = self.clock.now()
@@ -979,7 +982,7 @@ class Rebound:
         self, ctx: Context, mood: int | str | None = None, note: str | None = None
     ) -> list[Reply]:
         """Record how the person is doing (mood 1-5), or ask them with five buttons."""
-        mood_value = _in_range(mood, 1, 5, "error.mood_range")
+        mood_value = _in_range(mood, FEELING_LOW, FEELING_HIGH, "error.mood_range")
         note = _clean(note, "note", NOTE_MAX)
         now = self.clock.now()
         async with self.store.atomic():
@@ -1051,7 +1054,8 @@ class Rebound:
 
     def _mood_buttons(self) -> tuple[Button, ...]:
         return tuple(
-            self._button("button.mood", Action("checkin", "mood", n), n=n) for n in range(1, 6)
+            self._button("button.mood", Action("checkin", "mood", n), n=n)
+            for n in range(FEELING_LOW, FEELING_HIGH + 1)
         )
 
     # -- follow-ups -----------------------------------------------------------------------
@@ -1512,7 +1516,7 @@ class Rebound:
                     "error.bad_choice",
                     field=Text.of("period"),
                     value=raw,
-                    choices=Text.of("week, day"),
+                    choices=Text.of(", ".join(PERIODS)),
                 )
             return period
         if key in ("leaderboard", "sharing"):

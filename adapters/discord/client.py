@@ -309,11 +309,9 @@ class ReboundDiscord(discord.Client):
         if command.name == "rejected" and not any(picked.values()):
             await interaction.response.send_modal(RejectedModal(self))
             return
-        # A channel is picked as Discord's object; the community stores its id.
-        values = {
-            k: str(v.id) if isinstance(v, app_commands.AppCommandChannel) else v
-            for k, v in picked.items()
-        }
+        # A channel is picked as Discord's object; the community keeps its id.
+        channels = {o.name for o in command.options_of(sub) if o.kind == "channel"}
+        values = {k: str(v.id) if k in channels and v is not None else v for k, v in picked.items()}
         await self.answer(
             interaction,
             lambda ctx: commands.run(self.app.core, ctx, command.name, sub, values),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import inspect
 import pathlib
+import re
 import shutil
 from importlib import resources
 from types import SimpleNamespace
@@ -16,6 +17,7 @@ from discord import AppCommandOptionType, app_commands
 from adapters.console.parse import CommandLine, parse_line
 from adapters.discord.client import NAMES, ReboundDiscord, RejectedModal
 from adapters.slack import blocks
+from adapters.slack.listeners import OWN_SLASH
 from bot import commands
 from bot.content import ContentError, load_content
 from bot.core import ADMIN_OPTIONS, Rebound
@@ -201,3 +203,13 @@ def test_the_modules_of_bot_import_one_another_without_a_circle():
         return any(n == goal or reaches(n, goal, seen | {n}) for n in graph[start] - seen)
 
     assert [name for name in graph if reaches(name, name, set())] == []
+
+
+def test_slack_offers_its_own_slashes_and_every_other_command_under_rebound():
+    manifest = (ROOT / "adapters" / "slack" / "manifest.yml").read_text()
+    slashes = re.findall(r"- command: /(\S+)", manifest)
+    assert slashes == [*OWN_SLASH, "rebound"]
+    described = re.search(r"/rebound\n.*\n\s+description: \"Everything else: ([^\"]+)\"", manifest)
+    assert described is not None
+    others = [n for n in commands.COMMANDS if n not in OWN_SLASH]
+    assert sorted(described.group(1).split(", ")) == sorted(others)
