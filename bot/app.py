@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 
-from bot import when
+from bot import commands, when
 from bot.config import Settings
 from bot.content import Content, load_content
 from bot.core import Rebound
@@ -104,6 +104,7 @@ async def _built(
 ) -> AsyncIterator[App]:
     # Reading and checking prompts/ is file I/O: keep it off the event loop.
     content = content or await asyncio.to_thread(load_content)
+    commands.check_texts(content.commands)
     await asyncio.to_thread(when.warm)
     clock = clock or SystemClock()
     store = Store(settings.db_path)

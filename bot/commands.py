@@ -1,27 +1,76 @@
-"""The command set as data: names, subcommands and options, shared by every adapter.
+"""The command set as data: names, subcommands and options, declared once for every adapter.
 
 Adapters that receive loose text (the terminal, Slack) hand the words over as strings and this
-module checks them; typed adapters (Discord) can build their option lists from the same specs.
+module checks them; typed adapters (Discord) build their option lists and forms from the same
+declaration, and every adapter runs a command through `run`.
 """
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
 
-from bot.content import STAGES
-from bot.core import CHANNELS, DIGITS_MAX, FOLLOWUP_TYPES, Rebound, UserError
+from bot.content import CommandText, ContentError
 from bot.models import Context, Reply, Text
+from bot.vocab import (
+    BOARD_VIEWS,
+    CHANNELS,
+    DIGITS_MAX,
+    FEELING_HIGH,
+    FEELING_LOW,
+    FOLLOWUP_TYPES,
+    NAME_MAX,
+    NOTE_MAX,
+    ON_OFF,
+    PERIODS,
+    STAGES,
+    UserError,
+)
+from bot.when import WEEKDAYS
+
+if TYPE_CHECKING:
+    from bot.core import Rebound
+
+
+# What an option's value is: text; a whole number; a timezone (text a picker may suggest zone
+# names for); a channel of the community (typed as its name or id, picked where a platform can).
+Kind = Literal["text", "int", "timezone", "channel"]
 
 
 @dataclass(frozen=True, slots=True)
 class Option:
-    """One option of a command: `name:value`."""
+    """One option of a command: `name:value`, and what a picker needs to offer it."""
 
     name: str
-    kind: str = "text"  # text | int
+    kind: Kind = "text"
     choices: tuple[str, ...] = ()
+    # How the choices read in a picker when not as typed: one name per choice, or the prefix of
+    # their labels in prompts/messages.toml (stage names are wording, kept with the wording).
+    labels: tuple[str, ...] = ()
+    label_key: str = ""
+    # Bounds a picker can enforce as it is filled in: an int's smallest and largest value, a
+    # text's longest length. The core checks them again with a kind message, whatever the path.
+    low: int | None = None
+    high: int | None = None
+    # The use case's keyword for this option, where it is not the option's name.
+    param: str = ""
+    # Where the command is also a form (/rejected): the message keys of the field's label and
+    # of its placeholder, in prompts/messages.toml.
+    form: str = ""
+    hint: str = ""
+
+    def choice_names(self, label: Callable[[str], str]) -> list[tuple[str, str]]:
+        """Each choice as (value, the name a picker shows); label renders a message key."""
+        if self.label_key:
+            return [(c, label(self.label_key + c)) for c in self.choices]
+        return list(zip(self.choices, self.labels or self.choices, strict=True))
+
+    @property
+    def long(self) -> bool:
+        """Text longer than a name: a form gives it a paragraph, not a line."""
+        return self.kind == "text" and (self.high or 0) > NAME_MAX
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,9 +81,27 @@ class Command:
     options: tuple[Option, ...] = ()
     subcommands: dict[str, tuple[Option, ...]] = field(default_factory=dict)
     default_sub: str | None = None
+    # Subcommands that command pickers leave out: there, the buttons of `/followup list` do them.
+    typed_only: tuple[str, ...] = ()
+    # For the community's admins only, and never in DMs.
+    admin: bool = False
+
+    def options_of(self, sub: str | None) -> tuple[Option, ...]:
+        """The options of the command, or of one of its subcommands."""
+        return self.subcommands[sub] if sub is not None else self.options
+
+    def option_names(self) -> list[str]:
+        """Every option name of the command and its subcommands, once each, in order."""
+        every = (self.options, *self.subcommands.values())
+        return list(dict.fromkeys(o.name for options in every for o in options))
 
 
 _ID = (Option("id", "int"),)
+
+
+def _on_off(name: str) -> Option:
+    return Option(name, choices=ON_OFF)
+
 
 COMMANDS: dict[str, Command] = {
     c.name: c
@@ -42,25 +109,42 @@ COMMANDS: dict[str, Command] = {
         Command(
             "rejected",
             (
-                Option("company"),
-                Option("role"),
-                Option("stage", choices=STAGES),
-                Option("feeling", "int"),
-                Option("note"),
+                Option("company", high=NAME_MAX, form="modal.company"),
+                Option("role", high=NAME_MAX, form="modal.role"),
+                Option(
+                    "stage",
+                    choices=STAGES,
+                    label_key="stage.",
+                    form="modal.stage",
+                    hint="modal.stage_hint",
+                ),
+                Option("feeling", "int", low=FEELING_LOW, high=FEELING_HIGH, form="modal.feeling"),
+                Option("note", high=NOTE_MAX, form="modal.note"),
             ),
         ),
         Command("reflect"),
-        Command("checkin", (Option("mood", "int"), Option("note"))),
+        Command(
+            "checkin",
+            (
+                Option("mood", "int", low=FEELING_LOW, high=FEELING_HIGH),
+                Option("note", high=NOTE_MAX),
+            ),
+        ),
         Command(
             "followup",
             subcommands={
                 "add": (
-                    Option("contact"),
-                    Option("company"),
-                    Option("role"),
+                    Option("contact", high=NAME_MAX),
+                    Option("company", high=NAME_MAX),
+                    Option("role", high=NAME_MAX),
                     Option("channel", choices=CHANNELS),
-                    Option("when"),
-                    Option("type", choices=FOLLOWUP_TYPES),
+                    Option("when", param="when_text"),
+                    Option(
+                        "type",
+                        choices=FOLLOWUP_TYPES,
+                        labels=tuple(t.replace("_", " ") for t in FOLLOWUP_TYPES),
+                        param="kind",
+                    ),
                 ),
                 "list": (),
                 "sent": _ID,
@@ -68,12 +152,13 @@ COMMANDS: dict[str, Command] = {
                 "skip": _ID,
             },
             default_sub="list",
+            typed_only=("sent", "snooze", "skip"),
         ),
         Command("streak"),
         Command(
             "leaderboard",
             subcommands={
-                "show": (Option("view", choices=("week", "month", "all")),),
+                "show": (Option("view", choices=BOARD_VIEWS),),
                 "join": (),
                 "leave": (),
             },
@@ -82,36 +167,56 @@ COMMANDS: dict[str, Command] = {
         Command(
             "settings",
             (
-                Option("timezone"),
+                Option("timezone", "timezone"),
                 Option("quiet"),
-                Option("reminders", choices=("on", "off")),
-                Option("leaderboard", choices=("on", "off")),
+                _on_off("reminders"),
+                _on_off("leaderboard"),
                 Option("checkins"),
-                Option("nudges", choices=("on", "off")),
-                Option("weekends", choices=("on", "off")),
-                Option("shoutouts", choices=("on", "off")),
+                _on_off("nudges"),
+                _on_off("weekends"),
+                _on_off("shoutouts"),
             ),
         ),
         Command("journal"),
         Command("export"),
         Command("forget"),
         Command("support"),
+        Command("help"),
         Command(
             "admin",
             (
-                Option("channel"),
-                Option("day"),
-                Option("hour", "int"),
-                Option("timezone"),
-                Option("period", choices=("week", "day")),
-                Option("leaderboard", choices=("on", "off")),
-                Option("sharing", choices=("on", "off")),
-                Option("support"),
+                Option("channel", "channel"),
+                Option("day", choices=WEEKDAYS, labels=tuple(d.title() for d in WEEKDAYS)),
+                Option("hour", "int", low=0, high=23),
+                Option("timezone", "timezone"),
+                Option("period", choices=PERIODS),
+                _on_off("leaderboard"),
+                _on_off("sharing"),
+                Option("support", high=NOTE_MAX),
             ),
+            admin=True,
         ),
-        Command("help"),
     )
 }
+
+
+def check_texts(texts: Mapping[str, CommandText]) -> None:
+    """Refuse prompts/commands.toml unless it describes exactly this command set."""
+    where = "prompts/commands.toml"
+    _same_keys(texts, list(COMMANDS), where)
+    for name, command in COMMANDS.items():
+        spot = f"{where} [{name}]"
+        _same_keys(texts[name].subcommands, list(command.subcommands), f"{spot}.subcommands")
+        _same_keys(texts[name].options, command.option_names(), f"{spot}.options")
+
+
+def _same_keys(data: Mapping[str, Any], expected: Sequence[str], where: str) -> None:
+    missing = [k for k in expected if k not in data]
+    extra = [k for k in data if k not in expected]
+    if missing:
+        raise ContentError(f"{where}: missing {', '.join(missing)}")
+    if extra:
+        raise ContentError(f"{where}: unknown key {', '.join(extra)}")
 
 
 # Other names people (and Discord, where the command is /rebound-admin) use for a command.
@@ -237,35 +342,17 @@ async def run(
         sub, opts = check_options(command, sub, raw)
     except UserError as exc:
         return [Reply(text=core.content.msg(exc.key, **exc.values))]
-    text = {k: v for k, v in opts.items() if isinstance(v, str) or v is None}
+    # The options as the use case's keywords, each given (None when not typed or picked).
+    args: dict[str, Any] = {o.param or o.name: opts.get(o.name) for o in command.options_of(sub)}
     match command.name, sub:
         case "rejected", _:
-            return await core.rejected(
-                ctx,
-                company=text.get("company"),
-                role=text.get("role"),
-                stage=text.get("stage"),
-                feeling=opts.get("feeling"),  # type: ignore[arg-type]
-                note=text.get("note"),
-            )
+            return await core.rejected(ctx, **args)
         case "reflect", _:
             return await core.reflect(ctx)
         case "checkin", _:
-            return await core.checkin(
-                ctx,
-                mood=opts.get("mood"),  # type: ignore[arg-type]
-                note=text.get("note"),
-            )
+            return await core.checkin(ctx, **args)
         case "followup", "add":
-            return await core.followup_add(
-                ctx,
-                contact=text.get("contact"),
-                company=text.get("company"),
-                role=text.get("role"),
-                channel=text.get("channel"),
-                when_text=text.get("when"),
-                kind=text.get("type"),
-            )
+            return await core.followup_add(ctx, **args)
         case "followup", "list":
             return await core.followup_list(ctx)
         case "followup", action:
@@ -275,19 +362,9 @@ async def run(
         case "streak", _:
             return await core.streak(ctx)
         case "leaderboard", action:
-            return await core.leaderboard(ctx, action, text.get("view"))
+            return await core.leaderboard(ctx, action, **args)
         case "settings", _:
-            return await core.settings(
-                ctx,
-                timezone=text.get("timezone"),
-                quiet=text.get("quiet"),
-                reminders=text.get("reminders"),
-                leaderboard=text.get("leaderboard"),
-                checkins=text.get("checkins"),
-                nudges=text.get("nudges"),
-                weekends=text.get("weekends"),
-                shoutouts=text.get("shoutouts"),
-            )
+            return await core.settings(ctx, **args)
         case "journal", _:
             return await core.journal(ctx)
         case "export", _:

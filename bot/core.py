@@ -17,7 +17,8 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
 from bot import cards, streaks, when
-from bot.content import STAGES, Content, Prompt, Template, band
+from bot.actions import Action
+from bot.content import Content, Prompt, Template, band
 from bot.models import Attachment, Button, Context, PersonRef, Reply, Style, Text, Where
 from bot.ports import Clock
 from bot.safety import Concern
@@ -33,52 +34,35 @@ from bot.store import (
     Tx,
     ts,
 )
+from bot.vocab import (
+    ANSWER_MAX,
+    BOARD_VIEWS,
+    CHANNELS,
+    FEELING_HIGH,
+    FEELING_LOW,
+    FOLLOWUP_TYPES,
+    MAX_CHECKIN_DAYS,
+    NAME_MAX,
+    NOTE_MAX,
+    OFF_WORDS,
+    ON_WORDS,
+    PERIODS,
+    STAGE_ALIASES,
+    STAGES,
+    STEP_MAX,
+    UserError,
+)
 
 logger = logging.getLogger(__name__)
 
-NAME_MAX = 120
-NOTE_MAX = 1500
-ANSWER_MAX = 4000
-STEP_MAX = 300
 BOARD_SIZE = 10
 NEIGHBOURS = 2
 JOURNAL_SIZE = 5
 LIST_SIZE = 5
 PREVIEW = 280
-CHANNELS = ("email", "linkedin", "phone", "other")
-FOLLOWUP_TYPES = ("thanks", "feedback", "stay_in_touch", "future_roles")
-
-# Words people use for a stage, mapped to the stage keys.
-STAGE_ALIASES = {
-    "applied": "application",
-    "app": "application",
-    "cv": "application",
-    "resume": "application",
-    "phone": "screen",
-    "phone screen": "screen",
-    "recruiter screen": "screen",
-    "screening": "screen",
-    "recruiter": "screen",
-    "tech": "technical",
-    "technical interview": "technical",
-    "coding": "technical",
-    "take-home": "technical",
-    "take home": "technical",
-    "onsite": "final",
-    "on-site": "final",
-    "final round": "final",
-    "final interview": "final",
-    "panel": "final",
-    "interview": "technical",
-    "offer stage": "offer",
-    "rescinded": "offer",
-}
-ON_WORDS = {"on", "yes", "true", "1", "y"}
-OFF_WORDS = {"off", "no", "false", "0", "n"}
 
 SNOOZE_HOURS = (1, 24, 168)
 WEEK_MILESTONES = (4, 8, 12, 26, 52)
-BOARD_VIEWS = ("week", "month", "all")
 HEATMAP_WEEKS = 12
 DIGEST_DAY = "friday"
 DIGEST_HOUR = 16
@@ -93,7 +77,6 @@ ADMIN_OPTIONS = {
     "sharing": "sharing",
     "support": "support_text",
 }
-MAX_CHECKIN_DAYS = 4
 STAY_IN_TOUCH_AFTER = timedelta(weeks=6)
 
 # Undelivered DMs found while serving a use case, to mention in its reply (task-local):
@@ -111,28 +94,6 @@ GENTLE_CHECK = "safety.check"
 
 P = ParamSpec("P")
 T = TypeVar("T")
-
-
-# Typed text echoed in a refusal is cut to this many characters: the person needs to see which
-# value was refused, not 5,000 digits of it.
-ECHO_MAX = 60
-# Longer than this is no id, count or mood anyone means: SQLite's integers end at 19 digits.
-DIGITS_MAX = 12
-
-
-def clip(text: str, limit: int = ECHO_MAX) -> str:
-    """The text, cut to limit characters with an ellipsis when longer."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-class UserError(Exception):
-    """Something the person can fix; key names the message in prompts/messages.toml."""
-
-    def __init__(self, key: str, **values: Any) -> None:
-        super().__init__(key)
-        self.key = key
-        # Plain strings are what the person typed: echo enough of them to recognise.
-        self.values = {k: clip(v) if isinstance(v, str) else v for k, v in values.items()}
 
 
 def _guard(
@@ -373,8 +334,8 @@ class Rebound:
         key, resources = care
         return self._private(self._msg(key, resources=resources), title=self._msg("support.title"))
 
-    def _button(self, key: str, action_id: str, style: Style = Style.SECONDARY, **v: Any) -> Button:
-        return Button(self.content.label(key, **v), action_id, style)
+    def _button(self, key: str, action: Action, style: Style = Style.SECONDARY, **v: Any) -> Button:
+        return Button(self.content.label(key, **v), action.format(), style)
 
     async def zone_of(self, person: Person) -> ZoneInfo:
         """The timezone a person's days are counted in, the same everywhere they meet Rebound.
@@ -571,7 +532,7 @@ class Rebound:
             company=_clean(company, "company", NAME_MAX),
             role=_clean(role, "role", NAME_MAX),
             stage=parse_stage(stage),
-            feeling=_in_range(feeling, 1, 5, "error.feeling_range"),
+            feeling=_in_range(feeling, FEELING_LOW, FEELING_HIGH, "error.feeling_range"),
             note=_clean(note, "note", NOTE_MAX),
         )
         now = self.clock.now()
@@ -600,13 +561,17 @@ class Rebound:
             else self._msg("rejected.title", stage_label=label)
         )
         buttons = [
-            self._button("button.reflect_now", f"reflect:start:{rejection_id}", Style.PRIMARY)
+            self._button(
+                "button.reflect_now", Action("reflect", "start", rejection_id), Style.PRIMARY
+            )
         ]
         if not low:
-            buttons.append(self._button("button.follow_up", f"followup:new:{rejection_id}"))
+            buttons.append(
+                self._button("button.follow_up", Action("followup", "new", rejection_id))
+            )
         if not low and not ctx.in_dm and me.community.get("sharing") != "off":
-            buttons.append(self._button("button.share", f"share:ask:{rejection_id}"))
-        buttons.append(self._button("button.not_now", f"rejected:later:{rejection_id}"))
+            buttons.append(self._button("button.share", Action("share", "ask", rejection_id)))
+        buttons.append(self._button("button.not_now", Action("rejected", "later", rejection_id)))
         return [Reply(text=text, title=title, buttons=tuple(buttons))]
 
     def _log_rejection(
@@ -695,9 +660,11 @@ class Rebound:
                 self._private(
                     self._msg("share.ask"),
                     buttons=(
-                        self._button("button.share_named", f"share:named:{rejection_id}"),
-                        self._button("button.share_anonymous", f"share:anon:{rejection_id}"),
-                        self._button("button.cancel", f"share:cancel:{rejection_id}"),
+                        self._button("button.share_named", Action("share", "named", rejection_id)),
+                        self._button(
+                            "button.share_anonymous", Action("share", "anon", rejection_id)
+                        ),
+                        self._button("button.cancel", Action("share", "cancel", rejection_id)),
                     ),
                 )
             ]
@@ -762,8 +729,8 @@ class Rebound:
                 theme_title=Text.of(theme.title),
             ),
             buttons=(
-                self._button("button.skip", f"reflect:skip:{reflection.id}:{position}"),
-                self._button("button.stop", f"reflect:stop:{reflection.id}"),
+                self._button("button.skip", Action("reflect", "skip", reflection.id, position)),
+                self._button("button.stop", Action("reflect", "stop", reflection.id)),
             ),
             where=Where.DM,
         )
@@ -892,10 +859,12 @@ class Rebound:
 
     def _step_buttons(self, reflection_id: int) -> tuple[Button, ...]:
         return (
-            self._button("button.tomorrow", f"step:when:{reflection_id}:1", Style.PRIMARY),
-            self._button("button.in_3_days", f"step:when:{reflection_id}:3"),
-            self._button("button.next_week", f"step:when:{reflection_id}:7"),
-            self._button("button.no_reminder", f"step:none:{reflection_id}"),
+            self._button(
+                "button.tomorrow", Action("step", "when", reflection_id, 1), Style.PRIMARY
+            ),
+            self._button("button.in_3_days", Action("step", "when", reflection_id, 3)),
+            self._button("button.next_week", Action("step", "when", reflection_id, 7)),
+            self._button("button.no_reminder", Action("step", "none", reflection_id)),
         )
 
     async def _reflection_action(
@@ -1013,7 +982,7 @@ class Rebound:
         self, ctx: Context, mood: int | str | None = None, note: str | None = None
     ) -> list[Reply]:
         """Record how the person is doing (mood 1-5), or ask them with five buttons."""
-        mood_value = _in_range(mood, 1, 5, "error.mood_range")
+        mood_value = _in_range(mood, FEELING_LOW, FEELING_HIGH, "error.mood_range")
         note = _clean(note, "note", NOTE_MAX)
         now = self.clock.now()
         async with self.store.atomic():
@@ -1084,7 +1053,10 @@ class Rebound:
         ]
 
     def _mood_buttons(self) -> tuple[Button, ...]:
-        return tuple(self._button("button.mood", f"checkin:mood:{n}", n=n) for n in range(1, 6))
+        return tuple(
+            self._button("button.mood", Action("checkin", "mood", n), n=n)
+            for n in range(FEELING_LOW, FEELING_HIGH + 1)
+        )
 
     # -- follow-ups -----------------------------------------------------------------------
 
@@ -1182,9 +1154,13 @@ class Rebound:
                     draft_label=Text.of(self.content.drafts[draft_kind].label),
                 ),
                 buttons=(
-                    self._button("button.sent", f"followup:sent:{followup_id}", Style.PRIMARY),
-                    self._button("button.snooze_tomorrow", f"followup:snooze:{followup_id}"),
-                    self._button("button.skip", f"followup:skip:{followup_id}"),
+                    self._button(
+                        "button.sent", Action("followup", "sent", followup_id), Style.PRIMARY
+                    ),
+                    self._button(
+                        "button.snooze_tomorrow", Action("followup", "snooze", followup_id)
+                    ),
+                    self._button("button.skip", Action("followup", "skip", followup_id)),
                 ),
             )
         ]
@@ -1247,9 +1223,15 @@ class Rebound:
                 )
             )
             buttons += [
-                self._button("button.item_sent", f"followup:sent:{followup.id}", n=followup.id),
-                self._button("button.item_snooze", f"followup:snooze:{followup.id}", n=followup.id),
-                self._button("button.item_skip", f"followup:skip:{followup.id}", n=followup.id),
+                self._button(
+                    "button.item_sent", Action("followup", "sent", followup.id), n=followup.id
+                ),
+                self._button(
+                    "button.item_snooze", Action("followup", "snooze", followup.id), n=followup.id
+                ),
+                self._button(
+                    "button.item_skip", Action("followup", "skip", followup.id), n=followup.id
+                ),
             ]
         text = Text()
         for index, line in enumerate(lines):
@@ -1473,7 +1455,7 @@ class Rebound:
         buttons: tuple[Button, ...] = ()
         if not opted_in:
             footer = self._msg("board.invite")
-            buttons = (self._button("button.join_board", "board:join", Style.PRIMARY),)
+            buttons = (self._button("button.join_board", Action("board", "join"), Style.PRIMARY),)
         elif board.my_rank is None:
             footer = self._msg(f"board.unranked.{view_key}")
         else:
@@ -1534,7 +1516,7 @@ class Rebound:
                     "error.bad_choice",
                     field=Text.of("period"),
                     value=raw,
-                    choices=Text.of("week, day"),
+                    choices=Text.of(", ".join(PERIODS)),
                 )
             return period
         if key in ("leaderboard", "sharing"):
@@ -1819,7 +1801,9 @@ class Rebound:
                     )
                     buttons.append(
                         self._button(
-                            "button.step_done", f"step:done:{reflection.id}", n=len(buttons) + 1
+                            "button.step_done",
+                            Action("step", "done", reflection.id),
+                            n=len(buttons) + 1,
                         )
                     )
         return [self._private(text, title=self._msg("journal.title"), buttons=tuple(buttons))]
@@ -1850,8 +1834,10 @@ class Rebound:
                 self._private(
                     self._msg("forget.confirm"),
                     buttons=(
-                        self._button("button.forget_confirm", "forget:confirm", Style.DANGER),
-                        self._button("button.cancel", "forget:cancel"),
+                        self._button(
+                            "button.forget_confirm", Action("forget", "confirm"), Style.DANGER
+                        ),
+                        self._button("button.cancel", Action("forget", "cancel")),
                     ),
                 )
             ]
@@ -1909,7 +1895,7 @@ class Rebound:
 
     def _reminder_buttons(self, reminder: Reminder, *first: Button) -> tuple[Button, ...]:
         snoozes = (
-            self._button(label, f"rem:snooze:{reminder.id}:{hours}")
+            self._button(label, Action("rem", "snooze", reminder.id, hours))
             for label, hours in zip(
                 ("button.snooze_hour", "button.tomorrow", "button.next_week"),
                 SNOOZE_HOURS,
@@ -1919,8 +1905,8 @@ class Rebound:
         return (
             *first,
             *snoozes,
-            self._button("button.skip", f"rem:skip:{reminder.id}"),
-            self._button("button.stop_these", f"rem:stop:{reminder.id}", Style.DANGER),
+            self._button("button.skip", Action("rem", "skip", reminder.id)),
+            self._button("button.stop_these", Action("rem", "stop", reminder.id), Style.DANGER),
         )
 
     async def reminder_message(
@@ -1944,7 +1930,9 @@ class Rebound:
                     buttons=self._reminder_buttons(
                         reminder,
                         self._button(
-                            "button.reflect_now", f"reflect:start:{rejection.id}", Style.PRIMARY
+                            "button.reflect_now",
+                            Action("reflect", "start", rejection.id),
+                            Style.PRIMARY,
                         ),
                     ),
                     where=Where.DM,
@@ -1977,7 +1965,9 @@ class Rebound:
                 text=text,
                 buttons=self._reminder_buttons(
                     reminder,
-                    self._button("button.sent", f"followup:sent:{followup.id}", Style.PRIMARY),
+                    self._button(
+                        "button.sent", Action("followup", "sent", followup.id), Style.PRIMARY
+                    ),
                 ),
                 where=Where.DM,
             )
@@ -1990,7 +1980,9 @@ class Rebound:
                 text=self._msg("reminder.next_step", step=reflection.next_step),
                 buttons=self._reminder_buttons(
                     reminder,
-                    self._button("button.done", f"step:done:{reflection.id}", Style.PRIMARY),
+                    self._button(
+                        "button.done", Action("step", "done", reflection.id), Style.PRIMARY
+                    ),
                 ),
                 where=Where.DM,
             )
@@ -2078,16 +2070,11 @@ class Rebound:
     @_guard
     async def press(self, ctx: Context, action_id: str) -> list[Reply]:
         """A button press: the action id says what it acts on."""
-        parts = action_id.split(":")
-        verb, sub = [*parts, "", ""][:2]
-        numbers: list[int] = []
-        for part in parts[2:]:
-            if not (part.isascii() and part.isdigit() and len(part) <= DIGITS_MAX):
-                raise UserError("error.unknown_button")
-            numbers.append(int(part))
-        first = numbers[0] if numbers else None
-        second = numbers[1] if len(numbers) > 1 else None
-        match verb, sub, first:
+        action = Action.parse(action_id)
+        if action is None:
+            raise UserError("error.unknown_button")
+        first, second = action.arg(0), action.arg(1)
+        match action.verb, action.sub, first:
             case "reflect", "start", int():
                 return await self.reflect(ctx, rejection_id=first)
             case "reflect", ("skip" | "stop") as action, int():

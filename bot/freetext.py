@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.content import STAGES
-from bot.core import STAGE_ALIASES
+from bot.vocab import STAGE_ALIASES, STAGES
 
 _FEELING = re.compile(r"^(?:feeling|feel|mood)?\s*:?\s*([1-5])\s*(?:/\s*5)?$", re.IGNORECASE)
 _NOTE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*:\s+")

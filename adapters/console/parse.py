@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot import commands
-from bot.core import UserError
+from bot.vocab import UserError
 
 _SPAN = re.compile(r"(\d+)\s*([wdhm])")
 _UNITS = {"w": timedelta(weeks=1), "d": timedelta(days=1), "h": timedelta(hours=1),

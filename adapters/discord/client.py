@@ -10,6 +10,7 @@ import asyncio
 import base64
 import contextlib
 import hashlib
+import inspect
 import json
 import logging
 import uuid
@@ -22,14 +23,12 @@ import yarl
 from discord import app_commands
 
 from adapters.discord import render
-from bot import when
+from bot import commands, when
+from bot.actions import Action
 from bot.app import App
 from bot.config import RefusedSetting, Settings
-from bot.content import STAGES
-from bot.core import BOARD_VIEWS, CHANNELS, FOLLOWUP_TYPES
 from bot.models import CommunityRef, Context, PersonRef, Reply, Text, Where
 from bot.ports import RateLimited, TemporaryFailure, Undeliverable
-from bot.when import WEEKDAYS
 
 logger = logging.getLogger(__name__)
 
@@ -49,7 +48,12 @@ REFUSED = (
     "was refused by Discord (401 Unauthorized): copy the bot token again from the Developer "
     "Portal (Bot, Reset Token) into .env"
 )
-ON_OFF = [app_commands.Choice(name=v, value=v) for v in ("on", "off")]
+# A server's command picker lists every bot's commands side by side: a bare /admin is ambiguous.
+NAMES = {"admin": "rebound-admin"}
+# Commands that may take longer than Discord's 3 seconds (cards, exports): they defer first.
+SLOW = {("streak", None), ("export", None), ("leaderboard", "show")}
+# A choice typed into a form field (Discord's modals hold text inputs): room for any stage word.
+TYPED_CHOICE_MAX = 40
 UseCase = Callable[[Context], Awaitable[list[Reply]]]
 
 
@@ -151,50 +155,40 @@ async def _plainly(send: Callable[[], Awaitable[None]]) -> None:
 
 
 class RejectedModal(discord.ui.Modal):
-    """The form `/rejected` opens when it is typed with no options."""
+    """The form `/rejected` opens when it is typed with no options: one field per option."""
 
     def __init__(self, client: ReboundDiscord) -> None:
         label = client.app.content.label
         super().__init__(title=label("modal.title")[:45], timeout=None)
         self.client = client
-        self.company = discord.ui.TextInput(
-            label=label("modal.company")[:45], required=False, max_length=120
-        )
-        self.role = discord.ui.TextInput(
-            label=label("modal.role")[:45], required=False, max_length=120
-        )
-        self.stage = discord.ui.TextInput(
-            label=label("modal.stage")[:45],
-            required=False,
-            placeholder=label("modal.stage_hint")[:100],
-            max_length=40,
-        )
-        self.feeling = discord.ui.TextInput(
-            label=label("modal.feeling")[:45], required=False, max_length=1
-        )
-        self.note = discord.ui.TextInput(
-            label=label("modal.note")[:45],
-            required=False,
-            style=discord.TextStyle.paragraph,
-            max_length=1500,
-        )
-        for item in (self.company, self.role, self.stage, self.feeling, self.note):
-            self.add_item(item)
+        self.options = commands.COMMANDS["rejected"].options
+        self.fields: dict[str, discord.ui.TextInput] = {}
+        for option in self.options:
+            field = discord.ui.TextInput(
+                label=label(option.form)[:45],
+                required=False,
+                style=discord.TextStyle.paragraph if option.long else discord.TextStyle.short,
+                placeholder=label(option.hint)[:100] if option.hint else None,
+                max_length=_typed_length(option),
+            )
+            self.fields[option.name] = field
+            self.add_item(field)
 
     async def on_submit(self, interaction: discord.Interaction) -> None:
         """Log the rejection with what was typed into the form."""
         core = self.client.app.core
-        await self.client.answer(
-            interaction,
-            lambda ctx: core.rejected(
-                ctx,
-                company=self.company.value or None,
-                role=self.role.value or None,
-                stage=self.stage.value or None,
-                feeling=self.feeling.value or None,
-                note=self.note.value or None,
-            ),
-        )
+        # Straight to the use case, as typed: it reads a feeling typed as text kindly.
+        typed = {o.param or o.name: self.fields[o.name].value or None for o in self.options}
+        await self.client.answer(interaction, lambda ctx: core.rejected(ctx, **typed))
+
+
+def _typed_length(option: commands.Option) -> int | None:
+    """The longest a form field may be for an option typed as text."""
+    if option.choices:
+        return TYPED_CHOICE_MAX
+    if option.kind == "int" and option.high is not None:
+        return len(str(option.high))
+    return option.high
 
 
 class ReboundDiscord(discord.Client):
@@ -304,9 +298,30 @@ class ReboundDiscord(discord.Client):
         logger.info("connected to Discord as %s", self.user)
         self.connected.set()
 
+    async def on_command(
+        self,
+        interaction: discord.Interaction,
+        command: commands.Command,
+        sub: str | None,
+        picked: dict[str, Any],
+    ) -> None:
+        """A slash command with what was picked; /rejected with nothing picked opens the form."""
+        if command.name == "rejected" and not any(picked.values()):
+            await interaction.response.send_modal(RejectedModal(self))
+            return
+        # A channel is picked as Discord's object; the community keeps its id.
+        channels = {o.name for o in command.options_of(sub) if o.kind == "channel"}
+        values = {k: str(v.id) if k in channels and v is not None else v for k, v in picked.items()}
+        await self.answer(
+            interaction,
+            lambda ctx: commands.run(self.app.core, ctx, command.name, sub, values),
+            slow=(command.name, sub) in SLOW,
+        )
+
     async def on_press(self, interaction: discord.Interaction, action: str) -> None:
         """A button on any Rebound message, from before or after a restart."""
-        slow = action.startswith("board:")
+        parsed = Action.parse(action)
+        slow = parsed is not None and parsed.verb == "board"  # the board is drawn as a card
         await self.answer(interaction, lambda ctx: self.app.core.press(ctx, action), slow=slow)
 
     async def on_message(self, message: discord.Message) -> None:
@@ -319,209 +334,91 @@ class ReboundDiscord(discord.Client):
 
 
 def build_commands(client: ReboundDiscord) -> None:
-    """Every Rebound command as a typed app command, described in prompts/commands.toml."""
-    core = client.app.core
+    """Every Rebound command as a typed app command, built from its declaration in bot/commands.py.
+
+    Descriptions come from prompts/commands.toml; what is picked goes through `commands.run`,
+    the same checks and use case as a command typed at the terminal or in Slack.
+    """
     text = client.app.content.commands
-    label = client.app.content.label
-    tree = client.tree
+    for command in commands.COMMANDS.values():
+        if not command.subcommands:
+            client.tree.add_command(_app_command(client, command, None))
+            continue
+        group = app_commands.Group(name=command.name, description=text[command.name].description)
+        for sub in command.subcommands:
+            if sub not in command.typed_only:
+                group.add_command(_app_command(client, command, sub))
+        client.tree.add_command(group)
 
-    def command(
-        name: str,
-        group: app_commands.Group | None = None,
-        sub: str | None = None,
-        display: str | None = None,
-    ) -> Callable[[Any], Any]:
-        spec = text[name]
 
-        def wrap(callback: Any) -> Any:
-            wanted = callback.__code__.co_varnames[1 : callback.__code__.co_argcount]
-            described = app_commands.describe(**{o: spec.options[o] for o in wanted})(callback)
-            description = spec.subcommands[sub] if sub else spec.description
-            made = app_commands.Command(
-                name=display or sub or name, description=description, callback=described
-            )
-            if group is not None:
-                group.add_command(made)
-            else:
-                tree.add_command(made)
-            return made
+def _app_command(
+    client: ReboundDiscord, command: commands.Command, sub: str | None
+) -> app_commands.Command:
+    """One command or subcommand, its options typed, described and with their choices."""
+    options = command.options_of(sub)
+    text = client.app.content.commands[command.name]
 
-        return wrap
+    async def invoke(interaction: discord.Interaction, **picked: Any) -> None:
+        await client.on_command(interaction, command, sub, picked)
 
-    stage_choices = [app_commands.Choice(name=label(f"stage.{s}"), value=s) for s in STAGES]
-
-    @command("rejected")
-    @app_commands.choices(stage=stage_choices)
-    async def rejected(
-        interaction: discord.Interaction,
-        company: app_commands.Range[str, 1, 120] | None = None,
-        role: app_commands.Range[str, 1, 120] | None = None,
-        stage: str | None = None,
-        feeling: app_commands.Range[int, 1, 5] | None = None,
-        note: app_commands.Range[str, 1, 1500] | None = None,
-    ) -> None:
-        if not any((company, role, stage, feeling, note)):
-            await interaction.response.send_modal(RejectedModal(client))
-            return
-        await client.answer(
-            interaction,
-            lambda ctx: core.rejected(
-                ctx, company=company, role=role, stage=stage, feeling=feeling, note=note
+    # discord.py reads an app command's options from its callback's signature (the only way it
+    # offers), so the signature is made from the declaration rather than written out again.
+    invoke.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter(
+                "interaction", inspect.Parameter.POSITIONAL_ONLY, annotation=discord.Interaction
             ),
-        )
-
-    @command("reflect")
-    async def reflect(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, core.reflect)
-
-    @command("checkin")
-    async def checkin(
-        interaction: discord.Interaction,
-        mood: app_commands.Range[int, 1, 5] | None = None,
-        note: app_commands.Range[str, 1, 1500] | None = None,
-    ) -> None:
-        await client.answer(interaction, lambda ctx: core.checkin(ctx, mood=mood, note=note))
-
-    followup = app_commands.Group(name="followup", description=text["followup"].description)
-    tree.add_command(followup)
-
-    @command("followup", followup, "add")
-    @app_commands.choices(
-        channel=[app_commands.Choice(name=c, value=c) for c in CHANNELS],
-        type=[app_commands.Choice(name=t.replace("_", " "), value=t) for t in FOLLOWUP_TYPES],
-    )
-    async def followup_add(
-        interaction: discord.Interaction,
-        contact: app_commands.Range[str, 1, 120] | None = None,
-        company: app_commands.Range[str, 1, 120] | None = None,
-        role: app_commands.Range[str, 1, 120] | None = None,
-        channel: str | None = None,
-        when: str | None = None,
-        type: str | None = None,  # the option's name in Discord
-    ) -> None:
-        await client.answer(
-            interaction,
-            lambda ctx: core.followup_add(
-                ctx,
-                contact=contact,
-                company=company,
-                role=role,
-                channel=channel,
-                when_text=when,
-                kind=type,
+            *(
+                inspect.Parameter(
+                    o.name, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=_typed(o)
+                )
+                for o in options
             ),
-        )
-
-    @command("followup", followup, "list")
-    async def followup_list(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, core.followup_list)
-
-    @command("streak")
-    async def streak(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, core.streak, slow=True)
-
-    board = app_commands.Group(name="leaderboard", description=text["leaderboard"].description)
-    tree.add_command(board)
-
-    @command("leaderboard", board, "show")
-    @app_commands.choices(view=[app_commands.Choice(name=v, value=v) for v in BOARD_VIEWS])
-    async def board_show(interaction: discord.Interaction, view: str | None = None) -> None:
-        await client.answer(interaction, lambda ctx: core.leaderboard(ctx, "show", view), slow=True)
-
-    @command("leaderboard", board, "join")
-    async def board_join(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, lambda ctx: core.leaderboard(ctx, "join"))
-
-    @command("leaderboard", board, "leave")
-    async def board_leave(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, lambda ctx: core.leaderboard(ctx, "leave"))
-
-    async def zones(interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
-        return [app_commands.Choice(name=z, value=z) for z in when.search_timezones(current)]
-
-    @command("settings")
-    @app_commands.choices(
-        reminders=ON_OFF, leaderboard=ON_OFF, nudges=ON_OFF, weekends=ON_OFF, shoutouts=ON_OFF
+        ]
     )
-    @app_commands.autocomplete(timezone=zones)
-    async def settings(
-        interaction: discord.Interaction,
-        timezone: str | None = None,
-        quiet: str | None = None,
-        reminders: str | None = None,
-        leaderboard: str | None = None,
-        checkins: str | None = None,
-        nudges: str | None = None,
-        weekends: str | None = None,
-        shoutouts: str | None = None,
-    ) -> None:
-        await client.answer(
-            interaction,
-            lambda ctx: core.settings(
-                ctx,
-                timezone=timezone,
-                quiet=quiet,
-                reminders=reminders,
-                leaderboard=leaderboard,
-                checkins=checkins,
-                nudges=nudges,
-                weekends=weekends,
-                shoutouts=shoutouts,
-            ),
+    callback: Any = app_commands.describe(**{o.name: text.options[o.name] for o in options})(invoke)
+    choices = {
+        o.name: [
+            app_commands.Choice(name=name, value=value)
+            for value, name in o.choice_names(client.app.content.label)
+        ]
+        for o in options
+        if o.choices
+    }
+    if choices:
+        callback = app_commands.choices(**choices)(callback)
+    zoned = {o.name: _zones for o in options if o.kind == "timezone"}
+    if zoned:
+        callback = app_commands.autocomplete(**zoned)(callback)
+    if command.admin:
+        callback = app_commands.guild_only()(
+            app_commands.default_permissions(manage_guild=True)(callback)
         )
-
-    @command("journal")
-    async def journal(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, core.journal)
-
-    @command("export")
-    async def export(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, core.export, slow=True)
-
-    @command("forget")
-    async def forget(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, core.forget)
-
-    @command("support")
-    async def support(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, core.support)
-
-    @command("help")
-    async def help_(interaction: discord.Interaction) -> None:
-        await client.answer(interaction, core.help)
-
-    @command("admin", display="rebound-admin")
-    @app_commands.default_permissions(manage_guild=True)
-    @app_commands.guild_only()
-    @app_commands.choices(
-        day=[app_commands.Choice(name=d.title(), value=d) for d in WEEKDAYS],
-        period=[app_commands.Choice(name=p, value=p) for p in ("week", "day")],
-        leaderboard=ON_OFF,
-        sharing=ON_OFF,
+    return app_commands.Command(
+        name=sub or NAMES.get(command.name, command.name),
+        description=text.subcommands[sub] if sub else text.description,
+        callback=callback,
     )
-    @app_commands.autocomplete(timezone=zones)
-    async def admin(
-        interaction: discord.Interaction,
-        channel: app_commands.AppCommandChannel | None = None,
-        day: str | None = None,
-        hour: app_commands.Range[int, 0, 23] | None = None,
-        timezone: str | None = None,
-        period: str | None = None,
-        leaderboard: str | None = None,
-        sharing: str | None = None,
-        support: app_commands.Range[str, 1, 1500] | None = None,
-    ) -> None:
-        options = {
-            "channel": str(channel.id) if channel else None,
-            "day": day,
-            "hour": None if hour is None else str(hour),
-            "timezone": timezone,
-            "period": period,
-            "leaderboard": leaderboard,
-            "sharing": sharing,
-            "support": support,
-        }
-        await client.answer(interaction, lambda ctx: core.admin(ctx, **options))
+
+
+def _typed(option: commands.Option) -> Any:
+    """The annotation discord.py turns into an option's type and bounds; every one is optional."""
+    kind: Any
+    if option.kind == "channel":
+        kind = app_commands.AppCommandChannel
+    elif option.kind == "int":
+        bounded = option.low is not None or option.high is not None
+        kind = app_commands.Range[int, option.low, option.high] if bounded else int
+    elif option.high is not None:
+        kind = app_commands.Range[str, 1, option.high]
+    else:
+        kind = str
+    return kind | None
+
+
+async def _zones(interaction: discord.Interaction, current: str) -> list[app_commands.Choice]:
+    """Timezone names matching what has been typed so far."""
+    return [app_commands.Choice(name=z, value=z) for z in when.search_timezones(current)]
 
 
 async def sync_only(app: App, settings: Settings) -> None:

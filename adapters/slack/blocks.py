@@ -6,9 +6,11 @@ import json
 import re
 from typing import Any
 
-from bot.content import STAGES, Content
+from bot.commands import COMMANDS
+from bot.content import Content
 from bot.freetext import Parsed
 from bot.models import Button, Reply, Style
+from bot.vocab import NAME_MAX
 
 SECTION_LIMIT = 3000
 MODAL_CALLBACK = "rejected_modal"
@@ -114,39 +116,35 @@ def _select(options: list[tuple[str, str]], initial: str | None) -> dict[str, An
 
 
 def rejected_modal(content: Content, channel_id: str | None, prefill: Parsed) -> dict[str, Any]:
-    """The /rejected form, filled with whatever was understood from the typed line."""
+    """The /rejected form, one field per option, filled with what was understood of the line."""
     label = content.label
-
-    def text_input(initial: str | None, multiline: bool = False, limit: int = 120) -> dict:
-        made: dict[str, Any] = {
-            "type": "plain_text_input",
-            "multiline": multiline,
-            "max_length": limit,
-        }
-        if initial:
-            made["initial_value"] = initial[:limit]
-        return made
-
-    stages = [(s, label(f"stage.{s}")) for s in STAGES]
-    feelings = [(str(n), str(n)) for n in range(1, 6)]
+    fields = []
+    for option in COMMANDS["rejected"].options:
+        known = getattr(prefill, option.name)  # Parsed has a field for each option
+        element: dict[str, Any]
+        if option.choices:
+            element = _select(option.choice_names(label), known)
+        elif option.kind == "int":
+            numbers = [(str(n), str(n)) for n in range(option.low or 0, (option.high or 0) + 1)]
+            element = _select(numbers, str(known) if known else None)
+        else:
+            element = _text_input(known, option.long, option.high or NAME_MAX)
+        fields.append(_input(option.name, label(option.form), element))
     return {
         "type": "modal",
         "callback_id": MODAL_CALLBACK,
         "private_metadata": json.dumps({"channel": channel_id}),
         "title": _plain(label("modal.title"), 24),
         "submit": _plain(label("slack.modal_submit"), 24),
-        "blocks": [
-            _input("company", label("modal.company"), text_input(prefill.company)),
-            _input("role", label("modal.role"), text_input(prefill.role)),
-            _input("stage", label("modal.stage"), _select(stages, prefill.stage)),
-            _input(
-                "feeling",
-                label("modal.feeling"),
-                _select(feelings, str(prefill.feeling) if prefill.feeling else None),
-            ),
-            _input("note", label("modal.note"), text_input(prefill.note, True, 1500)),
-        ],
+        "blocks": fields,
     }
+
+
+def _text_input(initial: str | None, multiline: bool, limit: int) -> dict[str, Any]:
+    made: dict[str, Any] = {"type": "plain_text_input", "multiline": multiline, "max_length": limit}
+    if initial:
+        made["initial_value"] = initial[:limit]
+    return made
 
 
 def modal_values(view: dict[str, Any]) -> dict[str, str | None]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -20,17 +19,17 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import blocks
-from bot import commands
-from bot.core import Rebound, UserError
+from bot import actions, commands
+from bot.core import Rebound
 from bot.freetext import Parsed, parse_rejection
 from bot.models import CommunityRef, Context, PersonRef, Reply, Where
 from bot.ports import Clock
+from bot.vocab import UserError
 
 logger = logging.getLogger(__name__)
 
 PLATFORM = "slack"
 SEEN_EVENTS = 10_000
-ACTION = re.compile(r"^[a-z]+:[a-z]+(:\d+)*$")
 # Commands with their own slash: the three people reach for in the moment.
 OWN_SLASH = ("rejected", "reflect", "checkin")
 
@@ -282,7 +281,7 @@ async def on_rebound(
 def _is_admin_action(name: str) -> bool:
     """True when the command changes the community's settings, so rights must be checked."""
     try:
-        return commands.resolve(name).name == "admin"
+        return commands.resolve(name).admin
     except UserError:
         return False
 
@@ -313,14 +312,8 @@ async def on_rejected_submit(
     values = blocks.modal_values(view)
     channel = json.loads(view.get("private_metadata") or "{}").get("channel")
     ctx = await _payload_context(deps, client, body, channel)
-    replies = await deps.core.rejected(
-        ctx,
-        company=values.get("company"),
-        role=values.get("role"),
-        stage=values.get("stage"),
-        feeling=values.get("feeling"),
-        note=values.get("note"),
-    )
+    typed = {o.param or o.name: values.get(o.name) for o in commands.COMMANDS["rejected"].options}
+    replies = await deps.core.rejected(ctx, **typed)
     await deliver(deps, client, ctx, replies)
 
 
@@ -401,6 +394,6 @@ def register(app: AsyncApp, deps: Deps) -> None:
     app.command("/checkin")(on_checkin)
     app.command("/rebound")(on_rebound)
     app.view(blocks.MODAL_CALLBACK)(on_rejected_submit)
-    app.action(ACTION)(on_button)
+    app.action(actions.PATTERN)(on_button)
     app.event("message")(on_message)
     app.event("app_home_opened")(on_home)

@@ -18,10 +18,11 @@ from adapters.discord import render
 from adapters.slack import blocks
 from bot import commands
 from bot.content import Content, load_content
-from bot.core import Rebound, UserError
+from bot.core import Rebound
 from bot.models import Context, PersonRef, Reply
 from bot.ports import FixedClock
 from bot.store import Store
+from bot.vocab import UserError
 from tests.conftest import COMMUNITY, START, action
 from tests.markup import discord_markup, slack_markup
 

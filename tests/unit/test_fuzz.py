@@ -13,9 +13,9 @@ from adapters.console.parse import LineError, parse_line
 from adapters.discord.render import escape as discord_escape
 from adapters.slack.blocks import escape as slack_escape
 from bot import commands, when
-from bot.core import UserError
 from bot.freetext import parse_rejection
 from bot.models import Text
+from bot.vocab import UserError
 
 NASTY = st.sampled_from(
     [
