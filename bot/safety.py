@@ -1,57 +1,457 @@
-"""The safety net: spot signs of crisis in free text, with care for everyday expressions."""
+"""The safety net: spot signs of crisis in free text, with care for everyday expressions.
+
+Text is normalised (look-alike letters, invisible characters, spaced-out words), then folded the
+way the patterns of prompts/safety.toml are written (digits and symbols read as letters, repeated
+letters once, one spelling for each shorthand, filler words out), then read against them. The
+same folding runs over the patterns' own words, so the two always meet.
+"""
 
 from __future__ import annotations
 
+import enum
+import logging
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
-_APOSTROPHES = re.compile(r"['\u2019\u2018`´]")
-_SEPARATORS = re.compile(r"[-_/\u2010-\u2015]+")
+logger = logging.getLogger(__name__)
+
+
+class Concern(enum.IntEnum):
+    """How much a piece of free text worries us; over several texts, the highest level wins."""
+
+    NONE = 0
+    CHECK = 1  # crisis words, negated or uncertain ("I'm not suicidal, just tired")
+    CRISIS = 2
+
+
+class PatternError(ValueError):
+    """A safety pattern cannot be read; the message names the group and entry."""
+
+
+# -- normalising -------------------------------------------------------------------------------
+
+# Letters from other scripts (and "small capitals" from fancy-text generators) that look like
+# Latin ones. NFKC already folds fullwidth, circled and mathematical letters.
+_LOOK_ALIKES = str.maketrans(
+    {
+        # Cyrillic
+        "а": "a", "в": "b", "е": "e", "і": "i", "ј": "j", "к": "k", "м": "m", "н": "h",
+        "о": "o", "р": "p", "с": "c", "т": "t", "у": "y", "х": "x", "ѕ": "s", "ԁ": "d",
+        "һ": "h", "ӏ": "l", "ԛ": "q", "ԝ": "w", "ь": "b",
+        # Greek
+        "α": "a", "β": "b", "γ": "y", "ε": "e", "η": "n", "ι": "i", "κ": "k", "μ": "u",
+        "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ϲ": "c",
+        # Latin look-alikes and small capitals
+        "ı": "i", "ɩ": "i", "ɑ": "a", "ɡ": "g", "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d",
+        "ᴇ": "e", "ғ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i", "ᴊ": "j", "ᴋ": "k", "ʟ": "l",
+        "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ʀ": "r", "ꜱ": "s", "ᴛ": "t", "ᴜ": "u",
+        "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+        # Hangul fillers render as nothing and are used to split words
+        "\u115f": "", "\u1160": "", "\u3164": "", "\uffa0": "",
+    }
+)  # fmt: skip
+_APOSTROPHES = re.compile(r"['\u2019\u2018\u201b`´\u02bc\u02b9\u2032]")
+# What survives: letters, digits, sentence punctuation, and the symbols people use for letters.
+_OTHER = re.compile(r"[^a-z0-9\s.,!?;:@$*|]+")
+# Stars and bars at a word's edge are emphasis or spoilers (*really*, ||text||), not letters.
+_EDGE_MARKS = re.compile(r"(?<![a-z0-9@$!])[*|]+|[*|]+(?![a-z0-9@$!])")
 _SPACES = re.compile(r"\s+")
+# Three or more single characters in a row, spaced or dotted out: "k i l l", "s.u.i.c.i.d.e".
+_SPACED = re.compile(r"(?<![^\s.])(?:[a-z0-9@$!*|][ .]+){2,}[a-z0-9@$!*|](?![^\s.,!?;:])")
+_SPACING = re.compile(r"[ .]+")
 
 
 def normalise(text: str) -> str:
-    """Lower-case, accents and apostrophes gone, hyphens as spaces, spaces collapsed."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    plain = _APOSTROPHES.sub("", plain.casefold())
-    plain = _SEPARATORS.sub(" ", plain)
-    return _SPACES.sub(" ", plain).strip()
+    """Fold case, look-alikes, accents, invisible characters and apostrophes; hyphens as spaces."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if not text.isascii():
+        text = "".join(
+            c
+            for c in unicodedata.normalize("NFKD", text)
+            if unicodedata.category(c)[0] != "M" and unicodedata.category(c) != "Cf"
+        ).translate(_LOOK_ALIKES)
+    text = _APOSTROPHES.sub("", text).replace("&", " and ")
+    text = _EDGE_MARKS.sub(" ", _OTHER.sub(" ", text))
+    return _SPACES.sub(" ", text).strip()
 
 
-def _pattern(phrases: Iterable[str]) -> re.Pattern[str] | None:
-    parts = [r"\s+".join(map(re.escape, normalise(p).split())) for p in phrases if p.strip()]
-    if not parts:
+def _join_spaced(text: str) -> tuple[str, list[str]]:
+    """The text with spaced-out letters joined ("k i l l" -> "kill"), and the joined runs."""
+    runs: list[str] = []
+
+    def join(match: re.Match[str]) -> str:
+        runs.append(_SPACING.sub("", match[0]))
+        return runs[-1]
+
+    return _SPACED.sub(join, text), runs
+
+
+# -- folding -----------------------------------------------------------------------------------
+
+_BEFORE = r"(?<![a-z0-9])"
+_AFTER = r"(?![a-z0-9])"
+# Digits and symbols people type for letters; 1 and | may be an i or an l.
+_LEET_I = str.maketrans("013457@$!|", "oieastasii")
+_LEET_L = str.maketrans("013457@$!|", "oleastasil")
+_SYMBOLS = re.compile(r"[0-9@$!|*]")
+# A word with at least one letter: only there are digits and symbols read as letters.
+_MIXED = re.compile(r"[a-z0-9@$!|*]*[a-z][a-z0-9@$!|*]*")
+_REPEATS = re.compile(r"([a-z])\1+")
+_WORD = re.compile(r"[a-z]+")
+
+
+def _squeeze(text: str) -> str:
+    """Runs of a letter folded to one: "diiie", "killl" and "kill" are all "kil"."""
+    return _REPEATS.sub(r"\1", text)
+
+
+def _alternation(phrases: Sequence[str]) -> str:
+    """Whole words or phrases, longest first so "kind of" wins over "kind"."""
+    ordered = sorted({p for p in phrases if p}, key=lambda p: (-len(p), p))
+    return "|".join(r"\s+".join(map(re.escape, p.split())) for p in ordered)
+
+
+def _typo_table(words: Sequence[str]) -> dict[str, str]:
+    """Each word one letter short, or with two neighbours swapped, read as the word."""
+    table: dict[str, str] = {}
+    for word in words:
+        # The first letter is kept: people seldom slip on it, and it keeps real words apart.
+        for i in range(1, len(word)):
+            table.setdefault(word[:i] + word[i + 1 :], word)
+            if i < len(word) - 1:
+                table.setdefault(word[:i] + word[i + 1] + word[i] + word[i + 2 :], word)
+    for word in words:
+        table.pop(word, None)
+    return table
+
+
+class _Folder:
+    """Reads text the way the patterns are written: one spelling for every way of typing it."""
+
+    def __init__(
+        self, same: Mapping[str, Sequence[str]], typos: Sequence[str], filler: Sequence[str]
+    ) -> None:
+        self.vocabulary: set[str] = set()
+        self.canonical: dict[str, str] = {}
+        for word, variants in same.items():
+            for variant in variants:
+                self.canonical.setdefault(_squeeze(normalise(variant)), _squeeze(normalise(word)))
+        self.same = self._words_re(list(self.canonical))
+        self.typos = _typo_table([_squeeze(normalise(w)) for w in typos])
+        self.filler = self._words_re([self.phrase(f, drop_filler=False) for f in filler])
+
+    @staticmethod
+    def _words_re(phrases: Sequence[str]) -> re.Pattern[str] | None:
+        body = _alternation(phrases)
+        return re.compile(f"{_BEFORE}(?:{body}){_AFTER}") if body else None
+
+    def phrase(self, text: str, *, drop_filler: bool = True) -> str:
+        """A pattern's plain words, folded as text will be."""
+        return self._words(_squeeze(normalise(text)), drop_filler=drop_filler)
+
+    def text(self, text: str) -> str:
+        """Normalised text, folded for matching: symbols as letters, shorthand, no filler."""
+        if _SYMBOLS.search(text):
+            text = _MIXED.sub(self._letters, text)
+        text = _squeeze(text)
+        if self.typos:
+            text = _WORD.sub(lambda m: self.typos.get(m[0], m[0]), text)
+        return self._words(text)
+
+    def _words(self, text: str, *, drop_filler: bool = True) -> str:
+        if self.same is not None:
+            text = self.same.sub(lambda m: self.canonical[_SPACES.sub(" ", m[0])], text)
+        if drop_filler and self.filler is not None:
+            text = self.filler.sub(" ", text)
+        return _SPACES.sub(" ", text).strip()
+
+    def _letters(self, match: re.Match[str]) -> str:
+        """One word with digits or symbols in it: k1ll, $uicide, d!e, k*ll."""
+        raw = match[0]
+        word = raw.rstrip("!")  # a trailing ! ends the sentence
+        tail = raw[len(word) :]
+        if not _SYMBOLS.search(word) or not any(c.isalpha() for c in word):
+            return raw
+        as_i = _squeeze(word.translate(_LEET_I))
+        if "*" not in word and "1" not in word and "|" not in word:
+            return as_i + tail
+        # 1 may be i or l (k1ll, ki11), a star hides a letter (k*ll): prefer a word we know.
+        as_l = _squeeze(word.translate(_LEET_L))
+        for candidate in (as_i, as_l):
+            if candidate in self.vocabulary:
+                return candidate + tail
+        shape = re.compile(re.escape(as_i).replace(r"\*", "[a-z]"))
+        known = [w for w in self.vocabulary if shape.fullmatch(w)]
+        return (known[0] if len(known) == 1 else as_i) + tail
+
+
+# -- the pattern language ----------------------------------------------------------------------
+
+_TOKENS = re.compile(r"\.\.\.|[()\[\]{}|!$#]|[^\s()\[\]{}|!$#]+")
+_SPECIAL = re.compile(r"\.\.\.|[()\[\]{}|!$#]")
+_NAME = re.compile(r"[a-z_]+")
+_GAP = r"(?:[\s,]|\.\.+)*"
+_MAX_DEPTH = 6
+
+
+class _Compiler:
+    """Turns the patterns of safety.toml into regular expressions, with word sets resolved."""
+
+    def __init__(self, words: Mapping[str, Sequence[str]], folder: _Folder) -> None:
+        self.words = words
+        self.folder = folder
+        self.cache: dict[str, str] = {}
+        self.depth = 0
+        clause = _alternation([folder.phrase(c) for c in words.get("clause", ())])
+        ends = r"\s*(?:[.,!?;:]|$)" + (f"|{_GAP}(?:{clause}){_AFTER}" if clause else "")
+        self.end = f"(?={ends})"
+
+    def literal(self, raw: str, where: str) -> str:
+        """Plain words; a trailing * allows any ending (suicid* for suicide, suicidal)."""
+        stem = raw.endswith("*")
+        plain = self.folder.phrase(raw.rstrip("*"))
+        if not re.fullmatch(r"[a-z0-9 ]*", plain):
+            raise PatternError(f"{where}: {raw!r} should be letters and digits")
+        self.folder.vocabulary.update(plain.split())
+        return _GAP.join(map(re.escape, plain.split())) + ("[a-z]*" if stem and plain else "")
+
+    def word_set(self, name: str, where: str) -> str:
+        """A named set of words from [words], as one alternation."""
+        if name in self.cache:
+            return self.cache[name]
+        if name not in self.words:
+            raise PatternError(f"{where}: unknown word set {{{name}}}")
+        self.depth += 1
+        if self.depth > _MAX_DEPTH:
+            raise PatternError(f"{where}: word sets refer to each other in a loop ({name})")
+        alts = []
+        for i, entry in enumerate(self.words[name]):
+            tokens = _TOKENS.findall(entry)
+            rx, pos, required = self._sequence(tokens, 0, f"words.{name}[{i}]")
+            if pos != len(tokens):
+                raise PatternError(f"words.{name}[{i}]: unexpected {tokens[pos]!r}")
+            if not required:
+                raise PatternError(f"words.{name}[{i}]: only filler words, taken out of text")
+            alts.append(rx)
+        self.depth -= 1
+        self.cache[name] = "(?:" + "|".join(dict.fromkeys(alts)) + ")"
+        return self.cache[name]
+
+    def pattern(self, source: str, where: str) -> str:
+        """One pattern, as the body of a regular expression (no word boundaries at its edges)."""
+        if not source.strip():
+            raise PatternError(f"{where}: the pattern is empty")
+        tokens = _TOKENS.findall(source)
+        body, pos, required = self._sequence(tokens, 0, where)
+        if pos != len(tokens):
+            raise PatternError(f"{where}: unexpected {tokens[pos]!r}")
+        if not required:
+            raise PatternError(f"{where}: the pattern has no required word")
+        return body
+
+    def _sequence(self, tokens: list[str], pos: int, where: str) -> tuple[str, int, bool]:
+        """Elements up to a | ) or ], and whether any of them must match."""
+        out, gap, required = "", "", False
+        while pos < len(tokens) and tokens[pos] not in ("|", ")", "]"):
+            token = tokens[pos]
+            if token == "$":
+                # The end of a clause is something to match: "(on|$)" is a fair choice.
+                out, pos, required = out + self.end, pos + 1, True
+            elif token == "!":
+                if pos + 1 == len(tokens):
+                    raise PatternError(f"{where}: '!' needs a word after it")
+                rx, pos, _ = self._atom(tokens, pos + 1, where)
+                # A whole word must follow: "!with" still allows "without".
+                out += f"(?!{gap}{rx}{_AFTER})" if rx else ""
+            else:
+                rx, pos, optional = self._atom(tokens, pos, where)
+                if not rx:
+                    continue  # filler words between other words, taken out of the text too
+                if optional:
+                    out += f"(?:{gap}{rx})?" if gap else f"(?:{rx}{_GAP})?"
+                else:
+                    out, gap, required = out + gap + rx, _GAP, True
+        return out, pos, required
+
+    def _atom(self, tokens: list[str], pos: int, where: str) -> tuple[str, int, bool]:
+        """One element: a group, a word set, a number, a gap or plain words; and if optional."""
+        token = tokens[pos]
+        if token in ("(", "["):
+            close = ")" if token == "(" else "]"
+            alts = []
+            while True:
+                rx, pos, required = self._sequence(tokens, pos + 1, where)
+                if not required:
+                    raise PatternError(f"{where}: a choice has no word that is not filler")
+                alts.append(rx)
+                if pos >= len(tokens):
+                    raise PatternError(f"{where}: {token!r} is not closed")
+                if tokens[pos] == close:
+                    return "(?:" + "|".join(dict.fromkeys(alts)) + ")", pos + 1, token == "["
+                if tokens[pos] != "|":
+                    raise PatternError(f"{where}: unexpected {tokens[pos]!r}")
+        if token == "{":
+            if (
+                pos + 2 >= len(tokens)
+                or tokens[pos + 2] != "}"
+                or not _NAME.fullmatch(tokens[pos + 1])
+            ):
+                raise PatternError(f"{where}: write a word set as {{name}}")
+            return self.word_set(tokens[pos + 1], where), pos + 3, False
+        if token == "#":
+            return r"\d+(?:[.,]\d+)?", pos + 1, False
+        if token == "...":
+            return r"[a-z0-9]+(?:\s+[a-z0-9]+){0,2}", pos + 1, True
+        if _SPECIAL.fullmatch(token):
+            raise PatternError(f"{where}: unexpected {token!r}")
+        # Neighbouring plain words are read as one phrase, so shorthand spanning them folds.
+        end = pos + 1
+        while end < len(tokens) and not _SPECIAL.fullmatch(tokens[end]):
+            if tokens[end - 1].endswith("*"):
+                break
+            end += 1
+        return self.literal(" ".join(tokens[pos:end]), where), end, False
+
+    def lead_in(self, heads: Sequence[str], between: Sequence[str], where: str) -> re.Pattern[str]:
+        """Words that end right where a match starts, with only the between-words after them."""
+        head = "|".join(self.pattern(h, f"{where}[{i}]") for i, h in enumerate(heads))
+        mid = "|".join(self.pattern(b, f"{where}.between[{i}]") for i, b in enumerate(between))
+        mid = rf"(?:\s+(?:{mid}){_AFTER})*" if mid else ""
+        return re.compile(rf"{_BEFORE}(?:{head}){_AFTER}{mid}\s*\Z")
+
+
+# -- the net -----------------------------------------------------------------------------------
+
+# Everyday expressions are masked with a clause break, so nothing matches across them.
+_MASK = ";"
+
+
+def _compiled(bodies: Sequence[tuple[str, str]], wrap: Callable[[str], str]) -> re.Pattern[str]:
+    """One regular expression for many patterns; if it fails, name the pattern at fault."""
+    try:
+        return re.compile(wrap("|".join(body for body, _ in bodies)))
+    except re.error:
+        for body, where in bodies:
+            try:
+                re.compile(body)
+            except re.error as exc:
+                raise PatternError(f"{where}: does not compile ({exc})") from exc
+        raise
+
+
+def _everyday(bodies: Sequence[tuple[str, str]]) -> re.Pattern[str] | None:
+    """Everyday expressions; a lookahead finds every start, so overlapping ones are all found."""
+    if not bodies:
         return None
-    # Word boundaries on both sides: "suicide" must not match inside another word.
-    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
+    return _compiled(bodies, lambda alts: f"{_BEFORE}(?=((?:{alts}){_AFTER}))")
 
 
 @dataclass(frozen=True, slots=True)
 class SafetyNet:
-    """Curated crisis phrases, and the everyday expressions that only look like them."""
+    """Curated crisis patterns, and the everyday expressions that only look like them."""
 
-    phrases: re.Pattern[str] | None
-    exceptions: re.Pattern[str] | None
+    matcher: re.Pattern[str]
+    everyday: re.Pattern[str] | None
+    accidents: re.Pattern[str] | None
+    negated: re.Pattern[str]
+    intent: re.Pattern[str]
+    folder: _Folder
     resources: str
 
     @classmethod
-    def build(cls, phrases: Iterable[str], exceptions: Iterable[str], resources: str) -> SafetyNet:
-        """Compile the phrase lists once."""
-        return cls(_pattern(phrases), _pattern(exceptions), resources.strip())
+    def build(
+        cls,
+        *,
+        crisis: Mapping[str, Sequence[str]],
+        check: Mapping[str, Sequence[str]],
+        exceptions: Mapping[str, Sequence[str]],
+        words: Mapping[str, Sequence[str]],
+        same: Mapping[str, Sequence[str]],
+        typos: Sequence[str],
+        negators: Sequence[str],
+        between: Sequence[str],
+        cues: Sequence[str],
+        resources: str,
+        unless_intended: Sequence[str] = (),
+    ) -> SafetyNet:
+        """Compile the patterns once; a PatternError names the one that cannot be read."""
+        folder = _Folder(same, typos, words.get("filler", ()))
+        compiler = _Compiler(words, folder)
+
+        def bodies(table: Mapping[str, Sequence[str]], label: str) -> list[tuple[str, str]]:
+            return [
+                (compiler.pattern(source, f"{label}.{group}.patterns[{i}]"), f"{label}.{group}")
+                for group, patterns in table.items()
+                for i, source in enumerate(patterns)
+            ]
+
+        levels = {"crisis": bodies(crisis, "crisis"), "check": bodies(check, "check")}
+        # Crisis first: where both match at the same place, the crisis reading wins.
+        parts = [f"(?P<{name}>" + "|".join(b for b, _ in found) + ")" for name, found in
+                 levels.items() if found]  # fmt: skip
+        matcher = _compiled(
+            [*levels["crisis"], *levels["check"]],
+            lambda _: f"{_BEFORE}(?:{'|'.join(parts)}){_AFTER}",
+        )
+        always = bodies({k: v for k, v in exceptions.items() if k not in unless_intended}, "except")
+        guarded = bodies({k: v for k, v in exceptions.items() if k in unless_intended}, "except")
+        return cls(
+            matcher=matcher,
+            everyday=_everyday(always),
+            accidents=_everyday(guarded),
+            negated=compiler.lead_in(negators, between, "negation.negators"),
+            intent=compiler.lead_in(cues, between, "intent.cues"),
+            folder=folder,
+            resources=resources.strip(),
+        )
+
+    def assess(self, *texts: str | None) -> Concern:
+        """How worrying these texts are together: the highest concern of any of them."""
+        worst = Concern.NONE
+        for text in texts:
+            if text:
+                worst = max(worst, self._assess(text))
+                if worst is Concern.CRISIS:
+                    break
+        return worst
 
     def concerning(self, *texts: str | None) -> bool:
         """True when any of the texts shows a sign of crisis or self-harm."""
-        if self.phrases is None:
-            return False
-        for text in texts:
-            if not text:
+        return self.assess(*texts) is Concern.CRISIS
+
+    def _assess(self, text: str) -> Concern:
+        plain = normalise(text)
+        level = self._judge(self.folder.text(plain))
+        if level is Concern.CRISIS or not _SPACED.search(plain):
+            return level
+        joined, _ = _join_spaced(plain)
+        return max(level, self._judge(self.folder.text(joined)))
+
+    def _judge(self, text: str) -> Concern:
+        """The highest level of any match outside an everyday expression; negated is a check."""
+        if not self.matcher.search(text):
+            return Concern.NONE  # the usual case: nothing that even looks worrying
+        text = self._mask_everyday(text)
+        worst, pos = Concern.NONE, 0
+        while worst is not Concern.CRISIS and (found := self.matcher.search(text, pos)):
+            start = found.start()
+            level = Concern.CRISIS if found.lastgroup == "crisis" else Concern.CHECK
+            if level is Concern.CRISIS and self.negated.search(text, max(0, start - 80), start):
+                level = Concern.CHECK
+            worst, pos = max(worst, level), start + 1
+        return worst
+
+    def _mask_everyday(self, text: str) -> str:
+        """Everyday expressions blanked out; an accident only if no intent word leads into it."""
+        chars = list(text)
+        for finder, guarded in ((self.everyday, False), (self.accidents, True)):
+            if finder is None:
                 continue
-            plain = normalise(text)
-            if self.exceptions is not None:
-                plain = self.exceptions.sub(" ", plain)
-            if self.phrases.search(plain):
-                return True
-        return False
+            for found in finder.finditer(text):
+                start, end = found.span(1)
+                if guarded and self.intent.search(text, max(0, start - 80), start):
+                    continue  # "I want to hurt myself at work" is no accident
+                chars[start:end] = _MASK * (end - start)
+        return "".join(chars)
