@@ -160,6 +160,13 @@ class _Folder:
             text = _WORD.sub(lambda m: self.typos.get(m[0], m[0]), text)
         return self._words(text)
 
+    def learn(self) -> None:
+        """Once every pattern is read: spellings that depend on the words patterns use."""
+        # A dropped g ("cuttin", "thinkin") is read as the word a pattern uses.
+        for word in self.vocabulary:
+            if word.endswith("ing") and word[:-1] not in self.vocabulary:
+                self.typos.setdefault(word[:-1], word)
+
     def _words(self, text: str, *, drop_filler: bool = True) -> str:
         if self.same is not None:
             text = self.same.sub(lambda m: self.canonical[_SPACES.sub(" ", m[0])], text)
@@ -388,21 +395,26 @@ class SafetyNet:
             ]
 
         levels = {"crisis": bodies(crisis, "crisis"), "check": bodies(check, "check")}
-        # Crisis first: where both match at the same place, the crisis reading wins.
-        parts = [f"(?P<{name}>" + "|".join(b for b, _ in found) + ")" for name, found in
-                 levels.items() if found]  # fmt: skip
-        matcher = _compiled(
-            [*levels["crisis"], *levels["check"]],
-            lambda _: f"{_BEFORE}(?:{'|'.join(parts)}){_AFTER}",
-        )
         always = bodies({k: v for k, v in exceptions.items() if k not in unless_intended}, "except")
         guarded = bodies({k: v for k, v in exceptions.items() if k in unless_intended}, "except")
+        negated = compiler.lead_in(negators, between, "negation.negators")
+        intent = compiler.lead_in(cues, between, "intent.cues")
+        folder.learn()
+        # Crisis first: where both match at the same place, the crisis reading wins.
+        parts = [
+            f"(?P<{name}>" + "|".join(body for body, _ in found) + ")"
+            for name, found in levels.items()
+            if found
+        ]
         return cls(
-            matcher=matcher,
+            matcher=_compiled(
+                [*levels["crisis"], *levels["check"]],
+                lambda _: f"{_BEFORE}(?:{'|'.join(parts)}){_AFTER}",
+            ),
             everyday=_everyday(always),
             accidents=_everyday(guarded),
-            negated=compiler.lead_in(negators, between, "negation.negators"),
-            intent=compiler.lead_in(cues, between, "intent.cues"),
+            negated=negated,
+            intent=intent,
             folder=folder,
             resources=resources.strip(),
         )
