@@ -58,6 +58,8 @@ _OTHER = re.compile(r"[^a-z0-9\s.,!?;:@$*|]+")
 # Stars and bars at a word's edge are emphasis or spoilers (*really*, ||text||), not letters.
 _EDGE_MARKS = re.compile(r"(?<![a-z0-9@$!])[*|]+|[*|]+(?![a-z0-9@$!])")
 _SPACES = re.compile(r"\s+")
+# A capital I straight after a small letter stands for an l ("kiII", "myseIf"), never for "I".
+_CAPITAL_I = re.compile(r"(?<=[a-z])I+")
 # Three or more single characters in a row, spaced or dotted out: "k i l l", "s.u.i.c.i.d.e".
 _SPACED = re.compile(r"(?<![^\s.])(?:[a-z0-9@$!*|][ .]+){2,}[a-z0-9@$!*|](?![^\s.,!?;:])")
 _SPACING = re.compile(r"[ .]+")
@@ -65,7 +67,8 @@ _SPACING = re.compile(r"[ .]+")
 
 def normalise(text: str) -> str:
     """Fold case, look-alikes, accents, invisible characters and apostrophes; hyphens as spaces."""
-    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _CAPITAL_I.sub(lambda m: "l" * len(m[0]), unicodedata.normalize("NFKC", text))
+    text = text.casefold()
     if not text.isascii():
         text = "".join(
             c
@@ -310,7 +313,7 @@ class _Compiler:
         if token == "#":
             return r"\d+(?:[.,]\d+)?", pos + 1, False
         if token == "...":
-            return r"[a-z0-9]+(?:\s+[a-z0-9]+){0,2}", pos + 1, True
+            return r"[a-z0-9]+(?:[\s,]+[a-z0-9]+){0,2}", pos + 1, True
         if _SPECIAL.fullmatch(token):
             raise PatternError(f"{where}: unexpected {token!r}")
         # Neighbouring plain words are read as one phrase, so shorthand spanning them folds.
