@@ -777,12 +777,13 @@ def _text_list(items: Any, where: str, what: str = "phrase") -> list[str]:
 
 def _safety_groups(
     data: Any, where: str, optional: Sequence[str] = ()
-) -> tuple[dict[str, list[str]], list[str]]:
-    """Named groups of patterns, each with a one-line reason; and the groups flagged true."""
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Named groups of patterns, each with a one-line reason; and, per flag, the groups set true."""
     groups = _table(data, where)
     if not groups:
         raise ContentError(f"{where}: expected at least one group")
-    out, flagged = {}, []
+    out: dict[str, list[str]] = {}
+    flagged: dict[str, list[str]] = {key: [] for key in optional}
     for name, group in groups.items():
         spot = f"{where}.{name}"
         if not re.fullmatch(r"[a-z_]+", name):
@@ -795,7 +796,7 @@ def _safety_groups(
             if not isinstance(group[key], bool):
                 raise ContentError(f"{spot} {key}: expected true or false")
             if group[key]:
-                flagged.append(name)
+                flagged[key].append(name)
         out[name] = _text_list(group["patterns"], f"{spot} patterns", "pattern")
     return out, flagged
 
@@ -818,15 +819,16 @@ def _load_safety(data: dict[str, Any]) -> SafetyNet:
     _exact_keys(negation, ("why", "negators", "between"), f"{where} [negation]")
     intent = _table(data["intent"], f"{where} [intent]")
     _exact_keys(intent, ("why", "cues"), f"{where} [intent]")
-    exceptions, unless_intended = _safety_groups(
-        data["except"], f"{where} except", ("unless_intended",)
+    exceptions, flagged = _safety_groups(
+        data["except"], f"{where} except", ("unless_intended", "still_check")
     )
     try:
         return SafetyNet.build(
             crisis=_safety_groups(data["crisis"], f"{where} crisis")[0],
             check=_safety_groups(data["check"], f"{where} check")[0],
             exceptions=exceptions,
-            unless_intended=unless_intended,
+            unless_intended=flagged["unless_intended"],
+            still_check=flagged["still_check"],
             words=words,
             same=same,
             typos=_text_list(spelling["typos"], f"{where} spelling.typos", "word"),

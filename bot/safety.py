@@ -363,8 +363,8 @@ class SafetyNet:
     """Curated crisis patterns, and the everyday expressions that only look like them."""
 
     matcher: re.Pattern[str]
-    everyday: re.Pattern[str] | None
-    accidents: re.Pattern[str] | None
+    # Everyday expressions: (finder, yields to an intent word, still worth a gentle check)
+    everyday: tuple[tuple[re.Pattern[str], bool, bool], ...]
     negated: re.Pattern[str]
     intent: re.Pattern[str]
     folder: _Folder
@@ -385,6 +385,7 @@ class SafetyNet:
         cues: Sequence[str],
         resources: str,
         unless_intended: Sequence[str] = (),
+        still_check: Sequence[str] = (),
     ) -> SafetyNet:
         """Compile the patterns once; a PatternError names the one that cannot be read."""
         folder = _Folder(same, typos, words.get("filler", ()))
@@ -398,8 +399,17 @@ class SafetyNet:
             ]
 
         levels = {"crisis": bodies(crisis, "crisis"), "check": bodies(check, "check")}
-        always = bodies({k: v for k, v in exceptions.items() if k not in unless_intended}, "except")
-        guarded = bodies({k: v for k, v in exceptions.items() if k in unless_intended}, "except")
+
+        def kind(guarded: bool, gentle: bool) -> list[tuple[str, str]]:
+            chosen = {
+                k: v
+                for k, v in exceptions.items()
+                if (k in unless_intended) == guarded and (k in still_check) == gentle
+            }
+            return bodies(chosen, "except")
+
+        everyday = [_everyday(kind(guarded, gentle)) for guarded in (False, True)
+                    for gentle in (False, True)]  # fmt: skip
         negated = compiler.lead_in(negators, between, "negation.negators")
         intent = compiler.lead_in(cues, between, "intent.cues")
         folder.learn()
@@ -414,8 +424,15 @@ class SafetyNet:
                 [*levels["crisis"], *levels["check"]],
                 lambda _: f"{_BEFORE}(?:{'|'.join(parts)}){_AFTER}",
             ),
-            everyday=_everyday(always),
-            accidents=_everyday(guarded),
+            everyday=tuple(
+                (finder, guarded, gentle)
+                for finder, (guarded, gentle) in zip(
+                    everyday,
+                    [(False, False), (False, True), (True, False), (True, True)],
+                    strict=True,
+                )
+                if finder is not None
+            ),
             negated=negated,
             intent=intent,
             folder=folder,
@@ -448,8 +465,8 @@ class SafetyNet:
         """The highest level of any match outside an everyday expression; negated is a check."""
         if not self.matcher.search(text):
             return Concern.NONE  # the usual case: nothing that even looks worrying
-        text = self._mask_everyday(text)
-        worst, pos = Concern.NONE, 0
+        text, worst = self._mask_everyday(text)
+        pos = 0
         while worst is not Concern.CRISIS and (found := self.matcher.search(text, pos)):
             start = found.start()
             level = Concern.CRISIS if found.lastgroup == "crisis" else Concern.CHECK
@@ -458,15 +475,15 @@ class SafetyNet:
             worst, pos = max(worst, level), start + 1
         return worst
 
-    def _mask_everyday(self, text: str) -> str:
-        """Everyday expressions blanked out; an accident only if no intent word leads into it."""
-        chars = list(text)
-        for finder, guarded in ((self.everyday, False), (self.accidents, True)):
-            if finder is None:
-                continue
+    def _mask_everyday(self, text: str) -> tuple[str, Concern]:
+        """Everyday expressions blanked out, and a check if one still deserves it."""
+        chars, level = list(text), Concern.NONE
+        for finder, guarded, gentle in self.everyday:
             for found in finder.finditer(text):
                 start, end = found.span(1)
                 if guarded and self.intent.search(text, max(0, start - 80), start):
                     continue  # "I want to hurt myself at work" is no accident
                 chars[start:end] = _MASK * (end - start)
-        return "".join(chars)
+                if gentle:
+                    level = Concern.CHECK
+        return "".join(chars), level

@@ -152,6 +152,21 @@ def test_an_everyday_expression_cannot_hide_a_crisis_in_the_same_sentence(conten
     assert content.safety.assess(text) is Concern.CRISIS
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I hurt myself at work lifting a monitor", Concern.NONE),
+        ("I want to hurt myself at work tomorrow", Concern.CRISIS),
+        ("I cut myself cooking last night", Concern.NONE),
+        ("I'm thinking about cutting myself while cooking tonight", Concern.CRISIS),
+        ("my friend's dad died by suicide last spring", Concern.CHECK),
+        ("my friend's dad died by suicide and now I want to die too", Concern.CRISIS),
+    ],
+)
+def test_an_accident_yields_to_intent_and_a_loss_brings_a_check(content, text, expected):
+    assert content.safety.assess(text) is expected
+
+
 def test_the_highest_concern_over_all_texts_wins(content):
     net = content.safety
     assert net.assess(None, "", "a quiet note") is Concern.NONE
@@ -192,6 +207,8 @@ def prompts_copy(tmp_path):
         ("patterns = [\n", 'patterns = [\n    "{nowhere} myself",\n', "unknown word set"),
         ("[negation]\n", "[negation]\nsurprise = 1\n", "[negation]: unknown key surprise"),
         ("[words]\n", 'surprise = "x"\n\n[words]\n', "unknown key surprise"),
+        ("still_check = true\npatterns", "still_check = 1\npatterns", "expected true or false"),
+        ("patterns = [\n", 'patterns = [\n    "k*ll myself",\n', "should be letters"),
     ],
 )
 def test_a_broken_safety_file_stops_start_up_naming_the_key(prompts_copy, old, new, expected):
