@@ -12,7 +12,7 @@ import enum
 import logging
 import re
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 logger = logging.getLogger(__name__)
@@ -200,6 +200,24 @@ class _Folder:
 # -- the pattern language ----------------------------------------------------------------------
 
 _TOKENS = re.compile(r"\.\.\.|[()\[\]{}|!$#]|[^\s()\[\]{}|!$#]+")
+# A compiled part of a pattern: its regular expression, and the keys (see _key) of the words it
+# may start with, or None when it may start anywhere.
+_Part = tuple[str, frozenset[str] | None]
+
+
+def _key(word: str) -> str:
+    """Patterns are looked up by the first three letters of their first word."""
+    return word[:3]
+
+
+def _either(parts: Sequence[_Part]) -> _Part:
+    """One of several parts."""
+    starts: frozenset[str] | None = frozenset()
+    for _, first in parts:
+        starts = None if starts is None or first is None else starts | first
+    return "(?:" + "|".join(dict.fromkeys(rx for rx, _ in parts)) + ")", starts
+
+
 _SPECIAL = re.compile(r"\.\.\.|[()\[\]{}|!$#]")
 _NAME = re.compile(r"[a-z_]+")
 _GAP = r"(?:[\s,]|\.\.+)*"
@@ -212,22 +230,26 @@ class _Compiler:
     def __init__(self, words: Mapping[str, Sequence[str]], folder: _Folder) -> None:
         self.words = words
         self.folder = folder
-        self.cache: dict[str, str] = {}
+        self.cache: dict[str, _Part] = {}
         self.depth = 0
         clause = _alternation([folder.phrase(c) for c in words.get("clause", ())])
         ends = r"\s*(?:[.,!?;:]|$)" + (f"|{_GAP}(?:{clause}){_AFTER}" if clause else "")
         self.end = f"(?={ends})"
 
-    def literal(self, raw: str, where: str) -> str:
+    def literal(self, raw: str, where: str) -> _Part:
         """Plain words; a trailing * allows any ending (suicid* for suicide, suicidal)."""
         stem = raw.endswith("*")
         plain = self.folder.phrase(raw.rstrip("*"))
         if not re.fullmatch(r"[a-z0-9 ]*", plain):
             raise PatternError(f"{where}: {raw!r} should be letters and digits")
-        self.folder.vocabulary.update(plain.split())
-        return _GAP.join(map(re.escape, plain.split())) + ("[a-z]*" if stem and plain else "")
+        if not plain:
+            return "", frozenset()
+        words = plain.split()
+        self.folder.vocabulary.update(words)
+        rx = _GAP.join(map(re.escape, words)) + ("[a-z]*" if stem else "")
+        return rx, frozenset({_key(words[0])})
 
-    def word_set(self, name: str, where: str) -> str:
+    def word_set(self, name: str, where: str) -> _Part:
         """A named set of words from [words], as one alternation."""
         if name in self.cache:
             return self.cache[name]
@@ -239,67 +261,72 @@ class _Compiler:
         alts = []
         for i, entry in enumerate(self.words[name]):
             tokens = _TOKENS.findall(entry)
-            rx, pos, required = self._sequence(tokens, 0, f"words.{name}[{i}]")
+            part, pos, required = self._sequence(tokens, 0, f"words.{name}[{i}]")
             if pos != len(tokens):
                 raise PatternError(f"words.{name}[{i}]: unexpected {tokens[pos]!r}")
             if not required:
                 raise PatternError(f"words.{name}[{i}]: only filler words, taken out of text")
-            alts.append(rx)
+            alts.append(part)
         self.depth -= 1
-        self.cache[name] = "(?:" + "|".join(dict.fromkeys(alts)) + ")"
+        self.cache[name] = _either(alts)
         return self.cache[name]
 
-    def pattern(self, source: str, where: str) -> str:
-        """One pattern, as the body of a regular expression (no word boundaries at its edges)."""
+    def pattern(self, source: str, where: str) -> _Part:
+        """One pattern: the body of a regular expression, and the words it may start with."""
         if not source.strip():
             raise PatternError(f"{where}: the pattern is empty")
         tokens = _TOKENS.findall(source)
-        body, pos, required = self._sequence(tokens, 0, where)
+        part, pos, required = self._sequence(tokens, 0, where)
         if pos != len(tokens):
             raise PatternError(f"{where}: unexpected {tokens[pos]!r}")
         if not required:
             raise PatternError(f"{where}: the pattern has no required word")
-        return body
+        return part
 
-    def _sequence(self, tokens: list[str], pos: int, where: str) -> tuple[str, int, bool]:
+    def _sequence(self, tokens: list[str], pos: int, where: str) -> tuple[_Part, int, bool]:
         """Elements up to a | ) or ], and whether any of them must match."""
         out, gap, required = "", "", False
+        firsts: frozenset[str] | None = frozenset()
         while pos < len(tokens) and tokens[pos] not in ("|", ")", "]"):
             token = tokens[pos]
             if token == "$":
                 # The end of a clause is something to match: "(on|$)" is a fair choice.
+                if not required:
+                    firsts = None
                 out, pos, required = out + self.end, pos + 1, True
             elif token == "!":
                 if pos + 1 == len(tokens):
                     raise PatternError(f"{where}: '!' needs a word after it")
-                rx, pos, _ = self._atom(tokens, pos + 1, where)
+                (rx, _), pos, _ = self._atom(tokens, pos + 1, where)
                 # A whole word must follow: "!with" still allows "without".
                 out += f"(?!{gap}{rx}{_AFTER})" if rx else ""
             else:
-                rx, pos, optional = self._atom(tokens, pos, where)
+                (rx, starts), pos, optional = self._atom(tokens, pos, where)
                 if not rx:
                     continue  # filler words between other words, taken out of the text too
+                if not required:
+                    firsts = None if firsts is None or starts is None else firsts | starts
                 if optional:
                     out += f"(?:{gap}{rx})?" if gap else f"(?:{rx}{_GAP})?"
                 else:
                     out, gap, required = out + gap + rx, _GAP, True
-        return out, pos, required
+        return (out, firsts), pos, required
 
-    def _atom(self, tokens: list[str], pos: int, where: str) -> tuple[str, int, bool]:
+    def _atom(self, tokens: list[str], pos: int, where: str) -> tuple[_Part, int, bool]:
         """One element: a group, a word set, a number, a gap or plain words; and if optional."""
         token = tokens[pos]
         if token in ("(", "["):
             close = ")" if token == "(" else "]"
             alts = []
             while True:
-                rx, pos, required = self._sequence(tokens, pos + 1, where)
+                part, pos, required = self._sequence(tokens, pos + 1, where)
                 if not required:
                     raise PatternError(f"{where}: a choice has no word that is not filler")
-                alts.append(rx)
+                alts.append(part)
                 if pos >= len(tokens):
                     raise PatternError(f"{where}: {token!r} is not closed")
                 if tokens[pos] == close:
-                    return "(?:" + "|".join(dict.fromkeys(alts)) + ")", pos + 1, token == "["
+                    return _either(alts), pos + 1, token == "["
                 if tokens[pos] != "|":
                     raise PatternError(f"{where}: unexpected {tokens[pos]!r}")
         if token == "{":
@@ -311,9 +338,9 @@ class _Compiler:
                 raise PatternError(f"{where}: write a word set as {{name}}")
             return self.word_set(tokens[pos + 1], where), pos + 3, False
         if token == "#":
-            return r"\d+(?:[.,]\d+)?", pos + 1, False
+            return (r"\d+(?:[.,]\d+)?", None), pos + 1, False
         if token == "...":
-            return r"[a-z0-9]+(?:[\s,]+[a-z0-9]+){0,2}", pos + 1, True
+            return (r"[a-z0-9]+(?:[\s,]+[a-z0-9]+){0,2}", None), pos + 1, True
         if _SPECIAL.fullmatch(token):
             raise PatternError(f"{where}: unexpected {token!r}")
         # Neighbouring plain words are read as one phrase, so shorthand spanning them folds.
@@ -326,8 +353,8 @@ class _Compiler:
 
     def lead_in(self, heads: Sequence[str], between: Sequence[str], where: str) -> re.Pattern[str]:
         """Words that end right where a match starts, with only the between-words after them."""
-        head = "|".join(self.pattern(h, f"{where}[{i}]") for i, h in enumerate(heads))
-        mid = "|".join(self.pattern(b, f"{where}.between[{i}]") for i, b in enumerate(between))
+        head = "|".join(self.pattern(h, f"{where}[{i}]")[0] for i, h in enumerate(heads))
+        mid = "|".join(self.pattern(b, f"{where}.between[{i}]")[0] for i, b in enumerate(between))
         mid = rf"(?:\s+(?:{mid}){_AFTER})*" if mid else ""
         return re.compile(rf"{_BEFORE}(?:{head}){_AFTER}{mid}\s*\Z")
 
@@ -336,6 +363,8 @@ class _Compiler:
 
 # Everyday expressions are masked with a clause break, so nothing matches across them.
 _MASK = ";"
+# Where a word starts, and its first three letters.
+_WORD_START = re.compile(r"(?<![a-z0-9])[a-z0-9]{1,3}")
 
 
 def _compiled(bodies: Sequence[tuple[str, str]], wrap: Callable[[str], str]) -> re.Pattern[str]:
@@ -359,16 +388,29 @@ def _everyday(bodies: Sequence[tuple[str, str]]) -> re.Pattern[str] | None:
 
 
 @dataclass(frozen=True, slots=True)
+class _Rule:
+    """One crisis or check pattern, matched where a word starts."""
+
+    finder: re.Pattern[str]
+    level: Concern
+
+
+@dataclass(frozen=True, slots=True)
 class SafetyNet:
     """Curated crisis patterns, and the everyday expressions that only look like them."""
 
-    matcher: re.Pattern[str]
-    # Everyday expressions: (finder, yields to an intent word, still worth a gentle check)
+    # Crisis rules first, so where both match at one place the crisis reading wins.
+    rules: tuple[_Rule, ...]
+    # Which rules may start at a word, by the word's first one, two or three letters.
+    starts: Mapping[str, tuple[int, ...]]
+    # Everyday expressions: (finder, yields to an intent word, still worth a gentle check).
     everyday: tuple[tuple[re.Pattern[str], bool, bool], ...]
     negated: re.Pattern[str]
     intent: re.Pattern[str]
     folder: _Folder
     resources: str
+    # The rules to try at a word, by its first three letters; filled as words are seen.
+    candidates: dict[str, tuple[int, ...]]
 
     @classmethod
     def build(
@@ -390,53 +432,49 @@ class SafetyNet:
         """Compile the patterns once; a PatternError names the one that cannot be read."""
         folder = _Folder(same, typos, words.get("filler", ()))
         compiler = _Compiler(words, folder)
+        rules: list[_Rule] = []
+        starts: dict[str, list[int]] = {}
+        for table, level in ((crisis, Concern.CRISIS), (check, Concern.CHECK)):
+            for group, patterns in table.items():
+                for i, source in enumerate(patterns):
+                    where = f"{level.name.lower()}.{group}.patterns[{i}]"
+                    body, firsts = compiler.pattern(source, where)
+                    try:
+                        finder = re.compile(f"(?:{body}){_AFTER}")
+                    except re.error as exc:
+                        raise PatternError(f"{where}: does not compile ({exc})") from exc
+                    for key in firsts if firsts is not None else ("",):
+                        starts.setdefault(key, []).append(len(rules))
+                    rules.append(_Rule(finder, level))
 
-        def bodies(table: Mapping[str, Sequence[str]], label: str) -> list[tuple[str, str]]:
-            return [
-                (compiler.pattern(source, f"{label}.{group}.patterns[{i}]"), f"{label}.{group}")
-                for group, patterns in table.items()
-                for i, source in enumerate(patterns)
-            ]
-
-        levels = {"crisis": bodies(crisis, "crisis"), "check": bodies(check, "check")}
-
-        def kind(guarded: bool, gentle: bool) -> list[tuple[str, str]]:
+        def kind(guarded: bool, gentle: bool) -> re.Pattern[str] | None:
             chosen = {
                 k: v
                 for k, v in exceptions.items()
                 if (k in unless_intended) == guarded and (k in still_check) == gentle
             }
-            return bodies(chosen, "except")
+            return _everyday(
+                [
+                    (compiler.pattern(source, f"except.{group}.patterns[{i}]")[0], group)
+                    for group, patterns in chosen.items()
+                    for i, source in enumerate(patterns)
+                ]
+            )
 
-        everyday = [_everyday(kind(guarded, gentle)) for guarded in (False, True)
-                    for gentle in (False, True)]  # fmt: skip
+        flags = [(False, False), (False, True), (True, False), (True, True)]
+        everyday = [(kind(guarded, gentle), guarded, gentle) for guarded, gentle in flags]
         negated = compiler.lead_in(negators, between, "negation.negators")
         intent = compiler.lead_in(cues, between, "intent.cues")
         folder.learn()
-        # Crisis first: where both match at the same place, the crisis reading wins.
-        parts = [
-            f"(?P<{name}>" + "|".join(body for body, _ in found) + ")"
-            for name, found in levels.items()
-            if found
-        ]
         return cls(
-            matcher=_compiled(
-                [*levels["crisis"], *levels["check"]],
-                lambda _: f"{_BEFORE}(?:{'|'.join(parts)}){_AFTER}",
-            ),
-            everyday=tuple(
-                (finder, guarded, gentle)
-                for finder, (guarded, gentle) in zip(
-                    everyday,
-                    [(False, False), (False, True), (True, False), (True, True)],
-                    strict=True,
-                )
-                if finder is not None
-            ),
+            rules=tuple(rules),
+            starts={key: tuple(indices) for key, indices in starts.items()},
+            everyday=tuple((f, g, c) for f, g, c in everyday if f is not None),
             negated=negated,
             intent=intent,
             folder=folder,
             resources=resources.strip(),
+            candidates={},
         )
 
     def assess(self, *texts: str | None) -> Concern:
@@ -463,17 +501,35 @@ class SafetyNet:
 
     def _judge(self, text: str) -> Concern:
         """The highest level of any match outside an everyday expression; negated is a check."""
-        if not self.matcher.search(text):
+        if next(self._matches(text), None) is None:
             return Concern.NONE  # the usual case: nothing that even looks worrying
         text, worst = self._mask_everyday(text)
-        pos = 0
-        while worst is not Concern.CRISIS and (found := self.matcher.search(text, pos)):
-            start = found.start()
-            level = Concern.CRISIS if found.lastgroup == "crisis" else Concern.CHECK
+        for start, level in self._matches(text):
             if level is Concern.CRISIS and self.negated.search(text, max(0, start - 80), start):
                 level = Concern.CHECK
-            worst, pos = max(worst, level), start + 1
+            worst = max(worst, level)
+            if worst is Concern.CRISIS:
+                break
         return worst
+
+    def _matches(self, text: str) -> Iterator[tuple[int, Concern]]:
+        """Where a rule matches, and the level of the first one (crisis before check)."""
+        for word in _WORD_START.finditer(text):
+            start = word.start()
+            for index in self._candidates(word[0]):
+                rule = self.rules[index]
+                if rule.finder.match(text, start):
+                    yield start, rule.level
+                    break
+
+    def _candidates(self, prefix: str) -> tuple[int, ...]:
+        """The rules that may start at a word beginning with these (up to three) letters."""
+        found = self.candidates.get(prefix)
+        if found is None:
+            keys = {prefix[:1], prefix[:2], prefix, ""}
+            found = tuple(sorted({i for key in keys for i in self.starts.get(key, ())}))
+            self.candidates[prefix] = found
+        return found
 
     def _mask_everyday(self, text: str) -> tuple[str, Concern]:
         """Everyday expressions blanked out, and a check if one still deserves it."""
