@@ -99,9 +99,11 @@ _AFTER = r"(?![a-z0-9])"
 _LEET_I = str.maketrans("013457@$!|", "oieastasii")
 _LEET_L = str.maketrans("013457@$!|", "oleastasil")
 _SYMBOLS = re.compile(r"[0-9@$!|*]")
-# A word with at least one letter: only there are digits and symbols read as letters.
-_MIXED = re.compile(r"[a-z0-9@$!|*]*[a-z][a-z0-9@$!|*]*")
+# A word of letters, digits and symbols (those with a letter are read as letters).
+_MIXED = re.compile(r"(?<![a-z0-9@$!|*])[a-z0-9@$!|*]+")
 _REPEATS = re.compile(r"([a-z])\1+")
+# Longer "words" are not words people write to get past a filter: leave them be.
+_LONGEST = 24
 _WORD = re.compile(r"[a-z]+")
 
 
@@ -137,6 +139,7 @@ class _Folder:
         self, same: Mapping[str, Sequence[str]], typos: Sequence[str], filler: Sequence[str]
     ) -> None:
         self.vocabulary: set[str] = set()
+        self.by_length: dict[int, list[str]] = {}
         self.canonical: dict[str, str] = {}
         for word, variants in same.items():
             for variant in variants:
@@ -165,6 +168,8 @@ class _Folder:
 
     def learn(self) -> None:
         """Once every pattern is read: spellings that depend on the words patterns use."""
+        for word in self.vocabulary:
+            self.by_length.setdefault(len(word), []).append(word)
         # A dropped g ("cuttin", "thinkin") is read as the word a pattern uses.
         for word in self.vocabulary:
             if word.endswith("ing") and word[:-1] not in self.vocabulary:
@@ -182,7 +187,7 @@ class _Folder:
         raw = match[0]
         word = raw.rstrip("!")  # a trailing ! ends the sentence
         tail = raw[len(word) :]
-        if not _SYMBOLS.search(word) or not any(c.isalpha() for c in word):
+        if not _SYMBOLS.search(word) or not _WORD.search(word) or len(word) > _LONGEST:
             return raw
         as_i = _squeeze(word.translate(_LEET_I))
         if "*" not in word and "1" not in word and "|" not in word:
@@ -192,8 +197,11 @@ class _Folder:
         for candidate in (as_i, as_l):
             if candidate in self.vocabulary:
                 return candidate + tail
-        shape = re.compile(re.escape(as_i).replace(r"\*", "[a-z]"))
-        known = [w for w in self.vocabulary if shape.fullmatch(w)]
+        known = [
+            w
+            for w in self.by_length.get(len(as_i), ())
+            if all(a == b or a == "*" for a, b in zip(as_i, w, strict=True))
+        ]
         return (known[0] if len(known) == 1 else as_i) + tail
 
 
@@ -220,7 +228,9 @@ def _either(parts: Sequence[_Part]) -> _Part:
 
 _SPECIAL = re.compile(r"\.\.\.|[()\[\]{}|!$#]")
 _NAME = re.compile(r"[a-z_]+")
-_GAP = r"(?:[\s,]|\.\.+)*"
+# Each run of separators is possessive, so a run of dots cannot be split in exponentially many
+# ways; the gap as a whole may still give a run back (a clause may end at the comma).
+_GAP = r"(?:[\s,]++|\.\.++)*"
 _MAX_DEPTH = 6
 
 
