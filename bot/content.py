@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.models import Text
-from bot.safety import SafetyNet
+from bot.safety import PatternError, SafetyNet
 from bot.vocab import STAGES
 
 BANDS: tuple[str, ...] = ("low", "middling", "steady")
@@ -772,19 +772,79 @@ def _load_milestones(
     return out[0], out[1]
 
 
+def _text_list(items: Any, where: str, what: str = "phrase") -> list[str]:
+    if not isinstance(items, list) or not items:
+        raise ContentError(f"{where}: expected a non-empty list of {what}s")
+    for index, item in enumerate(items):
+        if not isinstance(item, str) or not item.strip():
+            raise ContentError(f"{where}[{index}]: the {what} is empty")
+    return items
+
+
+def _safety_groups(
+    data: Any, where: str, optional: Sequence[str] = ()
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Named groups of patterns, each with a one-line reason; and, per flag, the groups set true."""
+    groups = _table(data, where)
+    if not groups:
+        raise ContentError(f"{where}: expected at least one group")
+    out: dict[str, list[str]] = {}
+    flagged: dict[str, list[str]] = {key: [] for key in optional}
+    for name, group in groups.items():
+        spot = f"{where}.{name}"
+        if not re.fullmatch(r"[a-z_]+", name):
+            raise ContentError(f"{spot}: a group name is lower-case letters and _")
+        keys = ("why", "patterns", *(k for k in optional if k in _table(group, spot)))
+        _exact_keys(group, keys, spot)
+        if not isinstance(group["why"], str) or not group["why"].strip():
+            raise ContentError(f"{spot} why: say in a line why this group exists")
+        for key in keys[2:]:
+            if not isinstance(group[key], bool):
+                raise ContentError(f"{spot} {key}: expected true or false")
+            if group[key]:
+                flagged[key].append(name)
+        out[name] = _text_list(group["patterns"], f"{spot} patterns", "pattern")
+    return out, flagged
+
+
 def _load_safety(data: dict[str, Any]) -> SafetyNet:
     where = "prompts/safety.toml"
-    _exact_keys(data, ("phrases", "exceptions", "resources"), where)
-    for key in ("phrases", "exceptions"):
-        items = data[key]
-        if not isinstance(items, list) or not items:
-            raise ContentError(f"{where} {key}: expected a non-empty list of phrases")
-        for index, item in enumerate(items):
-            if not isinstance(item, str) or not item.strip():
-                raise ContentError(f"{where} {key}[{index}]: the phrase is empty")
+    keys = ("resources", "words", "spelling", "negation", "intent", "crisis", "check", "except")
+    _exact_keys(data, keys, where)
     if not isinstance(data["resources"], str) or not data["resources"].strip():
         raise ContentError(f"{where} resources: the text is empty")
-    return SafetyNet.build(data["phrases"], data["exceptions"], data["resources"])
+    words = _table(data["words"], f"{where} [words]")
+    for name, entries in words.items():
+        _text_list(entries, f"{where} words.{name}")
+    spelling = _table(data["spelling"], f"{where} [spelling]")
+    _exact_keys(spelling, ("why", "same", "typos"), f"{where} [spelling]")
+    same = _table(spelling["same"], f"{where} [spelling.same]")
+    for word, entries in same.items():
+        _text_list(entries, f"{where} spelling.same.{word}")
+    negation = _table(data["negation"], f"{where} [negation]")
+    _exact_keys(negation, ("why", "negators", "between"), f"{where} [negation]")
+    intent = _table(data["intent"], f"{where} [intent]")
+    _exact_keys(intent, ("why", "cues"), f"{where} [intent]")
+    exceptions, flagged = _safety_groups(
+        data["except"], f"{where} except", ("unless_intended", "still_check")
+    )
+    try:
+        return SafetyNet.build(
+            crisis=_safety_groups(data["crisis"], f"{where} crisis")[0],
+            check=_safety_groups(data["check"], f"{where} check")[0],
+            exceptions=exceptions,
+            unless_intended=flagged["unless_intended"],
+            still_check=flagged["still_check"],
+            words=words,
+            same=same,
+            typos=_text_list(spelling["typos"], f"{where} spelling.typos", "word"),
+            negators=_text_list(negation["negators"], f"{where} negation.negators"),
+            between=_text_list(negation["between"], f"{where} negation.between"),
+            cues=_text_list(intent["cues"], f"{where} intent.cues"),
+            resources=data["resources"],
+        )
+    except PatternError as exc:
+        raise ContentError(f"{where} {exc}") from exc
 
 
 def _load_commands(data: dict[str, Any]) -> dict[str, CommandText]:

@@ -1,10 +1,15 @@
 """The safety net: a table of phrases that must and must not trigger it, and what it does."""
 
+import pathlib
+import shutil
+import time
 from datetime import timedelta
+from importlib import resources
 
 import pytest
 
-from bot.safety import normalise
+from bot.content import ContentError, load_content
+from bot.safety import Concern, normalise
 from tests.conftest import COMMUNITY, in_channel, in_dm, text_of
 
 MUST_TRIGGER = [
@@ -72,6 +77,168 @@ def test_everyday_expressions_are_not_alarms(content, text):
 
 def test_normalising_folds_case_apostrophes_hyphens_and_accents():
     assert normalise("Don’t  SELF-harm  Café") == "dont self harm cafe"
+
+
+def test_normalising_removes_invisible_characters_and_folds_look_alikes():
+    assert normalise("ki\u200bll my\u00adself") == "kill myself"
+    assert normalise("\u0455u\u0456\u0441\u0456d\u0430l") == "suicidal"
+    assert normalise("\uff4b\uff49\uff4c\uff4c") == "kill"
+
+
+# The wording the issue found missed (issue 12), each of which must now reach the person.
+MISSED_BEFORE = [
+    "there's no reason to keep living",
+    "I keep thinking about not waking up",
+    "i feel like giving up on life",
+    "kms",
+    "i want to end it",
+    "i can't go on",
+    "no point in living",
+    "i want to hang myself",
+    "i want to kill my\u200bself",
+    "i want to end my li\u00adfe",
+    "i w\u0430nt to die",
+    "k1ll myself",
+    "k i l l myself",
+]
+
+
+@pytest.mark.parametrize("text", MISSED_BEFORE)
+def test_wording_missed_before_is_now_a_crisis(content, text):
+    assert content.safety.assess(text) is Concern.CRISIS
+
+
+QUIET_EVERYDAY = [
+    "I hurt myself at the gym",
+    "I cut myself shaving before the interview",
+    "an overdose of interviews this week",
+]
+
+
+@pytest.mark.parametrize("text", QUIET_EVERYDAY)
+def test_everyday_injuries_and_figures_stay_quiet(content, text):
+    assert content.safety.assess(text) is Concern.NONE
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm not suicidal, just tired", Concern.CHECK),
+        ("I'd never hurt myself but I'm exhausted", Concern.CHECK),
+        ("I'm not going to hurt myself", Concern.CHECK),
+        ("I would never kill myself", Concern.CHECK),
+        ("I'm not sure I want to live", Concern.CRISIS),
+        ("I don't want to live", Concern.CRISIS),
+        ("I'm not saying it to worry you, but I want to die", Concern.CRISIS),
+        ("no, I want to die", Concern.CRISIS),
+        ("I can't stop thinking about killing myself", Concern.CRISIS),
+        ("nobody would care if I killed myself", Concern.CRISIS),
+    ],
+)
+def test_negation_brings_a_check_but_never_swallows_a_crisis(content, text, expected):
+    assert content.safety.assess(text) is expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I cut myself some slack but I still want to die",
+        "I hurt myself at the gym and honestly I want to hurt myself more",
+        "I'm thinking about killing myself over this rejection",
+        "I want to die of embarrassment and also I want to die",
+        "career suicide, and honestly I'm suicidal",
+    ],
+)
+def test_an_everyday_expression_cannot_hide_a_crisis_in_the_same_sentence(content, text):
+    assert content.safety.assess(text) is Concern.CRISIS
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I hurt myself at work lifting a monitor", Concern.NONE),
+        ("I want to hurt myself at work tomorrow", Concern.CRISIS),
+        ("I cut myself cooking last night", Concern.NONE),
+        ("I'm thinking about cutting myself while cooking tonight", Concern.CRISIS),
+        ("my friend's dad died by suicide last spring", Concern.CHECK),
+        ("my friend's dad died by suicide and now I want to die too", Concern.CRISIS),
+    ],
+)
+def test_an_accident_yields_to_intent_and_a_loss_brings_a_check(content, text, expected):
+    assert content.safety.assess(text) is expected
+
+
+HOSTILE = {
+    "a run of dots": "i want" + "." * 3990 + "x",
+    "digits": "1" * 4000,
+    "stars": "k*" * 2000,
+    "commas": "want," * 800,
+    "spaced letters": "a " * 2000,
+    "a phrase again and again": "i dont want to " * 280,
+}
+
+
+@pytest.mark.parametrize("kind", list(HOSTILE))
+def test_a_hostile_message_cannot_stall_the_event_loop(content, kind):
+    # A modal allows 4,000 characters; a pattern that backtracks badly took minutes on these.
+    started = time.perf_counter()
+    content.safety.assess(HOSTILE[kind][:4000])
+    assert time.perf_counter() - started < 0.5
+
+
+def test_the_highest_concern_over_all_texts_wins(content):
+    net = content.safety
+    assert net.assess(None, "", "a quiet note") is Concern.NONE
+    assert net.assess("I'm not suicidal, just tired", None) is Concern.CHECK
+    assert net.assess("I'm not suicidal", "a note", "i want to die") is Concern.CRISIS
+    assert net.assess() is Concern.NONE
+
+
+def test_concerning_means_a_crisis_and_nothing_less(content):
+    net = content.safety
+    assert net.concerning("i want to die")
+    assert not net.concerning("I'm not suicidal, just tired")
+    assert not net.concerning(None, "this interview killed me")
+
+
+@pytest.fixture
+def prompts_copy(tmp_path):
+    target = tmp_path / "prompts"
+    shutil.copytree(pathlib.Path(str(resources.files("prompts"))), target)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            "[crisis.ideation]\n",
+            "[crisis.ideation]\nsurprise = 1\n",
+            "crisis.ideation: unknown key",
+        ),
+        (
+            "[crisis.ideation]\n",
+            '[crisis.empty]\nwhy = "x"\npatterns = []\n\n[crisis.ideation]\n',
+            "crisis.empty patterns: expected a non-empty list",
+        ),
+        ("patterns = [\n", 'patterns = [\n    " ",\n', "patterns[0]: the pattern is empty"),
+        ("patterns = [\n", 'patterns = [\n    "(kill myself",\n', "patterns[0]: '(' is not"),
+        ("patterns = [\n", 'patterns = [\n    "{nowhere} myself",\n', "unknown word set"),
+        ("[negation]\n", "[negation]\nsurprise = 1\n", "[negation]: unknown key surprise"),
+        ("[words]\n", 'surprise = "x"\n\n[words]\n', "unknown key surprise"),
+        ("still_check = true\npatterns", "still_check = 1\npatterns", "expected true or false"),
+        ("patterns = [\n", 'patterns = [\n    "k*ll myself",\n', "should be letters"),
+    ],
+)
+def test_a_broken_safety_file_stops_start_up_naming_the_key(prompts_copy, old, new, expected):
+    path = prompts_copy / "safety.toml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(ContentError) as caught:
+        load_content(prompts_copy)
+    assert "prompts/safety.toml" in str(caught.value)
+    assert expected in str(caught.value)
 
 
 async def count(store) -> int:
