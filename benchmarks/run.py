@@ -29,6 +29,7 @@ from typing import Any
 
 import aiosqlite
 
+from benchmarks.safety import bench_safety
 from bot import streaks
 from bot.app import freeze_startup
 from bot.content import load_content
@@ -453,6 +454,8 @@ async def run_all(sizes: Sizes, folder: Path, only: set[str] | None = None) -> d
             results[name]["bench_seconds"] = round(time.perf_counter() - started, 1)
     if only is None or "startup" in only:
         results["startup"] = await asyncio.to_thread(bench_startup, folder)
+    if only is None or "safety" in only:
+        results["safety"] = await asyncio.to_thread(bench_safety, 50 if sizes.paced else 1)
     return results
 
 
@@ -483,7 +486,9 @@ def table(results: dict[str, Any]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no results file")
-    parser.add_argument("--only", action="append", help="commands, reminders, leaderboard, startup")
+    parser.add_argument(
+        "--only", action="append", help="commands, reminders, leaderboard, startup, safety"
+    )
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else FULL
     with tempfile.TemporaryDirectory() as tmp:

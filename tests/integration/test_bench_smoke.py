@@ -5,7 +5,7 @@ from benchmarks.run import SMOKE, run_all, table
 
 async def test_every_benchmark_runs_at_smoke_size(tmp_path):
     results = await run_all(SMOKE, tmp_path)
-    assert set(results) == {"commands", "reminders", "leaderboard", "startup"}
+    assert set(results) == {"commands", "reminders", "leaderboard", "startup", "safety"}
     assert results["commands"]["calls"] == SMOKE.callers * SMOKE.calls_each
     assert results["commands"]["throughput_per_s"] > 0
     commands = results["commands"]
@@ -16,5 +16,6 @@ async def test_every_benchmark_runs_at_smoke_size(tmp_path):
     assert results["reminders"]["apscheduler_add_s"] > 0
     assert results["leaderboard"]["p99_ms_at_1000_rows"] > 0
     assert results["startup"]["ready_s"] > 0
+    assert results["safety"]["mean_us_per_sentence"] > 0
     rendered = table(results)
     assert "target:" in rendered and "speedup_schedule_plus_restart" in rendered

@@ -2,12 +2,12 @@
 
 import pathlib
 import shutil
-import time
 from datetime import timedelta
 from importlib import resources
 
 import pytest
 
+from benchmarks.safety import HOSTILE
 from bot.content import ContentError, load_content
 from bot.safety import Concern, normalise
 from tests.conftest import COMMUNITY, in_channel, in_dm, text_of
@@ -168,22 +168,10 @@ def test_an_accident_yields_to_intent_and_a_loss_brings_a_check(content, text, e
     assert content.safety.assess(text) is expected
 
 
-HOSTILE = {
-    "a run of dots": "i want" + "." * 3990 + "x",
-    "digits": "1" * 4000,
-    "stars": "k*" * 2000,
-    "commas": "want," * 800,
-    "spaced letters": "a " * 2000,
-    "a phrase again and again": "i dont want to " * 280,
-}
-
-
 @pytest.mark.parametrize("kind", list(HOSTILE))
-def test_a_hostile_message_cannot_stall_the_event_loop(content, kind):
-    # A modal allows 4,000 characters; a pattern that backtracks badly took minutes on these.
-    started = time.perf_counter()
-    content.safety.assess(HOSTILE[kind][:4000])
-    assert time.perf_counter() - started < 0.5
+def test_a_hostile_message_is_read_to_the_end(content, kind):
+    # How long these take is measured by `make bench` (benchmarks/safety.py), not asserted here.
+    assert content.safety.assess(HOSTILE[kind][:4000]) is Concern.NONE
 
 
 def test_the_highest_concern_over_all_texts_wins(content):
