@@ -12,7 +12,7 @@ from bot.content import load_content
 from bot.core import Rebound
 from bot.models import Context, PersonRef
 from bot.ports import FixedClock
-from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError, Tx
+from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError
 from tests.conftest import COMMUNITY, START, in_channel, in_dm, tables_naming
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -226,17 +226,14 @@ async def test_many_concurrent_commands_all_land_and_none_interleave(tmp_path):
             assert tuple(await cur.fetchone()) == (40, 40)
 
 
-async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_path, monkeypatch):
+async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_path):
     """Commands that arrive together are written under one commit; one failing costs no other."""
-    original = Tx.add_rejection
-
-    def flaky(self, person_id, community_id, **fields):
-        if fields["company"] == "Broken":
-            raise RuntimeError("disk on fire")
-        return original(self, person_id, community_id, **fields)
-
-    monkeypatch.setattr(Tx, "add_rejection", flaky)
     async with Store(tmp_path / "r.db") as store:
+        # A real fault inside the database: it refuses this one command's rejection row.
+        await store.db.execute(
+            "CREATE TRIGGER broken BEFORE INSERT ON rejections WHEN NEW.company = 'Broken'"
+            " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+        )
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         companies = ["Acme", "Globex", "Broken", "Initech", "Umbrella"]
         results = await asyncio.gather(
@@ -275,8 +272,8 @@ async def test_the_log_is_folded_into_the_file_in_the_background(tmp_path):
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         for n in range(250):
             await core.rejected(in_channel(f"P{n}"), company="Acme")
-        if store._checkpoint_task is not None:
-            await store._checkpoint_task
+        if store.engine._checkpoint_task is not None:
+            await store.engine._checkpoint_task
         # The database file alone, without its write-ahead log, as a file copy would see it.
         shutil.copy(path, tmp_path / "copy.db")
         copy = sqlite3.connect(tmp_path / "copy.db")
