@@ -9,8 +9,8 @@ and out; errors are the store's own (bot.store.errors). Times are timezone-aware
         followup = await u.followups.get(followup_id, person.id)
 
 Outside a unit, each repository call on the store (`store.reminders.finish(...)`) is a
-transaction of its own. Lookups by id take the asking person's id too and return None for
-a row that is someone else's.
+transaction of its own. A row's `get` by id takes the asking person's id too and returns
+None for a row that is someone else's.
 """
 
 from __future__ import annotations

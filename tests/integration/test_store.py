@@ -12,7 +12,7 @@ from bot.content import load_content
 from bot.core import Rebound
 from bot.models import Context, PersonRef
 from bot.ports import FixedClock
-from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError
+from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError, open_store
 from tests.conftest import COMMUNITY, START, in_channel, in_dm, tables_naming
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -306,3 +306,11 @@ async def test_forget_leaves_no_row_about_the_person_in_any_table(tmp_path):
         assert {t for t, _ in PERSONAL_TABLES} <= set(tables)
         async with store.db.execute("PRAGMA integrity_check") as cur:
             assert (await cur.fetchone())[0] == "ok"
+
+
+async def test_open_store_takes_a_path_or_a_sqlite_url_and_names_what_it_cannot_use(tmp_path):
+    async with open_store(f"sqlite:///{tmp_path / 'url.db'}") as store:
+        assert await store.schema_version() == SCHEMA_VERSION
+    assert (tmp_path / "url.db").exists()
+    with pytest.raises(StoreError, match="unsupported database 'postgresql'"):
+        open_store("postgresql://localhost/rebound")

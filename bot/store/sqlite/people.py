@@ -127,21 +127,21 @@ def clear_dm_failures(conn: Conn, person_id: int) -> None:
     )
 
 
-def ensure_membership(conn: Conn, person_id: int, ref: CommunityRef, now: datetime) -> int:
+def ensure_membership(conn: Conn, person_id: int, community: CommunityRef, now: datetime) -> int:
     """Record that the person is in the community; return the community's row id."""
     row = sql.one(
         conn,
         "SELECT id, name FROM communities WHERE platform = ? AND community_id = ?",
-        (ref.platform, ref.community_id),
+        (community.platform, community.community_id),
     )
-    if row is None or (ref.name and row["name"] != ref.name):
+    if row is None or (community.name and row["name"] != community.name):
         row = sql.one(
             conn,
             "INSERT INTO communities (platform, community_id, name, created_at)"
             " VALUES (?, ?, ?, ?) ON CONFLICT (platform, community_id) DO UPDATE SET"
             " name = CASE WHEN excluded.name != '' THEN excluded.name ELSE communities.name END"
             " RETURNING id",
-            (ref.platform, ref.community_id, ref.name, ts(now)),
+            (community.platform, community.community_id, community.name, ts(now)),
         )
     assert row is not None
     community_id = int(row["id"])
