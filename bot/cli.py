@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import sqlite3
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,7 +13,7 @@ from bot import logs
 from bot.app import build
 from bot.config import ConfigError, Settings, load_settings
 from bot.content import ContentError
-from bot.store import SCHEMA_VERSION, Store, StoreError
+from bot.store import SCHEMA_VERSION, EngineError, StoreError, open_store, ts
 
 REPORT_STATUSES = ("pending", "sending", "failed", "undeliverable")
 
@@ -47,15 +46,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _reminders(settings: Settings, statuses: list[str], limit: int) -> list[str]:
-    async with Store(settings.db_path) as store:
-        rows = await store.reminder_report(statuses, limit)
-        counts = await store.reminder_counts(statuses)
+    async with open_store(settings.db_path) as store:
+        rows = await store.reminders.report(statuses, limit)
+        counts = await store.reminders.counts(statuses)
     lines = [f"{'id':>6}  {'status':<13} {'due (UTC)':<20} {'kind':<10} {'person':<28} error"]
     for row in rows:
-        who = f"{row['platform']}:{row['user_id']} ({row['display_name']})"
+        who = f"{row.platform}:{row.user_id} ({row.display_name})"
         lines.append(
-            f"{row['id']:>6}  {row['status']:<13} {row['due_at']:<20} {row['kind']:<10}"
-            f" {who[:28]:<28} {row['last_error'] or ''}"
+            f"{row.id:>6}  {row.status:<13} {ts(row.due_at):<20} {row.kind:<10}"
+            f" {who[:28]:<28} {row.last_error or ''}"
         )
     lines.append(f"Showing {len(rows)} of {sum(counts.values())} reminders.")
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items()))
@@ -63,15 +62,15 @@ async def _reminders(settings: Settings, statuses: list[str], limit: int) -> lis
 
 
 async def _migrate(settings: Settings) -> str:
-    async with Store(settings.db_path) as store:
+    async with open_store(settings.db_path) as store:
         version = await store.schema_version()
     return f"{settings.db_path}: schema version {version} (current {SCHEMA_VERSION})"
 
 
 async def _backup(settings: Settings, target: Path) -> int:
-    async with Store(settings.db_path) as store:
+    async with open_store(settings.db_path) as store:
         await store.backup(target)
-    async with Store(target) as copy:
+    async with open_store(target) as copy:
         check = await copy.integrity()
     print(f"Backed up {settings.db_path} to {target} (integrity: {check}).")
     return 0 if check == "ok" else 1
@@ -157,11 +156,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command == "run" and (settings.discord_token or settings.slack_bot_token):
             return asyncio.run(_run_platforms(settings))
         return asyncio.run(run_console(settings, platform_hint=command == "run"))
+    except EngineError as exc:
+        # The database itself refused (locked, full, not a database): say which file.
+        print(f"rebound: cannot use the database at {settings.db_path}: {exc}", file=sys.stderr)
+        return 2
     except (ConfigError, ContentError, StoreError) as exc:
         print(f"rebound: {exc}", file=sys.stderr)
-        return 2
-    except sqlite3.Error as exc:
-        print(f"rebound: cannot use the database at {settings.db_path}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -8,7 +8,6 @@ import functools
 import json
 import logging
 import random
-import sqlite3
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +29,8 @@ from bot.store import (
     Reminder,
     ReminderPlan,
     Store,
+    StoreBusy,
+    StoreFull,
     StreakRow,
     Tx,
     ts,
@@ -127,16 +128,12 @@ def _guard(
             return replies
         except UserError as exc:
             return [self._private(self.content.msg(exc.key, **exc.values))]
-        except sqlite3.Error as exc:
-            # SQLite's primary result code (low byte) says what happened; the text may vary.
-            code = (getattr(exc, "sqlite_errorcode", 0) or 0) & 0xFF
-            if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-                logger.warning("database busy in %s: %s", method.__name__, exc)
-                return [self._private(self.content.msg("error.storage_busy"))]
-            if code == sqlite3.SQLITE_FULL:
-                logger.error("database full in %s: %s", method.__name__, exc)
-                return [self._private(self.content.msg("error.storage_full"))]
-            return self._unexpected(method.__name__, exc)
+        except StoreBusy as exc:
+            logger.warning("database busy in %s: %s", method.__name__, exc)
+            return [self._private(self.content.msg("error.storage_busy"))]
+        except StoreFull as exc:
+            logger.error("database full in %s: %s", method.__name__, exc)
+            return [self._private(self.content.msg("error.storage_full"))]
         except Exception as exc:
             return self._unexpected(method.__name__, exc)
         finally:

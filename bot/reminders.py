@@ -22,7 +22,8 @@ from bot import streaks, when
 from bot.core import DIGEST_DAY, DIGEST_HOUR
 from bot.models import PersonRef
 from bot.ports import Clock, Messenger, RateLimited, Undeliverable
-from bot.store import Person, Reminder, Store, ts
+from bot.store import Person, Reminder, ts
+from bot.store.interface import Store
 
 if TYPE_CHECKING:
     from bot.core import Rebound
@@ -118,7 +119,7 @@ class ReminderEngine:
         left = list(self._claimed.values())
         self._claimed.clear()
         for reminder in left:
-            await self.store.retry_reminder(
+            await self.store.reminders.retry(
                 reminder.id, reminder.due_at, now, error=None, failed=False
             )
         if left:
@@ -127,7 +128,7 @@ class ReminderEngine:
 
     async def recover(self) -> int:
         """At start-up, hand back every claim: a row still 'sending' belongs to a dead process."""
-        released = await self.store.release_claims(self.clock.now())
+        released = await self.store.reminders.release_claims(self.clock.now())
         if released:
             logger.warning("released %s reminders claimed by a process that stopped", released)
         return released
@@ -141,11 +142,13 @@ class ReminderEngine:
                 if self._paused_until is not None and now < self._paused_until:
                     total.paused = True
                     return total
-                claimed = await self.store.claim_due(now, now + self.lease, self.batch_size)
+                claimed = await self.store.reminders.claim_due(
+                    now, now + self.lease, self.batch_size
+                )
                 if not claimed:
                     return total
                 self._claimed.update((r.id, r) for r in claimed)
-                people = await self.store.people_by_id(r.person_id for r in claimed)
+                people = await self.store.people.many(r.person_id for r in claimed)
                 batch = await self._send_batch(claimed, people, now)
                 total.add(batch)
                 if batch.paused:
@@ -189,7 +192,7 @@ class ReminderEngine:
             await self._send_one(reminder, person, zones[person.id], now, tally)
         except Exception as exc:
             # One reminder's trouble must not strand the rest of the batch in 'sending'.
-            if await self.store.person_by_id(person.id) is None:
+            if await self.store.people.get(person.id) is None:
                 # Erased (/forget) while the batch ran: their reminders went with them.
                 del people[person.id]
                 logger.info("reminder %s dropped: its person was erased", reminder.id)
@@ -198,7 +201,7 @@ class ReminderEngine:
 
     async def _hand_back(self, reminders: list[Reminder], now: datetime) -> None:
         for reminder in reminders:
-            await self.store.retry_reminder(
+            await self.store.reminders.retry(
                 reminder.id, reminder.due_at, now, error=None, failed=False
             )
             self._claimed.pop(reminder.id, None)
@@ -208,7 +211,7 @@ class ReminderEngine:
     ) -> None:
         messenger = self.messengers.get(person.platform)
         if messenger is None:
-            await self.store.retry_reminder(
+            await self.store.reminders.retry(
                 reminder.id,
                 now + NO_ADAPTER_RETRY,
                 now,
@@ -218,17 +221,17 @@ class ReminderEngine:
             tally.deferred += 1
             return
         if not person.dm_reminders:
-            await self.store.finish_reminder(reminder.id, "muted", now)
+            await self.store.reminders.finish(reminder.id, "muted", now)
             tally.muted += 1
             return
         later = when.after_quiet_hours(now, tz, person.quiet_start, person.quiet_end)
         if later != now:
-            await self.store.retry_reminder(reminder.id, later, now, error=None, failed=False)
+            await self.store.reminders.retry(reminder.id, later, now, error=None, failed=False)
             tally.deferred += 1
             return
         message = await self.core.reminder_message(reminder, person, now)
         if message is None:
-            await self.store.finish_reminder(reminder.id, "cancelled", now)
+            await self.store.reminders.finish(reminder.id, "cancelled", now)
             tally.cancelled += 1
             return
         ref = PersonRef(person.platform, person.user_id, person.display_name)
@@ -237,12 +240,12 @@ class ReminderEngine:
             # platform that honours it (Discord's nonce) drops the duplicate itself.
             await messenger.send_dm(ref, message, key=f"{reminder.key}@{ts(reminder.due_at)}")
         except Undeliverable as exc:
-            await self.store.finish_reminder(reminder.id, "undeliverable", now, exc.reason)
-            await self.store.note_dm_failure(person.id, exc.reason)
+            await self.store.reminders.finish(reminder.id, "undeliverable", now, exc.reason)
+            await self.store.people.note_dm_failure(person.id, exc.reason)
             tally.undeliverable += 1
             logger.info("reminder %s undeliverable: %s", reminder.id, exc.reason)
         except RateLimited as exc:
-            await self.store.retry_reminder(
+            await self.store.reminders.retry(
                 reminder.id, reminder.due_at, now, error=exc.reason, failed=False
             )
             self._paused_until = now + timedelta(seconds=max(exc.retry_after, 0.0))
@@ -251,7 +254,7 @@ class ReminderEngine:
         except Exception as exc:  # a server error, a timeout, or a bug: retry, then give up
             await self._attempt_failed(reminder, now, f"{type(exc).__name__}: {exc}", tally)
         else:
-            await self.store.finish_reminder(reminder.id, "sent", now)
+            await self.store.reminders.finish(reminder.id, "sent", now)
             tally.sent += 1
             await self.core.reminder_delivered(reminder, person, now)
 
@@ -262,11 +265,11 @@ class ReminderEngine:
         reason = reason[:300]
         attempt = reminder.attempts + 1
         if attempt >= self.max_attempts:
-            await self.store.finish_reminder(reminder.id, "failed", now, reason)
+            await self.store.reminders.finish(reminder.id, "failed", now, reason)
             tally.failed += 1
             logger.error("reminder %s failed after %s attempts: %s", reminder.id, attempt, reason)
         else:
-            await self.store.retry_reminder(
+            await self.store.reminders.retry(
                 reminder.id, now + backoff(attempt), now, error=reason, failed=True
             )
             tally.retrying += 1
@@ -286,7 +289,7 @@ class ReminderEngine:
         """When the next weekly digest of any community is due."""
         now = self.clock.now()
         upcoming = []
-        for _, settings in await self.store.digest_communities():
+        for _, settings in await self.store.digests.communities():
             moment, _ = self.digest_moment(settings, now)
             if moment <= now:
                 moment, _ = self.digest_moment(settings, now + timedelta(days=7))
@@ -297,30 +300,32 @@ class ReminderEngine:
         """Post each weekly digest once, at or after its moment, even across restarts."""
         now = self.clock.now()
         posted = 0
-        for community_id, settings in await self.store.digest_communities():
+        for community_id, settings in await self.store.digests.communities():
             moment, week = self.digest_moment(settings, now)
             if now < moment:
                 continue
-            ref = await self.store.community_ref(community_id)
+            ref = await self.store.community.ref(community_id)
             messenger = self.messengers.get(ref.platform) if ref else None
             if ref is None or messenger is None:
                 continue
             # The claim is a row per community and week: a second process, or the same one
             # after a restart, finds it and does not post again.
-            if not await self.store.claim_digest(community_id, week, now, now + self.lease):
+            if not await self.store.digests.claim(community_id, week, now, now + self.lease):
                 continue
             reply = await self.core.digest(community_id, moment)
             try:
                 await messenger.post(ref, settings["digest_channel"], reply)
             except Undeliverable as exc:
-                await self.store.finish_digest(community_id, week, "undeliverable", now, exc.reason)
+                await self.store.digests.finish(
+                    community_id, week, "undeliverable", now, exc.reason
+                )
                 logger.warning("digest for %s undeliverable: %s", community_id, exc.reason)
             except Exception as exc:
                 reason = f"{type(exc).__name__}: {exc}"[:300]
-                await self.store.finish_digest(community_id, week, "failed", now, reason)
+                await self.store.digests.finish(community_id, week, "failed", now, reason)
                 logger.warning("digest for %s failed, retrying next hour: %s", community_id, reason)
             else:
-                await self.store.finish_digest(community_id, week, "posted", now)
+                await self.store.digests.finish(community_id, week, "posted", now)
                 posted += 1
         return posted
 
@@ -328,16 +333,16 @@ class ReminderEngine:
         """Settle every streak whose period ended without an action: spend a reserve or break it."""
         now = self.clock.now()
         changed = 0
-        for tz_name in await self.store.timezones_in_use():
+        for tz_name in await self.store.effort.timezones_in_use():
             tz = when.zone(tz_name or self.core.default_timezone)
             for period in (streaks.WEEK, streaks.DAY):
                 index = streaks.period_index(now, tz, period)
-                async with self.store.atomic():
-                    stale = await self.store.stale_streaks(tz_name, index - 1, period)
+                async with self.store.unit() as u:
+                    stale = await u.effort.stale_streaks(tz_name, index - 1, period)
                     for person_id, state in stale:
                         settled = streaks.settle(state, index)
                         if settled != state:
-                            await self.store.save_streak(person_id, settled, now, period)
+                            await u.effort.save_streak(person_id, settled, now, period)
                             changed += 1
         return changed
 

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from bot.store import StreakRow
+from bot.store.records import StreakRow
 
 # Effort earns points; logging a rejection earns nothing, by design.
 POINTS: dict[str, int] = {

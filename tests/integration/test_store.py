@@ -12,7 +12,7 @@ from bot.content import load_content
 from bot.core import Rebound
 from bot.models import Context, PersonRef
 from bot.ports import FixedClock
-from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError, Tx
+from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError, open_store
 from tests.conftest import COMMUNITY, START, in_channel, in_dm, tables_naming
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -226,17 +226,14 @@ async def test_many_concurrent_commands_all_land_and_none_interleave(tmp_path):
             assert tuple(await cur.fetchone()) == (40, 40)
 
 
-async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_path, monkeypatch):
+async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_path):
     """Commands that arrive together are written under one commit; one failing costs no other."""
-    original = Tx.add_rejection
-
-    def flaky(self, person_id, community_id, **fields):
-        if fields["company"] == "Broken":
-            raise RuntimeError("disk on fire")
-        return original(self, person_id, community_id, **fields)
-
-    monkeypatch.setattr(Tx, "add_rejection", flaky)
     async with Store(tmp_path / "r.db") as store:
+        # A real fault inside the database: it refuses this one command's rejection row.
+        await store.db.execute(
+            "CREATE TRIGGER broken BEFORE INSERT ON rejections WHEN NEW.company = 'Broken'"
+            " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+        )
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         companies = ["Acme", "Globex", "Broken", "Initech", "Umbrella"]
         results = await asyncio.gather(
@@ -275,8 +272,8 @@ async def test_the_log_is_folded_into_the_file_in_the_background(tmp_path):
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         for n in range(250):
             await core.rejected(in_channel(f"P{n}"), company="Acme")
-        if store._checkpoint_task is not None:
-            await store._checkpoint_task
+        if store.engine._checkpoint_task is not None:
+            await store.engine._checkpoint_task
         # The database file alone, without its write-ahead log, as a file copy would see it.
         shutil.copy(path, tmp_path / "copy.db")
         copy = sqlite3.connect(tmp_path / "copy.db")
@@ -309,3 +306,11 @@ async def test_forget_leaves_no_row_about_the_person_in_any_table(tmp_path):
         assert {t for t, _ in PERSONAL_TABLES} <= set(tables)
         async with store.db.execute("PRAGMA integrity_check") as cur:
             assert (await cur.fetchone())[0] == "ok"
+
+
+async def test_open_store_takes_a_path_or_a_sqlite_url_and_names_what_it_cannot_use(tmp_path):
+    async with open_store(f"sqlite:///{tmp_path / 'url.db'}") as store:
+        assert await store.schema_version() == SCHEMA_VERSION
+    assert (tmp_path / "url.db").exists()
+    with pytest.raises(StoreError, match="unsupported database 'postgresql'"):
+        open_store("postgresql://localhost/rebound")

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import MIGRATIONS, SCHEMA_VERSION, Store
+from bot.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreBusy
 
 # Long enough that opening is sure to meet the lock, far below the 5 s busy timeout.
 HOLD_SECONDS = 0.3
@@ -95,7 +95,7 @@ async def test_a_lock_that_outlasts_the_busy_timeout_fails_and_leaves_no_thread_
     other = writer_elsewhere(path, wal=False)
     before = set(threading.enumerate())
     try:
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(StoreBusy, match="locked"):
             await Store(path, busy_timeout_ms=50).open()
     finally:
         other.execute("ROLLBACK")

@@ -110,7 +110,7 @@ def test_a_missing_required_value_is_a_bug_not_a_blank():
 def test_every_message_key_is_used_by_the_code():
     source = "".join(
         p.read_text()
-        for p in [*ROOT.joinpath("bot").glob("*.py"), *ROOT.joinpath("adapters").rglob("*.py")]
+        for p in [*ROOT.joinpath("bot").rglob("*.py"), *ROOT.joinpath("adapters").rglob("*.py")]
         if p.name != "content.py"
     )
     derived = ("stage.", "followup.channel.", "reminder.kind.", "board.view.", "board.unranked.")

@@ -9,7 +9,7 @@ import pytest
 from bot import commands
 from bot.core import Rebound
 from bot.models import Where
-from bot.store import PERSONAL_TABLES, Tx
+from bot.store import PERSONAL_TABLES
 from tests.conftest import COMMUNITY, action, in_channel, in_dm, person, text_of
 
 
@@ -86,19 +86,20 @@ async def test_encouragement_is_not_repeated_until_the_pool_is_used_up(core, con
     assert all(a != b for a, b in itertools.pairwise(seen))  # never twice in a row
 
 
-async def test_an_unexpected_error_gets_a_reference_and_no_traceback(core, caplog, monkeypatch):
-    def broken(*args, **kwargs):
-        raise RuntimeError("disk on fire")
-
-    # Fails on the store's thread after the rejection row was written.
-    monkeypatch.setattr(Tx, "used_messages", broken)
+async def test_an_unexpected_error_gets_a_reference_and_no_traceback(core, store, caplog):
+    # A real fault: the database refuses to remember which message was picked, which
+    # happens on the store's thread after the rejection row was written.
+    await store.db.execute(
+        "CREATE TRIGGER broken BEFORE INSERT ON message_history"
+        " BEGIN SELECT RAISE(ABORT, 'disk on fire'); END"
+    )
     with caplog.at_level(logging.ERROR):
         replies = await core.rejected(in_channel(), company="Acme")
     text = text_of(replies)
     ref = text.split("reference ")[1].split(" ")[0]
     assert "disk on fire" not in text and "Traceback" not in text
     assert any(ref in record.getMessage() for record in caplog.records)
-    monkeypatch.undo()
+    await store.db.execute("DROP TRIGGER broken")
     assert await rejection_count(core) == 0  # the transaction rolled back
 
 

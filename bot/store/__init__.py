@@ -1,0 +1,93 @@
+"""Rebound's store: the interface use cases are written against, its records and errors.
+
+`interface` declares one Protocol per kind of record, the UnitOfWork and the Store;
+`records` the plain values in and out; `errors` what callers catch. `sqlite` is the one
+implementation today; `open_store` picks the implementation for a database setting.
+
+TRANSITION: `Store` and `Tx` here are still the SQLite store with the flat API that
+bot/core.py and others call (bot/store/sqlite/compat.py). When those callers use units of
+work, `Store` here becomes the interface's Protocol.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.store import interface
+from bot.store.errors import EngineError, StoreBusy, StoreError, StoreFull
+from bot.store.interface import UnitOfWork
+from bot.store.records import (
+    AdminChange,
+    Answer,
+    Board,
+    Conversation,
+    Export,
+    Followup,
+    FollowupPlan,
+    Person,
+    RankedRow,
+    Reflection,
+    Rejection,
+    Reminder,
+    ReminderLine,
+    ReminderPlan,
+    StreakRow,
+    parse_ts,
+    ts,
+)
+from bot.store.sqlite import (
+    BUSY_TIMEOUT_MS,
+    MIGRATIONS,
+    PERSONAL_TABLES,
+    SCHEMA_VERSION,
+    SqliteStore,
+    Store,
+    Tx,
+)
+
+
+def open_store(database: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
+    """The store for a database setting, not yet open (open it with `async with`).
+
+    A path (or `sqlite:///path`) is a SQLite file; other kinds of database come later.
+    """
+    where = str(database)
+    if where.startswith("sqlite:///"):
+        where = where.removeprefix("sqlite:///")
+    elif "://" in where:
+        raise StoreError(f"unsupported database {where.split('://')[0]!r}: use a SQLite path")
+    return Store(where, busy_timeout_ms=busy_timeout_ms)
+
+
+__all__ = [
+    "MIGRATIONS",
+    "PERSONAL_TABLES",
+    "SCHEMA_VERSION",
+    "AdminChange",
+    "Answer",
+    "Board",
+    "Conversation",
+    "EngineError",
+    "Export",
+    "Followup",
+    "FollowupPlan",
+    "Person",
+    "RankedRow",
+    "Reflection",
+    "Rejection",
+    "Reminder",
+    "ReminderLine",
+    "ReminderPlan",
+    "SqliteStore",
+    "Store",
+    "StoreBusy",
+    "StoreError",
+    "StoreFull",
+    "StreakRow",
+    "Tx",
+    "UnitOfWork",
+    "interface",
+    "open_store",
+    "parse_ts",
+    "ts",
+]

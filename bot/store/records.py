@@ -1,0 +1,217 @@
+"""The plain records that go in and out of the store, and how their times are written."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+# Everything Rebound holds about one person: sections by kind of record, each a list of rows.
+Export = dict[str, list[dict[str, Any]]]
+
+
+def ts(when: datetime) -> str:
+    """A UTC timestamp as stored: sortable text to the second."""
+    # Formatting by hand: strftime was a noticeable share of a command's time.
+    u = when.astimezone(UTC)
+    return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
+
+
+def parse_ts(text: str) -> datetime:
+    """The datetime of a stored timestamp."""
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+
+
+def opt_ts(text: str | None) -> datetime | None:
+    """The datetime of a stored timestamp that may be missing."""
+    return parse_ts(text) if text else None
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """A person as stored, with their own settings."""
+
+    id: int
+    platform: str
+    user_id: str
+    display_name: str
+    timezone: str | None
+    quiet_start: str
+    quiet_end: str
+    dm_reminders: bool
+    checkin_days: tuple[int, ...] = (2, 7)
+    nudges: bool = True
+    weekend_followups: bool = False
+    dm_failed_count: int = 0
+    dm_failed_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Rejection:
+    """One logged rejection."""
+
+    id: int
+    person_id: int
+    company: str | None
+    role: str | None
+    stage: str
+    feeling: int | None
+    note: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Reflection:
+    """One guided reflection and where the person is in it."""
+
+    id: int
+    person_id: int
+    rejection_id: int | None
+    stage: str
+    prompt_keys: tuple[str, ...]
+    position: int
+    status: str
+    next_step: str | None
+    next_step_due: datetime | None
+    next_step_done_at: datetime | None
+    started_at: datetime
+    finished_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """One answer (or skip, when text is None) in a reflection."""
+
+    position: int
+    prompt_key: str
+    text: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupPlan:
+    """Who a follow-up is to, about what, how it is sent, and which kind of draft it uses."""
+
+    rejection_id: int | None
+    contact: str | None
+    company: str | None
+    role: str | None
+    channel: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Followup:
+    """A note to a recruiter or contact that the person means to send."""
+
+    id: int
+    person_id: int
+    rejection_id: int | None
+    contact: str | None
+    company: str | None
+    role: str | None
+    channel: str
+    kind: str
+    draft_key: str | None
+    status: str
+    due_at: datetime
+    sent_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class StreakRow:
+    """A person's streak as stored (settled lazily against the current period)."""
+
+    current: int = 0
+    best: int = 0
+    reserves: int = 0
+    last_period: int | None = None
+    period_points: int = 0
+    total_points: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Conversation:
+    """What a person's next DM text answers: a flow, the row it is about, and any held text."""
+
+    flow: str
+    ref_id: int | None
+    payload: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderPlan:
+    """A reminder to schedule: whose, what kind, about which row, under which key, when."""
+
+    person_id: int
+    kind: str
+    ref_id: int | None
+    key: str
+    due: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    """A reminder row."""
+
+    id: int
+    person_id: int
+    kind: str
+    ref_id: int | None
+    key: str
+    due_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderLine:
+    """A reminder and whose it is, as the operator's report lists it."""
+
+    id: int
+    kind: str
+    due_at: datetime
+    status: str
+    attempts: int
+    last_error: str | None
+    platform: str
+    user_id: str
+    display_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdminChange:
+    """One change of a community setting: who made it, from what to what, and when."""
+
+    id: int
+    community_id: int
+    person_id: int | None
+    key: str
+    old_value: str | None
+    new_value: str | None
+    changed_at: datetime
+    display_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RankedRow:
+    """One opted-in member's place on a community board.
+
+    Equal points share a rank (1, 2, 2, 4); after_gap says rows were skipped before this one.
+    """
+
+    rank: int
+    person_id: int
+    display_name: str
+    streak: int
+    points: int
+    after_gap: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Board:
+    """The rows of a board to show, how many are ranked on it, and the caller's rank if any."""
+
+    rows: list[RankedRow]
+    ranked: int
+    my_rank: int | None
