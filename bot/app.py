@@ -16,7 +16,7 @@ from bot.content import Content, load_content
 from bot.core import Rebound
 from bot.ports import Clock, SystemClock
 from bot.reminders import ReminderEngine, Scheduler
-from bot.store import Store
+from bot.store import Store, open_store
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ async def _built(
     commands.check_texts(content.commands)
     await asyncio.to_thread(when.warm)
     clock = clock or SystemClock()
-    store = Store(settings.db_path)
+    store = open_store(settings.db_path)
     await store.open()
     scheduler = None
     try:

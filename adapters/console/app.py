@@ -195,7 +195,7 @@ class ConsoleSession:
 
     async def zone_of(self, who: PersonRef) -> ZoneInfo:
         """The timezone a person reads times in."""
-        stored = await self.app.store.find_person(PLATFORM, who.user_id)
+        stored = await self.app.store.people.find(PLATFORM, who.user_id)
         if stored is None:
             return when.zone(self.app.settings.timezone)
         return await self.app.core.zone_of(stored)
@@ -205,7 +205,7 @@ class ConsoleSession:
         target = self.clock.now() + by
         engine = self.app.reminders
         while True:
-            due = await self.app.store.next_due()
+            due = await self.app.store.reminders.next_due()
             digest = await engine.next_digest_at()
             moments = [m for m in (due, digest) if m is not None and m <= target]
             if not moments:
@@ -219,7 +219,7 @@ class ConsoleSession:
         now = self.clock.advance_to(target)
         await engine.tick()
         await engine.post_digests()
-        await self.app.store.set_state(CLOCK_KEY, str(int(self.clock.offset.total_seconds())))
+        await self.app.store.state.set(CLOCK_KEY, str(int(self.clock.offset.total_seconds())))
         tz = await self.zone_of(self.me)
         self.write(self.msg("console.clock", when=f"{when.describe(now, tz)} ({tz.key})"))
 
@@ -238,7 +238,7 @@ async def run_console(
     base = FixedClock(settings.clock_start) if settings.clock_start else None
     clock = SimulatedClock(base=base)
     async with build(settings, clock=clock, handle_signals=True) as app:
-        offset = await app.store.get_state(CLOCK_KEY)
+        offset = await app.store.state.get(CLOCK_KEY)
         clock.offset = timedelta(seconds=int(offset or 0))
         session = ConsoleSession(app=app, clock=clock, out=stdout)
         app.reminders.register(PLATFORM, ConsoleMessenger(session))

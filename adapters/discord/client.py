@@ -227,12 +227,12 @@ class ReboundDiscord(discord.Client):
     async def sync_commands(self, *, force: bool) -> bool:
         """Sync commands to the test server (instant) or globally; True when it synced."""
         digest = self.commands_hash()
-        if not force and await self.app.store.get_state(HASH_KEY) == digest:
+        if not force and await self.app.store.state.get(HASH_KEY) == digest:
             return False
         if self.guild is not None:
             self.tree.copy_global_to(guild=self.guild)
         await self.tree.sync(guild=self.guild)
-        await self.app.store.set_state(HASH_KEY, digest)
+        await self.app.store.state.set(HASH_KEY, digest)
         logger.info("synced %s commands", len(self.tree.get_commands()))
         return True
 
