@@ -37,7 +37,7 @@ from bot.core import ALL_TIME, Rebound, window_keys
 from bot.models import CommunityRef, Context, PersonRef
 from bot.ports import FixedClock
 from bot.reminders import ReminderEngine
-from bot.store import ReminderPlan, Store, ts
+from bot.store import ReminderPlan, open_store, ts
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 COMMUNITY = CommunityRef("bench", "g1", "Bench")
@@ -109,7 +109,7 @@ def seed_people(path: Path, people: int, history: int, *, opted: bool = False) -
 async def fresh_store(folder: Path, name: str) -> Path:
     """A migrated, empty database file."""
     path = folder / name
-    async with Store(path):
+    async with open_store(path):
         pass
     return path
 
@@ -138,7 +138,7 @@ async def bench_commands(folder: Path, sizes: Sizes) -> dict[str, Any]:
     await asyncio.to_thread(seed_people, path, sizes.people, sizes.history)
     calls = sizes.callers * sizes.calls_each
     floor = await floor_rate(folder, calls)
-    async with Store(path) as store:
+    async with open_store(path) as store:
         core = Rebound(store, load_content(), FixedClock(NOW), rng=random.Random(1))
         freeze_startup()  # as bot.app.build does once everything is loaded
 
@@ -234,11 +234,11 @@ class Counter:
 async def schedule_reminders(path: Path, count: int) -> float:
     tzs = ["UTC", "Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe"]
     people = max(1, count // 10)
-    async with Store(path) as store:
-        async with store.atomic():
+    async with open_store(path) as store:
+        async with store.unit() as u:
             for n in range(people):
-                person = await store.ensure_person(PersonRef("bench", f"r{n}", f"R{n}"), NOW)
-                await store.update_person(
+                person = await u.people.ensure(PersonRef("bench", f"r{n}", f"R{n}"), NOW)
+                await u.people.update(
                     person.id, timezone=tzs[n % len(tzs)], quiet_start="00:00", quiet_end="00:00"
                 )
         plans = [
@@ -248,8 +248,8 @@ async def schedule_reminders(path: Path, count: int) -> float:
             for n in range(count)
         ]
         started = time.perf_counter()
-        async with store.atomic():
-            await store.schedule_many(plans, NOW)
+        async with store.unit() as u:
+            await u.reminders.schedule_many(plans, NOW)
         return time.perf_counter() - started
 
 
@@ -258,7 +258,7 @@ async def dispatch_all(path: Path) -> tuple[float, float, int, int]:
     gc.collect()
     tracemalloc.start()
     started = time.perf_counter()
-    async with Store(path) as store:
+    async with open_store(path) as store:
         core = Rebound(store, load_content(), FixedClock(NOW), rng=random.Random(1))
 
         async def no_message(reminder: Any, person: Any, now: datetime) -> Any:
@@ -366,12 +366,12 @@ async def bench_board(folder: Path, sizes: Sizes) -> dict[str, Any]:
         )
         db.commit()
         db.close()
-        async with Store(path) as store:
+        async with open_store(path) as store:
             times = []
             for q in range(sizes.board_queries):
                 me = 1 + (q * 7919) % sizes.board_members
                 started = time.perf_counter()
-                board = await store.board(
+                board = await store.boards.view(
                     1,
                     window_key=week if q % 2 else ALL_TIME,
                     period="week",
