@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
-from collections.abc import AsyncIterator
+import sqlite3
+from collections.abc import AsyncIterator, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +15,7 @@ from bot.content import Content, load_content
 from bot.core import Rebound
 from bot.models import CommunityRef, Context, PersonRef, Reply
 from bot.ports import FixedClock
-from bot.store import Store
+from bot.store import Store, open_store
 
 # A Thursday afternoon, so "next business day" and week boundaries are interesting.
 START = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -31,8 +33,14 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-async def store(tmp_path: Path) -> AsyncIterator[Store]:
-    async with Store(tmp_path / "rebound.db") as opened:
+def db_path(tmp_path: Path) -> Path:
+    """The database file under the `store` fixture, for tests that read it as a file."""
+    return tmp_path / "rebound.db"
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[Store]:
+    async with open_store(db_path) as opened:
         yield opened
 
 
@@ -76,20 +84,39 @@ def action(replies: list[Reply], prefix: str) -> str:
     )
 
 
-async def tables_naming(store: Store, person_id: int) -> tuple[list[str], list[str]]:
-    """Every table of the schema, and those that still hold a row naming the person."""
-    async with store.db.execute(
-        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-    ) as cur:
-        tables = [row[0] for row in await cur.fetchall()]
+async def count_held(store: Store, person_id: int, kind: str) -> int:
+    """How many rows of one kind (a table, e.g. "checkins") the store holds about a person."""
+    # Read through the person's export, which lists every kind of record by person: the
+    # interface has no row count, and no use case needs one.
+    return len((await store.accounts.export(person_id))[kind])
+
+
+def rows_in_file(path: Path | str, sql: str, params: Sequence[object] = ()) -> list[tuple]:
+    """Every row of a query on the SQLite file itself, through a connection of its own.
+
+    For tests that look at the database as a database (its tables, what a fault left
+    behind); a test of behaviour reads through the store's interface instead. It sees what
+    is committed, as any other process would.
+    """
+    with closing(sqlite3.connect(path)) as db:
+        return [tuple(row) for row in db.execute(sql, params)]
+
+
+def tables_naming(path: Path | str, person_id: int) -> tuple[list[str], list[str]]:
+    """Every table of the file's schema, and those that still hold a row naming the person."""
+    tables = [
+        name
+        for (name,) in rows_in_file(
+            path, "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+    ]
     left = []
     for table in tables:
-        async with store.db.execute(f"PRAGMA table_info({table})") as cur:
-            columns = {row[1] for row in await cur.fetchall()}
+        columns = {row[1] for row in rows_in_file(path, f"PRAGMA table_info({table})")}
         for column in sorted({"person_id", "updated_by"} & columns):
-            async with store.db.execute(
-                f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (person_id,)
-            ) as cur:
-                if (await cur.fetchone())[0]:
-                    left.append(table)
+            [(count,)] = rows_in_file(
+                path, f"SELECT COUNT(*) FROM {table} WHERE {column} = ?", (person_id,)
+            )
+            if count:
+                left.append(table)
     return tables, left

@@ -229,8 +229,8 @@ async def test_a_reminder_dm_carries_a_nonce_and_closed_dms_are_recorded(double,
         sent = [c for c in double.find("POST", "/channels/") if c.body.get("nonce")]
         assert sent[0].body["enforce_nonce"] is True and len(sent[0].body["nonce"]) == 25
         assert "A gentle nudge" in text_of(sent[0].body)
-        bo = await app.store.find_person("discord", "555000000000000002")
-        [failed] = await app.store.reminders_for(bo.id, ["undeliverable"])
+        bo = await app.store.people.find("discord", "555000000000000002")
+        [failed] = await app.store.reminders.for_person(bo.id, ["undeliverable"])
         assert "50007" in failed.last_error
         await double.dispatch(
             "INTERACTION_CREATE", double.command("streak", user_id="555000000000000002", name="Bo")
@@ -296,9 +296,9 @@ async def test_misbehaving_discord_ends_every_reminder_in_a_recorded_state(doubl
     double.closed_dms.add("555000000000000014")
     async with running(double, settings) as (app, _):
         for user_id in people:
-            person = await app.store.ensure_person(PersonRef("discord", user_id, "P"), START)
-            await app.store.update_person(person.id, quiet_start="00:00", quiet_end="00:00")
-            await app.store.schedule_reminder(
+            person = await app.store.people.ensure(PersonRef("discord", user_id, "P"), START)
+            await app.store.people.update(person.id, quiet_start="00:00", quiet_end="00:00")
+            await app.store.reminders.schedule(
                 person.id, kind="checkin", ref_id=None, key=f"k{user_id}", due=START, now=START
             )
         double.rate_limit_next = 3  # a storm of 429s, each waited out by discord.py
@@ -307,7 +307,7 @@ async def test_misbehaving_discord_ends_every_reminder_in_a_recorded_state(doubl
             app.clock.advance(timedelta(hours=2))
         states = {}
         for user_id, kind in people.items():
-            reminder = await app.store.reminder_by_key(f"k{user_id}")
+            reminder = await app.store.reminders.by_key(f"k{user_id}")
             states[kind] = (reminder.status, reminder.last_error or "")
     assert states["ok"][0] == "sent" and states["storm"][0] == "sent"
     assert states["broken"][0] == "failed" and "503" in states["broken"][1]

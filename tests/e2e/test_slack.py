@@ -267,8 +267,8 @@ async def test_a_dm_that_fails_is_recorded_and_explained(double, slack):
     app.clock.advance(timedelta(days=1))
     tally = await app.reminders.tick()
     assert tally.undeliverable == 1
-    person = await app.store.find_person("slack", "U9")
-    [failed] = await app.store.reminders_for(person.id, ["undeliverable"])
+    person = await app.store.people.find("slack", "U9")
+    [failed] = await app.store.reminders.for_person(person.id, ["undeliverable"])
     assert failed.last_error == "slack cannot_dm_bot"
     # Interactive: /reflect explains privately in the channel and keeps the prompt there.
     await post(url, command_body(double, "/reflect", "", user="U9"), FORM)
@@ -295,9 +295,9 @@ async def test_misbehaving_slack_ends_every_reminder_in_a_recorded_state(double,
     double.failing["UBROKEN"] = 1
     double.closed_dms.add("UCLOSED")
     for user_id in people:
-        person = await app.store.ensure_person(PersonRef("slack", user_id, "P"), START)
-        await app.store.update_person(person.id, quiet_start="00:00", quiet_end="00:00")
-        await app.store.schedule_reminder(
+        person = await app.store.people.ensure(PersonRef("slack", user_id, "P"), START)
+        await app.store.people.update(person.id, quiet_start="00:00", quiet_end="00:00")
+        await app.store.reminders.schedule(
             person.id, kind="checkin", ref_id=None, key=f"k{user_id}", due=START, now=START
         )
     for _ in range(MAX_ATTEMPTS + 2):
@@ -305,7 +305,7 @@ async def test_misbehaving_slack_ends_every_reminder_in_a_recorded_state(double,
         app.clock.advance(timedelta(hours=2))
     states = {}
     for user_id, kind in people.items():
-        reminder = await app.store.reminder_by_key(f"k{user_id}")
+        reminder = await app.store.reminders.by_key(f"k{user_id}")
         states[kind] = (reminder.status, reminder.last_error or "")
     assert states["ok"][0] == "sent" and states["storm"][0] == "sent"
     assert states["broken"][0] == "failed" and "fatal_error" in states["broken"][1]

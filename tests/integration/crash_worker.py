@@ -17,7 +17,7 @@ from bot.core import Rebound
 from bot.models import CommunityRef, PersonRef, Reply
 from bot.ports import FixedClock
 from bot.reminders import ReminderEngine
-from bot.store import Store
+from bot.store import open_store
 
 
 class FileMessenger:
@@ -38,7 +38,7 @@ class FileMessenger:
 
 async def main(db: str, log: str, now_iso: str, batch: int) -> None:
     clock = FixedClock(datetime.fromisoformat(now_iso))
-    async with Store(db) as store:
+    async with open_store(db) as store:
         core = Rebound(store, load_content(), clock)
         engine = ReminderEngine(store, core, clock, batch_size=batch)
         engine.register("test", FileMessenger(log))

@@ -50,20 +50,22 @@ async def seed(store: Store, now: datetime) -> dict[str, dict]:
     people: dict[str, dict] = {}
     for n in range(MEMBERS):
         name = f"Member {n:03d}"
-        row = await store.ensure_person(PersonRef("test", f"m{n}", name), now)
-        community_id = await store.ensure_membership(row.id, COMMUNITY, now)
+        row = await store.people.ensure(PersonRef("test", f"m{n}", name), now)
+        community_id = await store.people.join(row.id, COMMUNITY, now)
         opted = n % 3 != 0
-        await store.set_leaderboard(row.id, community_id, opted)
+        await store.people.set_leaderboard(row.id, community_id, opted)
         # Small ranges make many ties, so the name tie-break is exercised.
         current = rng.randint(0, 6)
         week, month = rng.randint(0, 8), rng.randint(0, 20)
         total = month + rng.randint(0, 30)
         last = index if current else None
-        await store.save_streak(row.id, StreakRow(current, current, 0, last, week, total), now)
+        await store.effort.save_streak(
+            row.id, StreakRow(current, current, 0, last, week, total), now
+        )
         # Points are only ever added, so a window without effort has no row at all.
         for key, points in ((week_key, week), (month_key, month), (ALL_TIME, total)):
             if points:
-                await store.add_period_points(row.id, [key], points)
+                await store.effort.add_period_points(row.id, [key], points)
         people[name] = {
             "id": row.id,
             "opted": opted,
@@ -205,10 +207,10 @@ async def test_the_digest_names_only_people_who_opted_in_and_never_rejections(co
         await core.checkin(in_channel(name), mood=3)
         if shout:
             await core.settings(in_channel(name), shoutouts="on")
-        me[name] = await store.find_person("test", name.lower())
-        await store.record_milestone(me[name].id, 4, clock.now())
+        me[name] = await store.people.find("test", name.lower())
+        await store.effort.record_milestone(me[name].id, 4, clock.now())
     reply = await core.digest(
-        (await store.ensure_membership(me["Ada"].id, COMMUNITY, clock.now())),
+        (await store.people.join(me["Ada"].id, COMMUNITY, clock.now())),
         clock.now() + timedelta(days=1),
     )
     text = reply.text.plain()
@@ -251,16 +253,16 @@ async def test_only_admins_change_settings_and_every_change_is_logged(core, stor
     text = text_of(saved)
     assert "Sharing posts: off" in text and "Streaks count: days" in text
     assert "Ask in #help" in text
-    community_id = await store.ensure_membership(
-        (await store.find_person("test", "alex")).id, COMMUNITY, clock.now()
+    community_id = await store.people.join(
+        (await store.people.find("test", "alex")).id, COMMUNITY, clock.now()
     )
-    log = await store.admin_log(community_id)
-    assert {(r["key"], r["new_value"], r["display_name"]) for r in log} == {
+    log = await store.community.changes(community_id)
+    assert {(r.key, r.new_value, r.display_name) for r in log} == {
         ("sharing", "off", "Alex"),
         ("streak_period", "day", "Alex"),
         ("support_text", "Ask in #help", "Alex"),
     }
-    assert all(r["changed_at"] == "2026-11-26T15:00:00Z" for r in log)
+    assert all(r.changed_at == datetime(2026, 11, 26, 15, 0, tzinfo=UTC) for r in log)
     bad = await core.admin(admin(), day="someday")
     assert "day of the week" in text_of(bad)
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from bot.models import PersonRef
-from bot.store import Store
+from bot.store import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
 REMINDERS = 3000
@@ -42,14 +42,14 @@ def worker(db: Path, log: Path) -> subprocess.Popen:
 
 async def test_sigkill_mid_dispatch_loses_nothing(tmp_path):
     db, log = tmp_path / "crash.db", tmp_path / "delivered.log"
-    async with Store(db) as store:
+    async with open_store(db) as store:
         people = [
-            await store.ensure_person(PersonRef("test", f"u{i}", f"P{i}"), NOW)
+            await store.people.ensure(PersonRef("test", f"u{i}", f"P{i}"), NOW)
             for i in range(PEOPLE)
         ]
-        async with store.atomic():
+        async with store.unit() as u:
             for n in range(REMINDERS):
-                await store.schedule_reminder(
+                await u.reminders.schedule(
                     people[n % PEOPLE].id,
                     kind="checkin",
                     ref_id=None,
@@ -58,7 +58,7 @@ async def test_sigkill_mid_dispatch_loses_nothing(tmp_path):
                     now=NOW,
                 )
         for person in people:
-            await store.update_person(person.id, quiet_start="00:00", quiet_end="00:00")
+            await store.people.update(person.id, quiet_start="00:00", quiet_end="00:00")
 
     with worker(db, log) as first:
         assert first.stdout is not None

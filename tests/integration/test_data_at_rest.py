@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.models import PersonRef
-from bot.store import Store, StoreError
-from tests.conftest import START
+from bot.store import StoreError, open_store
+from tests.conftest import START, count_held
 from tests.integration.erase_worker import SECRETS, journey, make_core
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,8 +55,8 @@ def left_in(db: Path) -> dict[str, list[str]]:
 async def test_a_new_database_its_log_files_and_its_folders_are_owner_only(tmp_path, loose_umask):
     (tmp_path / "srv").mkdir(mode=0o755)  # a folder the operator made is theirs to set
     db = tmp_path / "srv" / "data" / "deeper" / "rebound.db"
-    async with Store(db) as store:
-        await store.ensure_person(PersonRef("test", "alex", "Alex"), START)
+    async with open_store(db) as store:
+        await store.people.ensure(PersonRef("test", "alex", "Alex"), START)
         assert {p.name: oct(mode(p)) for p in files_of(db)} == {
             "rebound.db": "0o600",
             "rebound.db-wal": "0o600",
@@ -77,7 +77,7 @@ async def test_a_readable_database_from_an_earlier_version_is_tightened_on_open(
         earlier.execute("CREATE TABLE t (x)")
         earlier.commit()
         assert {oct(mode(p)) for p in files_of(db)} == {"0o644"}
-        async with Store(db, busy_timeout_ms=100):
+        async with open_store(db, busy_timeout_ms=100):
             assert {p.name: oct(mode(p)) for p in files_of(db)} == {
                 "rebound.db": "0o600",
                 "rebound.db-wal": "0o600",
@@ -90,7 +90,7 @@ async def test_a_readable_database_from_an_earlier_version_is_tightened_on_open(
 async def test_a_database_path_that_cannot_be_made_is_a_clear_store_error(tmp_path):
     (tmp_path / "blocker").write_text("a file where a folder should go")
     with pytest.raises(StoreError, match=r"cannot open .*blocker/rebound\.db"):
-        await Store(tmp_path / "blocker" / "rebound.db").open()
+        await open_store(tmp_path / "blocker" / "rebound.db").open()
 
 
 async def test_a_backup_is_owner_only_from_its_first_byte(tmp_path, store, loose_umask):
@@ -131,19 +131,18 @@ def test_rebound_backup_never_follows_a_link_planted_at_its_path(tmp_path):
 # -- an erase leaves nothing readable ----------------------------------------------------
 
 
-async def test_forget_leaves_none_of_the_words_in_the_database_or_its_log(tmp_path, store):
+async def test_forget_leaves_none_of_the_words_in_the_database_or_its_log(db_path, store):
     core = make_core(store)
     person_id = await journey(core)
-    db = Path(store.path)
-    before = left_in(db)
+    before = left_in(db_path)
     assert sorted({s for found in before.values() for s in found}) == sorted(SECRETS)
 
-    await store.forget_person(person_id)
+    await store.accounts.forget(person_id)
 
-    assert left_in(db) == {"rebound.db": [], "rebound.db-wal": [], "rebound.db-shm": []}
+    assert left_in(db_path) == {"rebound.db": [], "rebound.db-wal": [], "rebound.db-shm": []}
     # Nobody else lost anything.
-    sam = await store.find_person("test", "sam")
-    assert sam is not None and await store.count_rows("rejections", "person_id", sam.id) == 1
+    sam = await store.people.find("test", "sam")
+    assert sam is not None and await count_held(store, sam.id, "rejections") == 1
 
 
 async def test_a_log_left_by_a_process_killed_after_an_erase_is_emptied_on_the_next_start(
@@ -162,7 +161,7 @@ async def test_a_log_left_by_a_process_killed_after_an_erase_is_emptied_on_the_n
     # The killed process left the words in its write-ahead log: the case this test is about.
     assert left_in(db)["rebound.db-wal"]
 
-    async with Store(db) as store:
+    async with open_store(db) as store:
         assert left_in(db) == {"rebound.db": [], "rebound.db-wal": [], "rebound.db-shm": []}
-        assert await store.find_person("test", "zq") is None
-        assert await store.find_person("test", "sam") is not None
+        assert await store.people.find("test", "zq") is None
+        assert await store.people.find("test", "sam") is not None

@@ -34,15 +34,15 @@ class ForgettingMessenger:
 
 async def test_a_person_erased_mid_batch_does_not_stop_the_batch(store: Store, core, clock):
     now = clock.now()
-    bea = await store.ensure_person(PersonRef("test", "bea", "Bea"), now)
-    alex = await store.ensure_person(PersonRef("test", "alex", "Alex"), now)
+    bea = await store.people.ensure(PersonRef("test", "bea", "Bea"), now)
+    alex = await store.people.ensure(PersonRef("test", "alex", "Alex"), now)
     # One batch in due order: Bea's first, then Alex's, then Bea's second.
     for key, who, due in (
         ("bea-1", bea, now - timedelta(minutes=3)),
         ("alex-1", alex, now - timedelta(minutes=2)),
         ("bea-2", bea, now - timedelta(minutes=1)),
     ):
-        await store.schedule_reminder(
+        await store.reminders.schedule(
             who.id, kind="checkin", ref_id=None, key=key, due=due, now=now
         )
     messenger = ForgettingMessenger(core, forgets="alex")
@@ -54,10 +54,10 @@ async def test_a_person_erased_mid_batch_does_not_stop_the_batch(store: Store, c
     assert messenger.sent == ["bea", "bea"]  # Alex's reminder was dropped quietly
     assert tally.sent == 2
     for key in ("bea-1", "bea-2"):
-        reminder = await store.reminder_by_key(key)
+        reminder = await store.reminders.by_key(key)
         assert reminder is not None and reminder.status == "sent", key
-    assert await store.reminder_by_key("alex-1") is None
-    assert await store.find_person("test", "alex") is None
+    assert await store.reminders.by_key("alex-1") is None
+    assert await store.people.find("test", "alex") is None
 
 
 class Recording:
@@ -77,15 +77,15 @@ async def test_one_reminder_that_cannot_be_built_is_retried_and_the_batch_goes_o
     store: Store, core, clock
 ):
     now = clock.now()
-    bea = await store.ensure_person(PersonRef("test", "bea", "Bea"), now)
-    alex = await store.ensure_person(PersonRef("test", "alex", "Alex"), now)
+    bea = await store.people.ensure(PersonRef("test", "bea", "Bea"), now)
+    alex = await store.people.ensure(PersonRef("test", "alex", "Alex"), now)
     # A zone this machine's tzdata no longer knows (an upgrade removed it) breaks Alex's DM.
-    await store.db.execute("UPDATE people SET timezone = 'Mars/Olympus' WHERE id = ?", (alex.id,))
+    await store.people.update(alex.id, timezone="Mars/Olympus")
     for key, who, due in (
         ("alex-1", alex, now - timedelta(minutes=2)),
         ("bea-1", bea, now - timedelta(minutes=1)),
     ):
-        await store.schedule_reminder(
+        await store.reminders.schedule(
             who.id, kind="checkin", ref_id=None, key=key, due=due, now=now
         )
     messenger = Recording()
@@ -96,7 +96,7 @@ async def test_one_reminder_that_cannot_be_built_is_retried_and_the_batch_goes_o
 
     assert messenger.sent == ["bea"]
     assert tally.sent == 1 and tally.retrying == 1
-    assert (await store.reminder_by_key("bea-1")).status == "sent"
-    stuck = await store.reminder_by_key("alex-1")
+    assert (await store.reminders.by_key("bea-1")).status == "sent"
+    stuck = await store.reminders.by_key("alex-1")
     assert stuck.status == "pending" and stuck.attempts == 1
     assert "ZoneInfoNotFoundError" in stuck.last_error

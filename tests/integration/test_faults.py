@@ -13,13 +13,13 @@ from bot.core import Rebound
 from bot.models import PersonRef
 from bot.ports import FixedClock, RateLimited, TemporaryFailure, Undeliverable
 from bot.reminders import MAX_ATTEMPTS, ReminderEngine
-from bot.store import Store
-from tests.conftest import START, in_channel, text_of
+from bot.store import Store, open_store
+from tests.conftest import START, count_held, in_channel, text_of
 
 
 async def test_a_locked_database_gets_a_kind_message_and_the_bot_keeps_serving(tmp_path):
     path = tmp_path / "r.db"
-    async with Store(path, busy_timeout_ms=50) as store:
+    async with open_store(path, busy_timeout_ms=50) as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         await core.checkin(in_channel(), mood=3)
         other = sqlite3.connect(path, isolation_level=None)
@@ -34,8 +34,8 @@ async def test_a_locked_database_gets_a_kind_message_and_the_bot_keeps_serving(t
         # The same process serves the next command, and nothing half-written stayed behind.
         replies = await core.rejected(in_channel(), company="Acme", stage="final")
         assert "Logged" in text_of(replies)
-        me = await store.find_person("test", "alex")
-        assert await store.count_rows("rejections", "person_id", me.id) == 1
+        me = await store.people.find("test", "alex")
+        assert await count_held(store, me.id, "rejections") == 1
         assert await store.integrity() == "ok"
 
 
@@ -47,7 +47,7 @@ async def fill_disk(store: Store, spare_pages: int = 0) -> None:
 
 
 async def test_a_full_database_gets_a_kind_message_and_stays_sound(tmp_path):
-    async with Store(tmp_path / "r.db") as store:
+    async with open_store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         await core.checkin(in_channel(), mood=3)
         await fill_disk(store)
@@ -66,7 +66,7 @@ async def test_a_full_database_gets_a_kind_message_and_stays_sound(tmp_path):
 
 async def test_commands_written_together_on_a_full_disk_never_claim_what_was_not_kept(tmp_path):
     """Group commit on a full disk: whoever is told 'logged' has their row, nobody else does."""
-    async with Store(tmp_path / "r.db") as store:
+    async with open_store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         await core.checkin(in_channel(), mood=3)
         await fill_disk(store, spare_pages=3)  # room for a little
@@ -113,7 +113,7 @@ class Misbehaving:
 
 async def test_a_misbehaving_platform_never_makes_a_reminder_vanish(tmp_path):
     clock = FixedClock(START)
-    async with Store(tmp_path / "r.db") as store:
+    async with open_store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), clock, rng=random.Random(1))
         engine = ReminderEngine(store, core, clock)
         platform = Misbehaving()
@@ -122,10 +122,10 @@ async def test_a_misbehaving_platform_never_makes_a_reminder_vanish(tmp_path):
         keys = []
         for n in range(50):
             who = f"{kinds[n % 5]}-{n}"
-            person = await store.ensure_person(PersonRef("test", who, who), clock.now())
-            await store.update_person(person.id, quiet_start="00:00", quiet_end="00:00")
+            person = await store.people.ensure(PersonRef("test", who, who), clock.now())
+            await store.people.update(person.id, quiet_start="00:00", quiet_end="00:00")
             keys.append(f"k{n}")
-            await store.schedule_reminder(
+            await store.reminders.schedule(
                 person.id,
                 kind="checkin",
                 ref_id=None,
@@ -136,7 +136,7 @@ async def test_a_misbehaving_platform_never_makes_a_reminder_vanish(tmp_path):
         for _ in range(400):  # far more rounds than any back-off needs
             await engine.tick()
             clock.advance(timedelta(minutes=10))
-            states = [(await store.reminder_by_key(k)).status for k in keys]
+            states = [(await store.reminders.by_key(k)).status for k in keys]
             if all(s in ("sent", "failed", "undeliverable") for s in states):
                 break
         by_kind: dict[str, set[str]] = {}
@@ -150,14 +150,14 @@ async def test_a_misbehaving_platform_never_makes_a_reminder_vanish(tmp_path):
             "closed": {"undeliverable"},
         }
         for key in keys:
-            reminder = await store.reminder_by_key(key)
+            reminder = await store.reminders.by_key(key)
             if reminder.status == "failed":
                 assert reminder.attempts == MAX_ATTEMPTS - 1 and reminder.last_error
         assert await store.integrity() == "ok"
 
 
 async def test_a_backup_taken_while_the_bot_writes_is_consistent(tmp_path):
-    async with Store(tmp_path / "live.db") as store:
+    async with open_store(tmp_path / "live.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(2))
 
         async def writer() -> None:
@@ -168,7 +168,7 @@ async def test_a_backup_taken_while_the_bot_writes_is_consistent(tmp_path):
         await asyncio.sleep(0)  # let the writer start; the backup runs between its statements
         await store.backup(tmp_path / "copy.db")
         await task
-    async with Store(tmp_path / "copy.db") as copy:
+    async with open_store(tmp_path / "copy.db") as copy:
         assert await copy.integrity() == "ok"
         async with copy.db.execute(
             "SELECT COUNT(*) FROM people p WHERE NOT EXISTS"

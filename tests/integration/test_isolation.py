@@ -13,7 +13,7 @@ from tests.conftest import tables_naming, text_of
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-async def test_nothing_crosses_communities_or_people(core, store, clock, seed):
+async def test_nothing_crosses_communities_or_people(core, store, db_path, clock, seed):
     rng = random.Random(seed)
     communities = [CommunityRef("test", f"g{n}", f"Guild {n}") for n in range(3)]
     people: dict[str, dict] = {}
@@ -45,8 +45,8 @@ async def test_nothing_crosses_communities_or_people(core, store, clock, seed):
                     assert person["secret"] not in board
                     assert f"Co-{name}" not in board
         community_id = (
-            await store.ensure_membership(
-                (await store.find_person("test", next(iter(members)).lower())).id,
+            await store.people.join(
+                (await store.people.find("test", next(iter(members)).lower())).id,
                 community,
                 clock.now(),
             )
@@ -68,8 +68,8 @@ async def test_nothing_crosses_communities_or_people(core, store, clock, seed):
                 assert people[other]["secret"] not in journal
 
     victim = rng.choice(sorted(people))
-    person = await store.find_person("test", victim.lower())
+    person = await store.people.find("test", victim.lower())
     await core.press(Context(PersonRef("test", victim.lower(), victim)), "forget:confirm")
-    tables, left = await tables_naming(store, person.id)
+    tables, left = tables_naming(db_path, person.id)
     assert left == []
     assert {t for t, _ in PERSONAL_TABLES} <= set(tables)

@@ -21,7 +21,7 @@ from bot.content import Content, load_content
 from bot.core import Rebound
 from bot.models import Context, PersonRef, Reply
 from bot.ports import FixedClock
-from bot.store import Store
+from bot.store import open_store
 from bot.vocab import UserError
 from tests.conftest import COMMUNITY, START, action
 from tests.markup import discord_markup, slack_markup
@@ -77,7 +77,7 @@ def wording() -> Content:
 async def every_reply(path: Path, wording: Content, typed: list[str]) -> list[Reply]:
     """Replies of the use cases that echo typed text, with typed text in each of its fields."""
     name, a, b, c = typed
-    async with Store(path) as store:
+    async with open_store(path) as store:
         core = Rebound(
             store, wording, FixedClock(START), default_timezone="UTC", rng=random.Random(7)
         )

@@ -15,8 +15,8 @@ from bot.core import Rebound
 from bot.models import PersonRef, Reply
 from bot.ports import FixedClock, RateLimited, TemporaryFailure, Undeliverable
 from bot.reminders import MAX_ATTEMPTS, ReminderEngine, Scheduler, backoff
-from bot.store import Store, StreakRow
-from tests.conftest import action, in_channel, in_dm, text_of
+from bot.store import Store, StreakRow, open_store
+from tests.conftest import action, count_held, in_channel, in_dm, text_of
 
 NEW_YORK = ZoneInfo("America/New_York")
 
@@ -59,7 +59,7 @@ def engine(store, core, clock, messenger) -> ReminderEngine:
 
 
 async def status_of(store: Store, key: str) -> str:
-    reminder = await store.reminder_by_key(key)
+    reminder = await store.reminders.by_key(key)
     assert reminder is not None, key
     return reminder.status
 
@@ -97,7 +97,7 @@ async def test_no_nudge_once_a_reflection_has_started(core, engine, clock, messe
     clock.advance(timedelta(days=1))
     await engine.tick()
     assert "A gentle nudge" not in messenger.titles()
-    rejection = (await store.latest_rejection((await store.find_person("test", "alex")).id)).id
+    rejection = (await store.rejections.latest((await store.people.find("test", "alex")).id)).id
     assert await status_of(store, f"nudge:{rejection}") == "cancelled"
 
 
@@ -129,7 +129,7 @@ async def test_marking_sent_schedules_stay_in_touch_six_weeks_later(core, engine
 
 
 async def test_buttons_on_an_old_reminder_work_after_a_restart(
-    store, content, clock, messenger, tmp_path
+    store, db_path, content, clock, messenger
 ):
     core = Rebound(store, content, clock, rng=random.Random(3))
     engine = ReminderEngine(store, core, clock)
@@ -140,7 +140,7 @@ async def test_buttons_on_an_old_reminder_work_after_a_restart(
     snooze_week = messenger.sent[0][1].buttons[3].action_id
     await store.close()
 
-    async with Store(store.path) as reopened:
+    async with open_store(db_path) as reopened:
         fresh = Rebound(reopened, content, clock, rng=random.Random(4))
         replies = await fresh.press(in_dm(), snooze_week)
         assert "I'll bring it back on Friday 4 December, 10:00" in text_of(replies)
@@ -172,8 +172,10 @@ async def test_ten_oclock_stays_ten_oclock_across_daylight_saving(
     clock.set(datetime.combine(logged_on, time(12), tz))
     await core.settings(in_channel(), timezone=zone, quiet="off")
     await core.rejected(in_channel(), stage="screen")
-    me = await store.find_person("test", "alex")
-    checkins = [r for r in await store.reminders_for(me.id, ["pending"]) if r.kind == "checkin"]
+    me = await store.people.find("test", "alex")
+    checkins = [
+        r for r in await store.reminders.for_person(me.id, ["pending"]) if r.kind == "checkin"
+    ]
     offsets = set()
     for reminder in checkins:
         assert local(reminder.due_at, tz).time() == time(10, 0), (zone, reminder.key)
@@ -198,13 +200,13 @@ async def test_quiet_hours_across_midnight_hold_a_reminder_until_morning(
 ):
     await core.settings(in_channel(), timezone="America/New_York", quiet="21:00-08:00")
     clock.set(datetime(2026, 11, 27, 3, 30, tzinfo=UTC))  # 22:30 local on Thursday
-    me = await store.find_person("test", "alex")
-    await store.schedule_reminder(
+    me = await store.people.find("test", "alex")
+    await store.reminders.schedule(
         me.id, kind="checkin", ref_id=None, key="k", due=clock.now(), now=clock.now()
     )
     tally = await engine.tick()
     assert tally.deferred == 1 and messenger.sent == []
-    reminder = await store.reminder_by_key("k")
+    reminder = await store.reminders.by_key("k")
     assert local(reminder.due_at).strftime("%a %H:%M") == "Fri 08:00"
     clock.set(reminder.due_at)
     await engine.tick()
@@ -216,7 +218,7 @@ async def test_snoozing_into_quiet_hours_lands_at_their_end(core, engine, clock,
     clock.set(datetime(2026, 11, 26, 15, 0, tzinfo=UTC))
     await core.followup_add(in_channel(), contact="Dana", when_text="today")
     clock.set(datetime(2026, 11, 27, 1, 30, tzinfo=UTC))  # 20:30 local
-    due = await store.next_due()
+    due = await store.reminders.next_due()
     assert due is not None and due < clock.now()
     await engine.tick()
     snooze_hour = messenger.sent[0][1].buttons[1].action_id
@@ -227,8 +229,8 @@ async def test_snoozing_into_quiet_hours_lands_at_their_end(core, engine, clock,
 async def test_a_check_in_due_on_leap_day(core, engine, clock, store):
     clock.set(datetime(2028, 2, 27, 12, tzinfo=UTC))
     await core.rejected(in_channel(), stage="other")
-    me = await store.find_person("test", "alex")
-    dues = sorted(r.due_at for r in await store.reminders_for(me.id, ["pending"]))
+    me = await store.people.find("test", "alex")
+    dues = sorted(r.due_at for r in await store.reminders.for_person(me.id, ["pending"]))
     assert datetime(2028, 2, 29, 10, tzinfo=UTC) in dues
 
 
@@ -268,10 +270,10 @@ async def test_reminders_off_mutes_instead_of_sending(core, engine, clock, messe
 async def test_forget_removes_pending_reminders(core, store):
     await core.rejected(in_channel(), stage="final")
     await core.followup_add(in_channel(), contact="Dana")
-    me = await store.find_person("test", "alex")
-    assert await store.count_rows("reminders", "person_id", me.id) == 4
+    me = await store.people.find("test", "alex")
+    assert await count_held(store, me.id, "reminders") == 4
     await core.press(in_channel(), "forget:confirm")
-    assert await store.count_rows("reminders", "person_id", me.id) == 0
+    assert await count_held(store, me.id, "reminders") == 0
 
 
 async def test_a_typed_reply_to_a_check_in_is_kept_as_its_note(
@@ -283,8 +285,8 @@ async def test_a_typed_reply_to_a_check_in_is_kept_as_its_note(
     held = await core.dm_text(in_dm(), "tired, but I went for a run")
     assert "give today a number" in text_of(held)
     await core.press(in_dm(), action(held, "checkin:mood:3"))
-    me = await store.find_person("test", "alex")
-    data = await store.export_person(me.id)
+    me = await store.people.find("test", "alex")
+    data = await store.accounts.export(me.id)
     assert data["checkins"][0]["note"] == "tired, but I went for a run"
     assert data["checkins"][0]["mood"] == 3
 
@@ -293,9 +295,9 @@ async def test_a_typed_reply_to_a_check_in_is_kept_as_its_note(
 
 
 async def schedule_one(store: Store, clock: FixedClock, name: str = "alex") -> str:
-    person = await store.ensure_person(PersonRef("test", name, name.title()), clock.now())
+    person = await store.people.ensure(PersonRef("test", name, name.title()), clock.now())
     key = f"checkin:{name}"
-    await store.schedule_reminder(
+    await store.reminders.schedule(
         person.id, kind="checkin", ref_id=None, key=key, due=clock.now(), now=clock.now()
     )
     return key
@@ -308,7 +310,7 @@ async def test_closed_dms_are_recorded_and_mentioned_once_on_the_next_command(
     messenger.forever["alex"] = Undeliverable("discord 403 code 50007: cannot send to this user")
     tally = await engine.tick()
     assert tally.undeliverable == 1
-    reminder = await store.reminder_by_key(key)
+    reminder = await store.reminders.by_key(key)
     assert reminder.status == "undeliverable" and "50007" in reminder.last_error
     first = await core.streak(in_channel())
     assert "couldn't reach you" in first[0].text.plain() and first[0].private
@@ -339,7 +341,7 @@ async def test_server_errors_back_off_then_end_as_failed_with_the_reason(
     waits = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
         tally = await engine.tick()
-        reminder = await store.reminder_by_key(key)
+        reminder = await store.reminders.by_key(key)
         if attempt < MAX_ATTEMPTS:
             assert tally.retrying == 1 and reminder.status == "pending"
             waits.append(reminder.due_at - clock.now())
@@ -348,13 +350,13 @@ async def test_server_errors_back_off_then_end_as_failed_with_the_reason(
             assert tally.failed == 1
     assert waits == [backoff(n) for n in range(1, MAX_ATTEMPTS)]
     assert waits[1] == 2 * waits[0]
-    reminder = await store.reminder_by_key(key)
+    reminder = await store.reminders.by_key(key)
     assert reminder.status == "failed" and "500 internal server error" in reminder.last_error
 
 
 async def test_a_claim_whose_lease_ran_out_is_claimed_again(engine, clock, messenger, store):
     key = await schedule_one(store, clock)
-    claimed = await store.claim_due(clock.now(), clock.now() + engine.lease, 10)
+    claimed = await store.reminders.claim_due(clock.now(), clock.now() + engine.lease, 10)
     assert [r.key for r in claimed] == [key]
     assert (await engine.tick()).sent == 0  # still leased by the first claim: not sent twice
     clock.advance(engine.lease)
@@ -364,7 +366,7 @@ async def test_a_claim_whose_lease_ran_out_is_claimed_again(engine, clock, messe
 
 async def test_recover_hands_back_claims_of_a_dead_process(engine, clock, messenger, store):
     key = await schedule_one(store, clock)
-    await store.claim_due(clock.now(), clock.now() + engine.lease, 10)
+    await store.reminders.claim_due(clock.now(), clock.now() + engine.lease, 10)
     assert await engine.recover() == 1
     assert (await engine.tick()).sent == 1
     assert await status_of(store, key) == "sent"
@@ -375,7 +377,7 @@ async def test_a_platform_without_a_running_adapter_is_deferred_not_dropped(core
     key = await schedule_one(store, clock)
     tally = await engine.tick()
     assert tally.deferred == 1
-    reminder = await store.reminder_by_key(key)
+    reminder = await store.reminders.by_key(key)
     assert reminder.status == "pending" and "no adapter" in reminder.last_error
 
 
@@ -398,17 +400,17 @@ async def test_the_real_apscheduler_triggers_the_engine(engine, clock, messenger
 
 async def test_closing_weeks_spends_reserves_and_breaks_streaks(core, engine, clock, store):
     await core.settings(in_channel("Ann"), timezone="Europe/Berlin")
-    ann = await store.find_person("test", "ann")
-    bob = await store.ensure_person(PersonRef("test", "bob", "Bob"), clock.now())
+    ann = await store.people.find("test", "ann")
+    bob = await store.people.ensure(PersonRef("test", "bob", "Bob"), clock.now())
     from bot import streaks
 
     index = streaks.period_index(clock.now(), ZoneInfo("Europe/Berlin"))
-    await store.save_streak(ann.id, StreakRow(5, 5, 1, index, 3, 20), clock.now())
-    await store.save_streak(bob.id, StreakRow(3, 3, 0, index, 1, 9), clock.now())
+    await store.effort.save_streak(ann.id, StreakRow(5, 5, 1, index, 3, 20), clock.now())
+    await store.effort.save_streak(bob.id, StreakRow(3, 3, 0, index, 1, 9), clock.now())
     clock.advance(timedelta(days=14))  # one whole week with no action
     assert await engine.close_streak_weeks() == 2
-    assert (await store.streak(ann.id)).current == 5  # a reserve covered the missed week
-    assert (await store.streak(ann.id)).reserves == 0
-    assert (await store.streak(bob.id)).current == 0
-    assert (await store.streak(bob.id)).best == 3
+    assert (await store.effort.streak(ann.id)).current == 5  # a reserve covered the missed week
+    assert (await store.effort.streak(ann.id)).reserves == 0
+    assert (await store.effort.streak(bob.id)).current == 0
+    assert (await store.effort.streak(bob.id)).best == 3
     assert await engine.close_streak_weeks() == 0  # idempotent

@@ -9,7 +9,7 @@ from bot.app import build
 from bot.config import Settings, load_settings
 from bot.models import PersonRef, Reply
 from bot.ports import FixedClock
-from bot.store import Store
+from bot.store import open_store
 
 KEYS = ("r-1", "r-2", "r-3")
 
@@ -36,10 +36,10 @@ def settings_for(tmp_path: Path) -> Settings:
 
 
 async def states(path: Path) -> dict[str, tuple[str, int]]:
-    async with Store(path) as store:
+    async with open_store(path) as store:
         found = {}
         for key in KEYS:
-            reminder = await store.reminder_by_key(key)
+            reminder = await store.reminders.by_key(key)
             assert reminder is not None, key
             found[key] = (reminder.status, reminder.attempts)
         return found
@@ -48,9 +48,9 @@ async def states(path: Path) -> dict[str, tuple[str, int]]:
 async def start_a_batch(app, clock: FixedClock, messenger: GatedMessenger) -> None:
     """Three reminders due now for one person; the scheduler's tick claims them and starts."""
     app.reminders.register("test", messenger)
-    person = await app.store.ensure_person(PersonRef("test", "ada", "Ada"), clock.now())
+    person = await app.store.people.ensure(PersonRef("test", "ada", "Ada"), clock.now())
     for key in KEYS:
-        await app.store.schedule_reminder(
+        await app.store.reminders.schedule(
             person.id, kind="checkin", ref_id=None, key=key, due=clock.now(), now=clock.now()
         )
     app.scheduler.run_now()

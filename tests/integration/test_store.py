@@ -13,13 +13,13 @@ from bot.core import Rebound
 from bot.models import Context, PersonRef
 from bot.ports import FixedClock
 from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError, open_store
-from tests.conftest import COMMUNITY, START, in_channel, in_dm, tables_naming
+from tests.conftest import COMMUNITY, START, count_held, in_channel, in_dm, tables_naming
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
 
 
 async def test_pragmas_are_set_on_the_file(tmp_path):
-    async with Store(tmp_path / "r.db") as store:
+    async with open_store(tmp_path / "r.db") as store:
         values = {}
         for pragma in (
             "journal_mode",
@@ -42,25 +42,25 @@ async def test_pragmas_are_set_on_the_file(tmp_path):
 @pytest.mark.parametrize("start_version", range(SCHEMA_VERSION + 1))
 async def test_migrates_from_every_earlier_version_and_keeps_data(tmp_path, start_version):
     path = tmp_path / "old.db"
-    store = Store(path)
+    store = open_store(path)
     await store.open(migrate=False)
     await store.migrate(target=start_version)
     assert await store.schema_version() == start_version
     if start_version >= 1:
-        await store.ensure_person(PersonRef("test", "u1", "Old Timer"), NOW)
+        await store.people.ensure(PersonRef("test", "u1", "Old Timer"), NOW)
     await store.close()
 
-    async with Store(path) as reopened:
+    async with open_store(path) as reopened:
         assert await reopened.schema_version() == SCHEMA_VERSION
         if start_version >= 1:
-            assert (await reopened.find_person("test", "u1")).display_name == "Old Timer"
+            assert (await reopened.people.find("test", "u1")).display_name == "Old Timer"
         # Every table of the current schema is usable after the upgrade.
-        await reopened.ensure_person(PersonRef("test", "u2", "New"), NOW)
+        await reopened.people.ensure(PersonRef("test", "u2", "New"), NOW)
 
 
 async def test_boards_are_built_from_version_1_data_on_upgrade(tmp_path):
     path = tmp_path / "v1.db"
-    store = Store(path)
+    store = open_store(path)
     await store.open(migrate=False)
     await store.migrate(target=1)
     stamp = "2026-11-01T10:00:00Z"
@@ -82,11 +82,11 @@ async def test_boards_are_built_from_version_1_data_on_upgrade(tmp_path):
     )
     await store.close()
 
-    async with Store(path) as upgraded:
-        everyone = await upgraded.board(
+    async with open_store(path) as upgraded:
+        everyone = await upgraded.boards.view(
             1, window_key="all", period="week", index=0, me=2, top=10, around=2
         )
-        week = await upgraded.board(
+        week = await upgraded.boards.view(
             1, window_key="w:2026-11-23", period="week", index=0, me=2, top=10, around=2
         )
     # Cy never opted in: on no board, however many points.
@@ -101,7 +101,7 @@ async def test_boards_are_built_from_version_1_data_on_upgrade(tmp_path):
 async def test_board_counts_stay_true_through_joins_leaves_renames_and_forgetting(tmp_path):
     """Whatever happens, each board's counts match its rows and its rows match the points."""
     rng = random.Random(3)
-    async with Store(tmp_path / "r.db") as store:
+    async with open_store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         names = [f"P{i}" for i in range(12)]
         for step in range(150):
@@ -150,7 +150,7 @@ async def test_a_database_from_a_newer_rebound_is_refused(tmp_path):
     with sqlite3.connect(path) as db:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     with pytest.raises(StoreError, match="newer than this Rebound"):
-        async with Store(path):
+        async with open_store(path):
             pass
 
 
@@ -160,30 +160,30 @@ async def test_migrations_are_append_only_sql():
 
 
 async def test_atomic_rolls_back_everything_on_error(tmp_path):
-    async with Store(tmp_path / "r.db") as store:
-        person = await store.ensure_person(PersonRef("test", "u1", "A"), NOW)
+    async with open_store(tmp_path / "r.db") as store:
+        person = await store.people.ensure(PersonRef("test", "u1", "A"), NOW)
         with pytest.raises(RuntimeError):
-            async with store.atomic():
-                await store.add_checkin(person.id, 3, "kept?", NOW)
+            async with store.unit() as u:
+                await u.checkins.add(person.id, 3, "kept?", NOW)
                 raise RuntimeError("boom")
-        assert await store.count_rows("checkins", "person_id", person.id) == 0
+        assert await count_held(store, person.id, "checkins") == 0
 
 
 async def test_data_survives_closing_and_reopening(tmp_path):
     path = tmp_path / "r.db"
-    async with Store(path) as store:
-        person = await store.ensure_person(PersonRef("test", "u1", "A"), NOW)
-        await store.add_checkin(person.id, 4, None, NOW)
-    async with Store(path) as store:
-        again = await store.find_person("test", "u1")
-        assert await store.count_rows("checkins", "person_id", again.id) == 1
+    async with open_store(path) as store:
+        person = await store.people.ensure(PersonRef("test", "u1", "A"), NOW)
+        await store.checkins.add(person.id, 4, None, NOW)
+    async with open_store(path) as store:
+        again = await store.people.find("test", "u1")
+        assert await count_held(store, again.id, "checkins") == 1
 
 
 async def test_scheduling_the_same_key_twice_replaces_instead_of_doubling(tmp_path):
-    async with Store(tmp_path / "r.db") as store:
-        person = await store.ensure_person(PersonRef("test", "u1", "A"), NOW)
+    async with open_store(tmp_path / "r.db") as store:
+        person = await store.people.ensure(PersonRef("test", "u1", "A"), NOW)
         for days in (1, 2, 2):
-            await store.schedule_reminder(
+            await store.reminders.schedule(
                 person.id,
                 kind="checkin",
                 ref_id=None,
@@ -191,13 +191,13 @@ async def test_scheduling_the_same_key_twice_replaces_instead_of_doubling(tmp_pa
                 due=NOW + timedelta(days=days),
                 now=NOW,
             )
-        rows = await store.reminders_for(person.id, ["pending"])
+        rows = await store.reminders.for_person(person.id, ["pending"])
         assert len(rows) == 1
         assert rows[0].due_at == NOW + timedelta(days=2)
         # Once sent, scheduling the very same thing again must not send it again.
-        await store.claim_due(NOW + timedelta(days=3), NOW + timedelta(days=4), 10)
-        await store.finish_reminder(rows[0].id, "sent", NOW + timedelta(days=3))
-        again = await store.schedule_reminder(
+        await store.reminders.claim_due(NOW + timedelta(days=3), NOW + timedelta(days=4), 10)
+        await store.reminders.finish(rows[0].id, "sent", NOW + timedelta(days=3))
+        again = await store.reminders.schedule(
             person.id,
             kind="checkin",
             ref_id=None,
@@ -206,11 +206,11 @@ async def test_scheduling_the_same_key_twice_replaces_instead_of_doubling(tmp_pa
             now=NOW + timedelta(days=3),
         )
         assert again == rows[0].id
-        assert (await store.reminder_by_key("checkin:1:2d")).status == "sent"
+        assert (await store.reminders.by_key("checkin:1:2d")).status == "sent"
 
 
 async def test_many_concurrent_commands_all_land_and_none_interleave(tmp_path):
-    async with Store(tmp_path / "r.db") as store:
+    async with open_store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         names = [f"P{i}" for i in range(40)]
         results = await asyncio.gather(
@@ -228,7 +228,7 @@ async def test_many_concurrent_commands_all_land_and_none_interleave(tmp_path):
 
 async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_path):
     """Commands that arrive together are written under one commit; one failing costs no other."""
-    async with Store(tmp_path / "r.db") as store:
+    async with open_store(tmp_path / "r.db") as store:
         # A real fault inside the database: it refuses this one command's rejection row.
         await store.db.execute(
             "CREATE TRIGGER broken BEFORE INSERT ON rejections WHEN NEW.company = 'Broken'"
@@ -250,7 +250,7 @@ async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_p
 
 
 async def test_a_caller_that_gives_up_does_not_stall_or_break_the_others(tmp_path):
-    async with Store(tmp_path / "r.db") as store:
+    async with open_store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         quitter = asyncio.create_task(core.rejected(in_channel("Quinn"), company="Gone"))
         others = [asyncio.create_task(core.rejected(in_channel(f"P{n}"))) for n in range(5)]
@@ -268,7 +268,7 @@ async def test_a_caller_that_gives_up_does_not_stall_or_break_the_others(tmp_pat
 async def test_the_log_is_folded_into_the_file_in_the_background(tmp_path):
     """Commands never pay for a checkpoint; a second connection keeps the file itself current."""
     path = tmp_path / "r.db"
-    async with Store(path) as store:
+    async with open_store(path) as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         for n in range(250):
             await core.rejected(in_channel(f"P{n}"), company="Acme")
@@ -287,7 +287,8 @@ async def test_the_log_is_folded_into_the_file_in_the_background(tmp_path):
 
 
 async def test_forget_leaves_no_row_about_the_person_in_any_table(tmp_path):
-    async with Store(tmp_path / "r.db") as store:
+    path = tmp_path / "r.db"
+    async with open_store(path) as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         ctx = in_channel("Alex")
         logged = await core.rejected(ctx, company="Acme", stage="final", note="n")
@@ -297,9 +298,9 @@ async def test_forget_leaves_no_row_about_the_person_in_any_table(tmp_path):
         await core.checkin(ctx, mood=1, note="low")
         await core.followup_add(ctx, contact="Dana")
         await core.leaderboard(ctx, "join")
-        me = await store.find_person("test", "alex")
+        me = await store.people.find("test", "alex")
         await core.press(ctx, "forget:confirm")
-        tables, left = await tables_naming(store, me.id)
+        tables, left = tables_naming(path, me.id)
         assert left == []
         async with store.db.execute("SELECT COUNT(*) FROM reflection_answers") as cur:
             assert (await cur.fetchone())[0] == 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreBusy
+from bot.store import MIGRATIONS, SCHEMA_VERSION, StoreBusy, open_store
 
 # Long enough that opening is sure to meet the lock, far below the 5 s busy timeout.
 HOLD_SECONDS = 0.3
@@ -44,7 +44,7 @@ async def test_open_waits_for_a_write_lock_on_a_file_not_yet_in_wal_mode(tmp_pat
     other.execute("CREATE TABLE notes (text TEXT)")
     other.execute("INSERT INTO notes VALUES ('theirs')")
     with commits_soon(other):
-        async with Store(path) as store:
+        async with open_store(path) as store:
             assert await store.schema_version() == SCHEMA_VERSION
             async with store.db.execute("PRAGMA journal_mode") as cur:
                 assert (await cur.fetchone())[0] == "wal"
@@ -62,19 +62,19 @@ async def test_two_processes_starting_at_once_migrate_once(tmp_path):
             other.execute(statement)
     other.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     with commits_soon(other):
-        async with Store(path) as store:
+        async with open_store(path) as store:
             assert await store.schema_version() == SCHEMA_VERSION
-            assert await store.find_person("test", "nobody") is None
+            assert await store.people.find("test", "nobody") is None
 
 
 async def test_open_waits_for_a_write_lock_before_migrating_an_older_file(tmp_path):
     path = tmp_path / "old.db"
-    old = Store(path)
+    old = open_store(path)
     await old.open(migrate=False)
     await old.migrate(target=1)
     await old.close()
     with commits_soon(writer_elsewhere(path, wal=True)):
-        async with Store(path) as store:
+        async with open_store(path) as store:
             assert await store.schema_version() == SCHEMA_VERSION
 
 
@@ -96,7 +96,7 @@ async def test_a_lock_that_outlasts_the_busy_timeout_fails_and_leaves_no_thread_
     before = set(threading.enumerate())
     try:
         with pytest.raises(StoreBusy, match="locked"):
-            await Store(path, busy_timeout_ms=50).open()
+            await open_store(path, busy_timeout_ms=50).open()
     finally:
         other.execute("ROLLBACK")
         other.close()

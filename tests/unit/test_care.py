@@ -24,8 +24,8 @@ async def test_a_crisis_check_in_note_gets_support_and_nothing_else(core, store)
     only_support(replies)
     assert "Added to your check-in" not in text_of(replies)
     # Nothing is lost: the check-in and its note are kept, as written.
-    me = await store.find_person("test", "alex")
-    exported = await store.export_person(me.id)
+    me = await store.people.find("test", "alex")
+    exported = await store.accounts.export(me.id)
     assert "better off without me" in str(exported)
 
 
@@ -42,8 +42,8 @@ async def test_a_crisis_rejection_note_gets_support_alone_and_is_still_logged(co
     )
     only_support(replies)
     assert "Initech" not in text_of(replies)
-    me = await store.find_person("test", "alex")
-    assert (await store.latest_rejection(me.id)).company == "Initech"
+    me = await store.people.find("test", "alex")
+    assert (await store.rejections.latest(me.id)).company == "Initech"
 
 
 async def test_a_crisis_reflection_answer_gets_support_alone_and_keeps_the_place(core):
@@ -96,7 +96,7 @@ async def test_company_and_role_names_are_not_screened(core, store):
         in_channel(), contact="Kim", company="Suicide Prevention Lifeline", role="Self-harm nurse"
     )
     assert SUPPORT not in text_of(followup)
-    assert int(await store.get_state("safety.matches") or 0) == 0
+    assert int(await store.state.get("safety.matches") or 0) == 0
 
 
 async def test_not_suicidal_just_tired_gets_a_gentle_check_not_the_crisis_message(
@@ -111,13 +111,13 @@ async def test_not_suicidal_just_tired_gets_a_gentle_check_not_the_crisis_messag
     assert len(replies) == 2
     assert "saved" in replies[1].text.plain().lower()
     assert "streak" not in replies[1].text.plain().lower()
-    assert int(await store.get_state("safety.matches") or 0) == 0
-    assert int(await store.get_state("safety.checks") or 0) == 1
+    assert int(await store.state.get("safety.matches") or 0) == 0
+    assert int(await store.state.get("safety.checks") or 0) == 1
 
 
 async def test_a_missed_dm_notice_waits_until_after_the_support_reply(core, store, clock):
-    me = await store.ensure_person(in_channel().person, clock.now())
-    await store.note_dm_failure(me.id, "dm_closed")
+    me = await store.people.ensure(in_channel().person, clock.now())
+    await store.people.note_dm_failure(me.id, "dm_closed")
     crisis = await core.checkin(in_channel(), mood=1, note="i want to kill myself")
     only_support(crisis)
     later = await core.streak(in_channel(), card=False)

@@ -10,12 +10,12 @@ from bot import commands
 from bot.core import Rebound
 from bot.models import Where
 from bot.store import PERSONAL_TABLES
-from tests.conftest import COMMUNITY, action, in_channel, in_dm, person, text_of
+from tests.conftest import COMMUNITY, action, count_held, in_channel, in_dm, person, text_of
 
 
 async def rejection_count(core: Rebound, name: str = "alex") -> int:
-    found = await core.store.find_person("test", name)
-    return await core.store.count_rows("rejections", "person_id", found.id) if found else 0
+    found = await core.store.people.find("test", name)
+    return await count_held(core.store, found.id, "rejections") if found else 0
 
 
 # -- /rejected ---------------------------------------------------------------------------
@@ -45,8 +45,8 @@ async def test_rejected_in_dms_has_no_share_button(core):
 
 async def test_stage_words_people_use_are_understood(core, store):
     await core.rejected(in_channel(), stage="Final round")
-    me = await store.find_person("test", "alex")
-    assert (await store.latest_rejection(me.id)).stage == "final"
+    me = await store.people.find("test", "alex")
+    assert (await store.rejections.latest(me.id)).stage == "final"
 
 
 @pytest.mark.parametrize(
@@ -70,8 +70,8 @@ async def test_bad_input_is_refused_kindly_and_nothing_is_stored(core, kwargs, e
 
 async def test_a_note_at_the_limit_is_kept_whole(core, store):
     await core.rejected(in_channel(), note="n" * 1500)
-    me = await store.find_person("test", "alex")
-    assert (await store.latest_rejection(me.id)).note == "n" * 1500
+    me = await store.people.find("test", "alex")
+    assert (await store.rejections.latest(me.id)).note == "n" * 1500
 
 
 async def test_encouragement_is_not_repeated_until_the_pool_is_used_up(core, content):
@@ -172,8 +172,8 @@ async def test_a_whole_reflection_saves_answers_earns_points_and_offers_a_next_s
     text = text_of(closing)
     assert re.search(r"2 of 3 questions|2 answers written", text)
     assert "1 week" in text
-    me = await store.find_person("test", "alex")
-    assert (await store.streak(me.id)).total_points == 5
+    me = await store.people.find("test", "alex")
+    assert (await store.effort.streak(me.id)).total_points == 5
     journal = text_of(await core.journal(in_channel()))
     assert "I talked too fast about the migration project" in journal
     assert "I liked the hiring manager a lot" in journal
@@ -186,8 +186,10 @@ async def test_next_step_button_schedules_a_reminder_at_ten_local(core, store, c
     closing = await core.dm_text(in_dm(), "my sister helped")
     done = await core.press(in_dm(), action(closing, "step:when:").rsplit(":", 1)[0] + ":3")
     assert "I'll remind you on Sunday 29 November, 10:00" in text_of(done)
-    me = await store.find_person("test", "alex")
-    [reminder] = [r for r in await store.reminders_for(me.id, ["pending"]) if r.kind == "next_step"]
+    me = await store.people.find("test", "alex")
+    [reminder] = [
+        r for r in await store.reminders.for_person(me.id, ["pending"]) if r.kind == "next_step"
+    ]
     assert reminder.due_at == datetime(2026, 11, 29, 15, 0, tzinfo=UTC)
 
 
@@ -246,8 +248,8 @@ async def test_checkin_refuses_a_note_without_a_mood_so_the_note_is_not_lost(cor
     replies = await core.checkin(in_channel(), note="rough week")
     assert "Add a mood from 1 to 5" in text_of(replies)
     await core.checkin(in_channel(), mood=2, note="rough week")
-    me = await store.find_person("test", "alex")
-    assert await store.count_rows("checkins", "person_id", me.id) == 1
+    me = await store.people.find("test", "alex")
+    assert await count_held(store, me.id, "checkins") == 1
 
 
 async def test_followup_is_due_next_business_day_at_ten_with_a_filled_draft(core, store, clock):
@@ -256,8 +258,8 @@ async def test_followup_is_due_next_business_day_at_ten_with_a_filled_draft(core
     text = text_of(replies)
     assert "Monday 30 November, 10:00" in text
     assert "Dana" in text and "Acme" in text and "{" not in text
-    me = await store.find_person("test", "alex")
-    [reminder] = await store.reminders_for(me.id, ["pending"])
+    me = await store.people.find("test", "alex")
+    [reminder] = await store.reminders.for_person(me.id, ["pending"])
     assert reminder.kind == "followup"
 
 
@@ -273,12 +275,12 @@ async def test_marking_a_followup_sent_earns_three_points_and_closes_its_reminde
     replies = await core.followup_add(in_channel(), contact="Dana")
     sent = await core.press(in_channel(), action(replies, "followup:sent"))
     assert "Sent." in text_of(sent)
-    me = await store.find_person("test", "alex")
-    assert (await store.streak(me.id)).total_points == 3
-    [first] = await store.reminders_for(me.id, ["done"])
+    me = await store.people.find("test", "alex")
+    assert (await store.effort.streak(me.id)).total_points == 3
+    [first] = await store.reminders.for_person(me.id, ["done"])
     assert first.key.startswith("followup:")
     # Six weeks on, a stay-in-touch note with its own draft is planned, on a weekday at 10:00.
-    [later] = await store.reminders_for(me.id, ["pending"])
+    [later] = await store.reminders.for_person(me.id, ["pending"])
     assert later.due_at == datetime(2027, 1, 7, 10, 0, tzinfo=UTC)
     assert "Thursday 7 January" in text_of(sent)
     again = await core.press(in_channel(), action(replies, "followup:sent"))
@@ -330,8 +332,8 @@ async def test_streak_grows_across_weeks_and_breaks_after_a_missed_one(core, clo
 
 async def test_logging_a_rejection_earns_nothing(core, store):
     await core.rejected(in_channel(), stage="final")
-    me = await store.find_person("test", "alex")
-    assert (await store.streak(me.id)).total_points == 0
+    me = await store.people.find("test", "alex")
+    assert (await store.effort.streak(me.id)).total_points == 0
 
 
 async def test_leaderboard_invites_people_who_have_not_joined_and_never_ranks_them(core):
@@ -442,16 +444,16 @@ async def test_export_holds_everything_and_forget_erases_everything(core, store)
     assert data["checkins"][0]["note"] == "tired"
     assert "Other Co" not in attachment.data.decode()
 
-    me = await store.find_person("test", "alex")
+    me = await store.people.find("test", "alex")
     confirm = await core.forget(in_channel())
     assert action(confirm, "forget:confirm") == "forget:confirm"
-    assert await store.find_person("test", "alex") is not None  # nothing happens before confirm
+    assert await store.people.find("test", "alex") is not None  # nothing happens before confirm
     await core.press(in_channel(), "forget:confirm")
-    assert await store.find_person("test", "alex") is None
-    for table, column in PERSONAL_TABLES:
-        assert await store.count_rows(table, column, me.id) == 0, table
-    sam = await store.find_person("test", "sam")
-    assert await store.count_rows("rejections", "person_id", sam.id) == 1
+    assert await store.people.find("test", "alex") is None
+    for table, _column in PERSONAL_TABLES:
+        assert await count_held(store, me.id, table) == 0, table
+    sam = await store.people.find("test", "sam")
+    assert await count_held(store, sam.id, "rejections") == 1
 
 
 # -- the command spec --------------------------------------------------------------------

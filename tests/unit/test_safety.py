@@ -230,7 +230,7 @@ def test_a_broken_safety_file_stops_start_up_naming_the_key(prompts_copy, old, n
 
 
 async def count(store) -> int:
-    return int(await store.get_state("safety.matches") or 0)
+    return int(await store.state.get("safety.matches") or 0)
 
 
 async def test_a_worrying_note_gets_support_first_and_no_gamified_lines(core, store):
@@ -244,8 +244,8 @@ async def test_a_worrying_note_gets_support_first_and_no_gamified_lines(core, st
     assert len(replies) == 1  # care comes alone: no acknowledgement, no streak line
     assert await count(store) == 1
     # Nothing else about the match is stored: the note is kept as written, and that is all.
-    me = await store.find_person("test", "alex")
-    exported = await store.export_person(me.id)
+    me = await store.people.find("test", "alex")
+    exported = await store.accounts.export(me.id)
     assert "safety" not in str(exported).lower()
 
 
@@ -281,9 +281,9 @@ async def test_two_very_low_check_ins_in_a_week_bring_a_gentle_check(core, clock
 async def test_support_shows_the_default_or_the_communitys_own_resources(core, store, clock):
     default = await core.support(in_channel())
     assert "findahelpline.com" in text_of(default)
-    me = await store.ensure_person(in_channel().person, clock.now())
-    community_id = await store.ensure_membership(me.id, COMMUNITY, clock.now())
-    await store.set_community_setting(
+    me = await store.people.ensure(in_channel().person, clock.now())
+    community_id = await store.people.join(me.id, COMMUNITY, clock.now())
+    await store.community.set_setting(
         community_id, "support_text", "Our moderators: ask in #support", me.id, clock.now()
     )
     custom = await core.support(in_channel())
