@@ -13,7 +13,7 @@ from bot.core import Rebound
 from bot.models import PersonRef
 from bot.ports import FixedClock, RateLimited, TemporaryFailure, Undeliverable
 from bot.reminders import MAX_ATTEMPTS, ReminderEngine
-from bot.store import Store, open_store
+from bot.store import SqliteStore, open_store
 from tests.conftest import START, count_held, in_channel, text_of
 
 
@@ -39,7 +39,7 @@ async def test_a_locked_database_gets_a_kind_message_and_the_bot_keeps_serving(t
         assert await store.integrity() == "ok"
 
 
-async def fill_disk(store: Store, spare_pages: int = 0) -> None:
+async def fill_disk(store: SqliteStore, spare_pages: int = 0) -> None:
     """The disk is full: the file may grow by spare_pages at most (SQLite's max_page_count)."""
     async with store.db.execute("PRAGMA page_count") as cur:
         pages = (await cur.fetchone())[0]

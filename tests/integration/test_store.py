@@ -12,7 +12,14 @@ from bot.content import load_content
 from bot.core import Rebound
 from bot.models import Context, PersonRef
 from bot.ports import FixedClock
-from bot.store import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION, Store, StoreError, open_store
+from bot.store import (
+    MIGRATIONS,
+    PERSONAL_TABLES,
+    SCHEMA_VERSION,
+    SqliteStore,
+    StoreError,
+    open_store,
+)
 from tests.conftest import COMMUNITY, START, count_held, in_channel, in_dm, tables_naming
 
 NOW = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -125,7 +132,7 @@ async def test_board_counts_stay_true_through_joins_leaves_renames_and_forgettin
         await _assert_boards_consistent(store)
 
 
-async def _assert_boards_consistent(store: Store) -> None:
+async def _assert_boards_consistent(store: SqliteStore) -> None:
     async def rows(sql: str) -> list[tuple]:
         async with store.db.execute(sql) as cur:
             return [tuple(r) for r in await cur.fetchall()]
