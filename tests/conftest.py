@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import random
 import sqlite3
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
@@ -120,3 +121,18 @@ def tables_naming(path: Path | str, person_id: int) -> tuple[list[str], list[str
             if count:
                 left.append(table)
     return tables, left
+
+
+@pytest.fixture
+def loose_umask() -> Iterator[None]:
+    """The usual umask of a shell, which would leave new files readable by everyone."""
+    old = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(old)
+
+
+def mode(path: Path) -> int:
+    """The permission bits of a file or folder."""
+    return path.stat().st_mode & 0o777

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
@@ -10,23 +9,16 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.process import environment
+
 REBOUND = Path(sys.executable).with_name("rebound")
 
 
 def run(
     tmp_path: Path, lines: list[str], *, command: str = "console", extra_env: dict | None = None
 ) -> subprocess.CompletedProcess:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("REBOUND_", "DISCORD_", "SLACK_"))
-    }
-    env |= {
-        "REBOUND_DB_PATH": str(tmp_path / "rebound.db"),
-        "REBOUND_FILES_DIR": str(tmp_path / "files"),
-        "LOG_LEVEL": "WARNING",
-        # Thursday 26 November 2026, 15:00 UTC: the dates below read the same on any day.
-        "REBOUND_CLOCK_START": "2026-11-26T15:00:00+00:00",
-    }
-    env |= extra_env or {}
+    # The clock starts on Thursday 26 November 2026, 15:00 UTC: dates read the same any day.
+    env = environment(tmp_path, extra_env)
     return subprocess.run(
         [str(REBOUND), command],
         input="\n".join(lines) + "\n",

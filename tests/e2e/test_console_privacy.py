@@ -3,27 +3,8 @@ in the logs."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
-
+from tests.conftest import mode
 from tests.e2e.test_console import run
-
-
-@pytest.fixture
-def loose_umask() -> Iterator[None]:
-    """The usual umask of a shell, which would leave new files readable by everyone."""
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def mode(path: Path) -> int:
-    return path.stat().st_mode & 0o777
 
 
 def test_exports_cards_and_their_folder_are_owner_only(tmp_path, loose_umask):

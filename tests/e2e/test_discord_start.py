@@ -6,35 +6,19 @@ import asyncio
 import logging
 import signal
 import socket
-from collections.abc import AsyncIterator
-
-import discord
-import pytest
 
 from adapters.discord.client import RETRY_CAP, run_discord
 from bot.app import build
 from bot.config import load_settings
 from bot.ports import FixedClock
 from tests.conftest import START
-from tests.e2e.discord_double import TOKEN, DiscordDouble
+from tests.e2e import test_discord as base
+from tests.e2e.discord_double import TOKEN
 from tests.e2e.process import finish, spawn, until_output
 
 BAD_TOKEN = TOKEN.replace("fake", "wrong")
-
-
-@pytest.fixture
-async def double(monkeypatch) -> AsyncIterator[DiscordDouble]:
-    fake = DiscordDouble()
-    await fake.start()
-    # run_discord points discord.py's class-level URLs: put them back after the test.
-    monkeypatch.setattr(discord.http.Route, "BASE", discord.http.Route.BASE)
-    monkeypatch.setattr(
-        discord.gateway.DiscordWebSocket,
-        "DEFAULT_GATEWAY",
-        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY,
-    )
-    yield fake
-    await fake.stop()
+# The same Discord double as test_discord.py.
+double = base.double
 
 
 def closed_port() -> int:

@@ -8,32 +8,17 @@ import signal
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from bot.models import PersonRef
 from bot.store import StoreError, open_store
-from tests.conftest import START, count_held
+from tests.conftest import START, count_held, mode
 from tests.integration.erase_worker import SECRETS, journey, make_core
 
 ROOT = Path(__file__).resolve().parents[2]
 REBOUND = Path(sys.executable).with_name("rebound")
-
-
-@pytest.fixture
-def loose_umask() -> Iterator[None]:
-    """The usual umask of a shell, which would leave new files readable by everyone."""
-    old = os.umask(0o022)
-    try:
-        yield
-    finally:
-        os.umask(old)
-
-
-def mode(path: Path) -> int:
-    return path.stat().st_mode & 0o777
 
 
 def files_of(db: Path) -> list[Path]:
