@@ -15,11 +15,11 @@ None for a row that is someone else's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
 from bot.store.records import (
@@ -33,11 +33,16 @@ from bot.store.records import (
     Person,
     Reflection,
     Rejection,
+    RejectionLog,
+    RejectionPlan,
+    RejectionView,
     Reminder,
     ReminderLine,
     ReminderPlan,
     StreakRow,
 )
+
+PlanT = TypeVar("PlanT", bound=RejectionPlan)
 
 
 class People(Protocol):
@@ -123,6 +128,20 @@ class Rejections(Protocol):
         now: datetime,
     ) -> int:
         """Store a rejection; return its id."""
+        ...
+
+    async def log(
+        self, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
+    ) -> tuple[RejectionView, PlanT]:
+        """Log a rejection as one transaction; hand back what was read and what plan decided.
+
+        /rejected is the busiest command, so everything it writes is one call: ensure the person
+        (clearing and reporting their missed DMs) and their membership, read the community's
+        settings and timezone, bump request.counter, store the rejection, read the seen keys of
+        request.pools, call plan(view) once, then mark plan's messages seen and schedule its
+        reminders. plan must be pure (no I/O, no store calls): a backend may call it on its
+        own thread, inside the transaction. If plan raises, nothing is written.
+        """
         ...
 
     async def get(self, rejection_id: int, person_id: int) -> Rejection | None:
