@@ -27,7 +27,6 @@ from bot.store import (
     Person,
     Reflection,
     Reminder,
-    ReminderPlan,
     Store,
     StoreBusy,
     StoreFull,
@@ -35,6 +34,9 @@ from bot.store import (
     Tx,
     ts,
 )
+from bot.usecases import rejections
+from bot.usecases.kit import Kit
+from bot.usecases.outcome import run
 from bot.vocab import (
     ANSWER_MAX,
     BOARD_VIEWS,
@@ -191,27 +193,6 @@ def _template_key(template: Template) -> str:
     return template.key
 
 
-@dataclass(frozen=True, slots=True)
-class NewRejection:
-    """A rejection as the person told it, checked and ready to store."""
-
-    company: str | None
-    role: str | None
-    stage: str
-    feeling: int | None
-    note: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class Logged:
-    """What storing a rejection decided: who, which row, and the words chosen for the reply."""
-
-    me: Me
-    rejection_id: int
-    encouragement: Template
-    reframe: Template | None
-
-
 def _clean(value: str | None, field: str, limit: int) -> str | None:
     """Strip a free-text value; refuse (never cut) one that is too long."""
     if value is None:
@@ -313,6 +294,7 @@ class Rebound:
         self.clock = clock
         self.default_timezone = default_timezone
         self._rng = rng or random.Random()
+        self._kit = Kit(store, content, clock, default_timezone, self._rng)
 
     # -- helpers --------------------------------------------------------------------------
 
@@ -513,7 +495,6 @@ class Rebound:
 
     # -- /rejected ------------------------------------------------------------------------
 
-    @_guard
     async def rejected(
         self,
         ctx: Context,
@@ -525,159 +506,19 @@ class Rebound:
         note: str | None = None,
     ) -> list[Reply]:
         """Log a rejection and answer privately with encouragement and a way forward."""
-        entry = NewRejection(
-            company=_clean(company, "company", NAME_MAX),
-            role=_clean(role, "role", NAME_MAX),
-            stage=parse_stage(stage),
-            feeling=_in_range(feeling, FEELING_LOW, FEELING_HIGH, "error.feeling_range"),
-            note=_clean(note, "note", NOTE_MAX),
+        return await run(
+            self._kit,
+            rejections.rejected,
+            ctx,
+            company=company,
+            role=role,
+            stage=stage,
+            feeling=feeling,
+            note=note,
         )
-        now = self.clock.now()
-        # Only the note is free text: a company or role is a name ("Suicide Prevention
-        # Lifeline" is an employer, not a sign of crisis).
-        concern = self.content.safety.assess(entry.note)
-        # A low day is the lowest feeling: the reply stays short and asks nothing of the person.
-        low = entry.feeling == 1
-        # The busiest command: all of its statements in one transaction and one thread hop.
-        logged = await self.store.transaction(self._log_rejection, ctx, entry, concern, low, now)
-        me, rejection_id = logged.me, logged.rejection_id
-        if me.person.dm_failed_count:
-            _notice.set((me.person.id, me.person.dm_failed_count))
-        self._care_for(me, concern)
-        company, role, stage_key = entry.company, entry.role, entry.stage
-        values = {"name": ctx.person.display_name, "company": company, "role": role}
-        text = logged.encouragement.render(values) + "\n\n"
-        if logged.reframe is not None:
-            text += logged.reframe.render(values) + "\n\n"
-        # On a low day the reply stays short: no reframe, no follow-up or share to think about.
-        text += self._msg("rejected.reflect_hint_low" if low else "rejected.reflect_hint")
-        label = self._stage_label(stage_key)
-        title = (
-            self._msg("rejected.title_at", stage_label=label, company=company)
-            if company
-            else self._msg("rejected.title", stage_label=label)
-        )
-        buttons = [
-            self._button(
-                "button.reflect_now", Action("reflect", "start", rejection_id), Style.PRIMARY
-            )
-        ]
-        if not low:
-            buttons.append(
-                self._button("button.follow_up", Action("followup", "new", rejection_id))
-            )
-        if not low and not ctx.in_dm and me.community.get("sharing") != "off":
-            buttons.append(self._button("button.share", Action("share", "ask", rejection_id)))
-        buttons.append(self._button("button.not_now", Action("rejected", "later", rejection_id)))
-        return [Reply(text=text, title=title, buttons=tuple(buttons))]
-
-    def _log_rejection(
-        self,
-        tx: Tx,
-        ctx: Context,
-        entry: NewRejection,
-        concern: Concern,
-        low: bool,
-        now: datetime,
-    ) -> Logged:
-        """Store a rejection, its check-ins and nudge, and choose its words (the store's thread)."""
-        me = self._me_in(tx, ctx, now)
-        if concern is not Concern.NONE and _care.get() is None:
-            # Nothing about the match is kept with the person: only how often it happens.
-            tx.bump_state("safety.matches" if concern is Concern.CRISIS else "safety.checks")
-        rejection_id = tx.add_rejection(
-            me.person.id,
-            me.community_id,
-            company=entry.company,
-            role=entry.role,
-            stage=entry.stage,
-            feeling=entry.feeling,
-            note=entry.note,
-            now=now,
-        )
-        feeling_band = band(entry.feeling)
-        encouragement = self._pick_in(
-            tx,
-            me.person.id,
-            f"enc.{entry.stage}.{feeling_band}",
-            self.content.encouragement[(entry.stage, feeling_band)],
-            _template_key,
-            now,
-        )
-        today = self._today(me.tz, now)
-        plans = [
-            ReminderPlan(
-                me.person.id,
-                "checkin",
-                rejection_id,
-                f"checkin:{rejection_id}:{days}d",
-                self._fit(me, self._at_10(today + timedelta(days=days), me.tz)),
-            )
-            for days in me.person.checkin_days
-        ]
-        if me.person.nudges:
-            plans.append(
-                ReminderPlan(
-                    me.person.id,
-                    "nudge",
-                    rejection_id,
-                    f"nudge:{rejection_id}",
-                    self._fit(me, self._at_10(today + timedelta(days=1), me.tz)),
-                )
-            )
-        tx.schedule_many(plans, now)
-        if low:
-            return Logged(me, rejection_id, encouragement, None)
-        theme_key = self._rng.choice(self.content.stage_themes[entry.stage])
-        reframe = self._pick_in(
-            tx,
-            me.person.id,
-            f"reframe.{theme_key}",
-            self.content.themes[theme_key].reframes,
-            _template_key,
-            now,
-        )
-        return Logged(me, rejection_id, encouragement, reframe)
-
-    # -- sharing --------------------------------------------------------------------------
 
     async def _share(self, ctx: Context, rejection_id: int, how: str) -> list[Reply]:
-        if ctx.in_dm:
-            raise UserError("share.not_here")
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            rejection = await self.store.rejection(rejection_id, me.person.id)
-        if rejection is None:
-            raise UserError("error.not_yours")
-        if me.community.get("sharing") == "off":
-            raise UserError("share.off")
-        if how == "ask":
-            return [
-                self._private(
-                    self._msg("share.ask"),
-                    buttons=(
-                        self._button("button.share_named", Action("share", "named", rejection_id)),
-                        self._button(
-                            "button.share_anonymous", Action("share", "anon", rejection_id)
-                        ),
-                        self._button("button.cancel", Action("share", "cancel", rejection_id)),
-                    ),
-                )
-            ]
-        if how == "cancel":
-            return [self._private(self._msg("share.cancelled"))]
-        label = self._stage_label(rejection.stage)
-        # Only the stage and, by choice, the name: never the company, role or note.
-        post = (
-            self._msg("share.post_named", name=ctx.person.display_name, stage_label=label)
-            if how == "named"
-            else self._msg("share.post_anonymous", stage_label=label)
-        )
-        return [
-            self._private(self._msg("share.done")),
-            Reply(text=post, where=Where.CHANNEL),
-        ]
+        return await run(self._kit, rejections.share, ctx, rejection_id, how)
 
     # -- reflection -----------------------------------------------------------------------
 

@@ -103,7 +103,7 @@ async def zone_of(kit: Kit, u: UnitOfWork, person: Person) -> ZoneInfo:
     return zone_named(person, await u.people.community_timezone(person.id), kit.default_timezone)
 
 
-async def me(kit: Kit, u: UnitOfWork, ctx: Context, now: datetime) -> Me:
+async def find_me(kit: Kit, u: UnitOfWork, ctx: Context, now: datetime) -> Me:
     """The stored person behind ctx (created on first sight), their community and timezone.
 
     Missed DMs come back in Me.missed and are cleared in the same unit: the reply tells them.
