@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from bot import cards, streaks, when
 from bot.actions import Action
-from bot.content import Content, Prompt, Template, band
+from bot.content import Content, Prompt, Template
 from bot.models import Attachment, Button, Context, PersonRef, Reply, Style, Text, Where
 from bot.ports import Clock
 from bot.safety import Concern
@@ -25,7 +25,6 @@ from bot.store import (
     Followup,
     FollowupPlan,
     Person,
-    Reflection,
     Reminder,
     Store,
     StoreBusy,
@@ -34,11 +33,10 @@ from bot.store import (
     Tx,
     ts,
 )
-from bot.usecases import rejections
+from bot.usecases import checkins, conversation, reflection, rejections
 from bot.usecases.kit import Kit
 from bot.usecases.outcome import run
 from bot.vocab import (
-    ANSWER_MAX,
     BOARD_VIEWS,
     CHANNELS,
     FEELING_HIGH,
@@ -52,7 +50,6 @@ from bot.vocab import (
     PERIODS,
     STAGE_ALIASES,
     STAGES,
-    STEP_MAX,
     UserError,
 )
 
@@ -522,22 +519,6 @@ class Rebound:
 
     # -- reflection -----------------------------------------------------------------------
 
-    def _choose_themes(self, stage: str, feeling: int | None) -> list[str]:
-        themes = list(self.content.stage_themes[stage])
-        feeling_band = band(feeling)
-        count = {"low": 2, "middling": 3, "steady": 4}[feeling_band]
-        if feeling_band == "low" and "resilience" in themes[:count]:
-            themes.remove("resilience")
-        if feeling_band == "low":
-            # Someone who feels low starts with how they are doing, not with what went wrong.
-            themes.insert(0, "resilience")
-        for extra in ("resilience", "direction", "skills", "network"):
-            if len(themes) >= count:
-                break
-            if extra not in themes:
-                themes.append(extra)
-        return themes[:count]
-
     def _prompt(self, key: str) -> Prompt:
         try:
             return self.content.prompt(key)
@@ -545,350 +526,21 @@ class Rebound:
             # The wording changed since this reflection began: ask the theme's first prompt.
             return self.content.themes[key.partition(".")[0]].prompts[0]
 
-    def _prompt_reply(
-        self, reflection: Reflection, intro: Text | None, values: Mapping[str, Any]
-    ) -> Reply:
-        position = reflection.position
-        prompt = self._prompt(reflection.prompt_keys[position])
-        theme = self.content.themes[prompt.theme]
-        text = (
-            prompt.ask.render(values)
-            + "\n"
-            + self._msg("reflect.follow_up", follow_up=prompt.follow_up.render(values))
-        )
-        if intro:
-            text = intro + "\n\n" + text
-        return Reply(
-            text=text,
-            title=self._msg(
-                "reflect.prompt_title",
-                position=position + 1,
-                count=len(reflection.prompt_keys),
-                theme_title=Text.of(theme.title),
-            ),
-            buttons=(
-                self._button("button.skip", Action("reflect", "skip", reflection.id, position)),
-                self._button("button.stop", Action("reflect", "stop", reflection.id)),
-            ),
-            where=Where.DM,
-        )
-
-    async def _values_for(self, reflection: Reflection, person_id: int) -> dict[str, Any]:
-        if reflection.rejection_id is None:
-            return {}
-        rejection = await self.store.rejection(reflection.rejection_id, person_id)
-        if rejection is None:
-            return {}
-        return {"company": rejection.company, "role": rejection.role}
-
-    @_guard
     async def reflect(self, ctx: Context, rejection_id: int | None = None) -> list[Reply]:
         """Start a guided reflection in DMs, or resume the one left open."""
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            current = await self.store.open_reflection(me.person.id)
-            rejection = None
-            if rejection_id is not None:
-                rejection = await self.store.rejection(rejection_id, me.person.id)
-                if rejection is None:
-                    raise UserError("error.not_yours")
-            resume = current is not None and (
-                rejection_id is None or current.rejection_id == rejection_id
-            )
-            if resume and current is not None:
-                reflection = current
-                await self.store.set_reflection_status(reflection.id, "active", now)
-                intro = self._msg(
-                    "reflect.resume",
-                    position=reflection.position + 1,
-                    count=len(reflection.prompt_keys),
-                )
-            else:
-                if rejection is None:
-                    rejection = await self.store.latest_rejection(me.person.id)
-                stage = rejection.stage if rejection else "other"
-                keys = []
-                for theme in self._choose_themes(stage, rejection.feeling if rejection else None):
-                    prompt = await self._pick(
-                        me.person.id,
-                        f"prompt.{theme}",
-                        self.content.themes[theme].prompts,
-                        lambda p: p.key,
-                        now,
-                    )
-                    keys.append(prompt.key)
-                new_id = await self.store.start_reflection(
-                    me.person.id, rejection.id if rejection else None, stage, keys, now
-                )
-                if rejection is not None:
-                    await self.store.close_reminder(f"nudge:{rejection.id}", "cancelled", now)
-                found = await self.store.reflection(new_id, me.person.id)
-                assert found is not None
-                reflection = found
-                intro = self._msg("reflect.intro", count=len(keys))
-                if rejection is None:
-                    intro = self._msg("reflect.no_rejection") + "\n\n" + intro
-            await self.store.set_conversation(me.person.id, "reflection", reflection.id, now)
-            values = await self._values_for(reflection, me.person.id)
-        replies = []
-        if not ctx.in_dm:
-            replies.append(self._private(self._msg("reflect.sent_to_dm")))
-        replies.append(self._prompt_reply(reflection, intro, values))
-        return replies
+        return await run(self._kit, reflection.reflect, ctx, rejection_id)
 
-    async def _advance(
-        self, me: Me, reflection: Reflection, answer: str | None, now: datetime
-    ) -> list[Reply]:
-        """Save an answer or skip, then ask the next prompt or close the reflection."""
-        key = reflection.prompt_keys[reflection.position]
-        await self.store.record_answer(reflection.id, reflection.position, key, answer, now)
-        nxt = await self.store.reflection(reflection.id, me.person.id)
-        assert nxt is not None
-        care = _care.get()
-        if care is not None and care[0] == CRISIS_CARE:
-            # Not the moment for the next question: keep the answer and pause; the reply is
-            # support alone, and /reflect picks up at the next question whenever they want.
-            await self.store.set_reflection_status(reflection.id, "stopped", now)
-            await self.store.set_conversation(me.person.id, None, None, now)
-            return []
-        if nxt.position < len(nxt.prompt_keys):
-            values = await self._values_for(nxt, me.person.id)
-            return [self._prompt_reply(nxt, None, values)]
-        return await self._close(me, nxt, now)
-
-    async def _close(self, me: Me, reflection: Reflection, now: datetime) -> list[Reply]:
-        await self.store.set_reflection_status(reflection.id, "finished", now)
-        answers = [a for a in await self.store.answers(reflection.id) if a.text]
-        if not answers:
-            await self.store.set_conversation(me.person.id, None, None, now)
-            return [Reply(text=self._msg("reflect.closing_empty"), where=Where.DM)]
-        earned = await self._earn(me, "reflection", now)
-        theme_keys = list(dict.fromkeys(self._prompt(a.prompt_key).theme for a in answers))
-        titles = ", ".join(self.content.themes[t].title.lower() for t in theme_keys)
-        values = await self._values_for(reflection, me.person.id)
-        step_template = await self._pick_text(
-            me.person.id,
-            f"step.{theme_keys[0]}",
-            self.content.themes[theme_keys[0]].next_steps,
-            now,
-        )
-        step = step_template.render(values)
-        await self.store.set_next_step(reflection.id, step.plain(), None, now)
-        await self.store.set_conversation(me.person.id, "next_step", reflection.id, now)
-        closing = await self._pick_text(me.person.id, "closing", self.content.closings, now)
-        text = (
-            closing.render(
-                answered=len(answers), count=len(reflection.prompt_keys), themes=Text.of(titles)
-            )
-            + "\n\n"
-            + self._msg("reflect.next_step", step=step)
-            + "\n"
-            + self._msg("reflect.next_step_how")
-            + self._streak_line(me, earned)
-        )
-        closing_reply = Reply(
-            text=text,
-            title=self._msg("reflect.closing_title"),
-            buttons=self._step_buttons(reflection.id),
-            where=Where.DM,
-        )
-        return [closing_reply, *await self._celebrate(Context(me_ref(me)), me, earned, now)]
-
-    def _step_buttons(self, reflection_id: int) -> tuple[Button, ...]:
-        return (
-            self._button(
-                "button.tomorrow", Action("step", "when", reflection_id, 1), Style.PRIMARY
-            ),
-            self._button("button.in_3_days", Action("step", "when", reflection_id, 3)),
-            self._button("button.next_week", Action("step", "when", reflection_id, 7)),
-            self._button("button.no_reminder", Action("step", "none", reflection_id)),
-        )
-
-    async def _reflection_action(
-        self, ctx: Context, action: str, reflection_id: int, arg: int | None
-    ) -> list[Reply]:
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            reflection = await self.store.reflection(reflection_id, me.person.id)
-            if reflection is None:
-                raise UserError("error.not_yours")
-            if reflection.status == "finished":
-                raise UserError("error.gone")
-            if action == "stop":
-                await self.store.set_reflection_status(reflection.id, "stopped", now)
-                await self.store.set_conversation(me.person.id, None, None, now)
-                return [Reply(text=self._msg("reflect.stopped"), where=Where.DM)]
-            # A skip button on an older prompt must not skip the prompt being asked now.
-            if arg != reflection.position:
-                values = await self._values_for(reflection, me.person.id)
-                return [self._prompt_reply(reflection, None, values)]
-            await self.store.set_conversation(me.person.id, "reflection", reflection.id, now)
-            return await self._advance(me, reflection, None, now)
-
-    async def _set_step_day(
-        self, me: Me, reflection: Reflection, step: str | None, day: date, now: datetime
-    ) -> Reply:
-        due = await self._schedule(
-            me,
-            "next_step",
-            reflection.id,
-            f"next_step:{reflection.id}",
-            self._at_10(day, me.tz),
-            now,
-        )
-        await self.store.set_next_step(reflection.id, step, due, now)
-        await self.store.set_conversation(me.person.id, None, None, now)
-        return Reply(
-            text=self._msg(
-                "reflect.step_set",
-                step=step or reflection.next_step or "",
-                when=Text.of(when.describe(due, me.tz)),
-            ),
-            where=Where.DM,
-        )
-
-    async def _step_action(
-        self, ctx: Context, action: str, reflection_id: int, days: int | None
-    ) -> list[Reply]:
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            reflection = await self.store.reflection(reflection_id, me.person.id)
-            if reflection is None or not reflection.next_step:
-                raise UserError("error.not_yours")
-            if action == "done":
-                if not await self.store.mark_next_step_done(reflection.id, now):
-                    return [self._private(self._msg("reflect.step_already_done"))]
-                await self.store.close_reminder(f"next_step:{reflection.id}", "done", now)
-                earned = await self._earn(me, "next_step_done", now)
-                text = self._msg("reflect.step_done", step=reflection.next_step)
-                return [
-                    self._private(text + self._streak_line(me, earned)),
-                    *await self._celebrate(ctx, me, earned, now),
-                ]
-            if action == "none":
-                await self.store.set_conversation(me.person.id, None, None, now)
-                return [Reply(text=self._msg("reflect.step_none"), where=Where.DM)]
-            day = self._today(me.tz, now) + timedelta(days=days or 1)
-            return [await self._set_step_day(me, reflection, None, day, now)]
-
-    @_guard
     async def dm_text(self, ctx: Context, text: str) -> list[Reply]:
         """A message the person typed to Rebound in DMs: an answer, a next step, or a hello."""
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            await self._screen(me, text)
-            conversation = await self.store.conversation(me.person.id)
-            flow = conversation.flow if conversation else None
-            ref_id = conversation.ref_id if conversation else None
-            if flow in ("checkin", "checkin_note"):
-                return await self._checkin_text(ctx, me, flow, ref_id, text, now)
-            reflection = None
-            if ref_id is not None:
-                reflection = await self.store.reflection(ref_id, me.person.id)
-            if flow == "reflection" and reflection and reflection.status != "finished":
-                answer = _clean(text, "answer", ANSWER_MAX)
-                if answer is None:
-                    raise UserError("error.empty", field=Text.of("answer"))
-                return await self._advance(me, reflection, answer, now)
-            if flow == "next_step" and reflection:
-                typed = _clean(text, "step", STEP_MAX)
-                if typed is None:
-                    raise UserError("error.empty", field=Text.of("step"))
-                step, day = when.split_step_and_day(typed, self._today(me.tz, now))
-                if day is not None:
-                    return [await self._set_step_day(me, reflection, step, day, now)]
-                await self.store.set_next_step(reflection.id, step, None, now)
-                return [
-                    Reply(
-                        text=self._msg("reflect.step_no_date", step=step),
-                        buttons=self._step_buttons(reflection.id),
-                        where=Where.DM,
-                    )
-                ]
-            if flow is not None:
-                await self.store.set_conversation(me.person.id, None, None, now)
-        return [Reply(text=self._msg("dm.idle", name=ctx.person.display_name), where=Where.DM)]
+        return await run(self._kit, conversation.dm_text, ctx, text)
 
     # -- check-ins ------------------------------------------------------------------------
 
-    @_guard
     async def checkin(
         self, ctx: Context, mood: int | str | None = None, note: str | None = None
     ) -> list[Reply]:
         """Record how the person is doing (mood 1-5), or ask them with five buttons."""
-        mood_value = _in_range(mood, FEELING_LOW, FEELING_HIGH, "error.mood_range")
-        note = _clean(note, "note", NOTE_MAX)
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            if mood_value is None:
-                if note is not None:
-                    raise UserError("checkin.need_mood")
-                question = await self._pick_text(
-                    me.person.id, "checkin.q", self.content.checkin_questions, now
-                )
-                buttons = self._mood_buttons()
-                text = (
-                    question.render(name=ctx.person.display_name) + "\n" + self._msg("checkin.ask")
-                )
-                return [self._private(text, buttons=buttons)]
-            conversation = await self.store.conversation(me.person.id)
-            if note is None and conversation and conversation.flow == "checkin":
-                note = conversation.payload  # typed before the mood button was pressed
-            await self._screen(me, note)
-            checkin_id = await self.store.add_checkin(me.person.id, mood_value, note, now)
-            if mood_value == 1 and _care.get() is None:
-                lowest = await self.store.count_checkins(me.person.id, 1, now - timedelta(days=7))
-                if lowest >= 2:
-                    # A second very low day in a week: check in gently, with the same resources.
-                    _care.set(("safety.low_week", self._resources(me)))
-                    await self.store.bump_state("safety.low_weeks")
-            earned = await self._earn(me, "checkin", now)
-            celebrations = await self._celebrate(ctx, me, earned, now)
-            response = await self._pick_text(
-                me.person.id,
-                f"checkin.{mood_value}",
-                self.content.checkin_responses[mood_value],
-                now,
-            )
-            ask_note = ctx.in_dm and note is None
-            if ask_note:
-                await self.store.set_conversation(me.person.id, "checkin_note", checkin_id, now)
-            elif conversation and conversation.flow == "checkin":
-                await self.store.set_conversation(me.person.id, None, None, now)
-        text = (
-            response.render(name=ctx.person.display_name)
-            + "\n\n"
-            + self._msg("checkin.saved")
-            + self._streak_line(me, earned, low=mood_value == 1)
-        )
-        if ask_note:
-            text += "\n" + self._msg("checkin.note_prompt")
-        return [self._private(text), *celebrations]
-
-    async def _checkin_text(
-        self, ctx: Context, me: Me, flow: str, ref_id: int | None, text: str, now: datetime
-    ) -> list[Reply]:
-        """A DM typed around a check-in: a note for the one just saved, or before the mood."""
-        note = _clean(text, "note", NOTE_MAX)
-        if note is None:
-            raise UserError("error.empty", field=Text.of("note"))
-        if flow == "checkin_note" and ref_id is not None:
-            await self.store.set_checkin_note(ref_id, me.person.id, note)
-            await self.store.set_conversation(me.person.id, None, None, now)
-            return [Reply(text=self._msg("checkin.note_saved"), where=Where.DM)]
-        await self.store.set_conversation(me.person.id, "checkin", ref_id, now, payload=note)
-        return [
-            Reply(
-                text=self._msg("checkin.held"),
-                buttons=self._mood_buttons(),
-                where=Where.DM,
-            )
-        ]
+        return await run(self._kit, checkins.checkin, ctx, mood, note)
 
     def _mood_buttons(self) -> tuple[Button, ...]:
         return tuple(
@@ -1916,9 +1568,11 @@ class Rebound:
             case "reflect", "start", int():
                 return await self.reflect(ctx, rejection_id=first)
             case "reflect", ("skip" | "stop") as action, int():
-                return await self._reflection_action(ctx, action, first, second)
+                return await run(
+                    self._kit, reflection.reflection_action, ctx, action, first, second
+                )
             case "step", ("when" | "none" | "done") as action, int():
-                return await self._step_action(ctx, action, first, second)
+                return await run(self._kit, reflection.step_action, ctx, action, first, second)
             case "followup", "new", int():
                 return await self.followup_add(ctx, rejection_id=first)
             case "followup", ("sent" | "snooze" | "skip") as action, int():
