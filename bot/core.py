@@ -23,7 +23,6 @@ from bot.ports import Clock
 from bot.safety import Concern
 from bot.store import (
     Followup,
-    FollowupPlan,
     Person,
     Reminder,
     Store,
@@ -33,17 +32,14 @@ from bot.store import (
     Tx,
     ts,
 )
-from bot.usecases import checkins, conversation, reflection, rejections
+from bot.usecases import checkins, conversation, followups, reflection, rejections
 from bot.usecases.kit import Kit
 from bot.usecases.outcome import run
 from bot.vocab import (
     BOARD_VIEWS,
-    CHANNELS,
     FEELING_HIGH,
     FEELING_LOW,
-    FOLLOWUP_TYPES,
     MAX_CHECKIN_DAYS,
-    NAME_MAX,
     NOTE_MAX,
     OFF_WORDS,
     ON_WORDS,
@@ -550,19 +546,12 @@ class Rebound:
 
     # -- follow-ups -----------------------------------------------------------------------
 
-    def _draft_kind(self, kind: str, stage: str | None) -> str:
-        if kind == "thanks":
-            return (
-                "thank_you_final"
-                if stage in ("technical", "final", "offer")
-                else ("thank_you_screen")
-            )
-        return kind
-
     def _channel_label(self, channel: str) -> Text:
         return self._msg(f"followup.channel.{channel}")
 
-    @_guard
+    def _draft_text(self, followup: Followup, name: str) -> Text:
+        return followups.draft_text(self._kit, followup, name)
+
     async def followup_add(
         self,
         ctx: Context,
@@ -576,216 +565,26 @@ class Rebound:
         rejection_id: int | None = None,
     ) -> list[Reply]:
         """Plan a note to a recruiter or contact and show a draft to copy."""
-        contact = _clean(contact, "contact", NAME_MAX)
-        company = _clean(company, "company", NAME_MAX)
-        role = _clean(role, "role", NAME_MAX)
-        channel_key = _choice(channel, CHANNELS, "channel", default="email")
-        kind_key = (kind or "").strip().lower().replace("-", "_") or None
-        if kind_key is not None and kind_key not in FOLLOWUP_TYPES:
-            raise UserError(
-                "error.bad_choice",
-                field=Text.of("type"),
-                value=kind,
-                choices=Text.of(", ".join(FOLLOWUP_TYPES)),
-            )
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            stage = None
-            if rejection_id is not None:
-                rejection = await self.store.rejection(rejection_id, me.person.id)
-                if rejection is None:
-                    raise UserError("error.not_yours")
-                company = company or rejection.company
-                role = role or rejection.role
-                stage = rejection.stage
-            if kind_key is None:
-                kind_key = "future_roles" if stage == "application" else "thanks"
-            draft_kind = self._draft_kind(kind_key, stage)
-            today = self._today(me.tz, now)
-            if when_text:
-                try:
-                    day = when.parse_day(when_text, today)
-                except when.WhenError:
-                    raise UserError("error.bad_date", value=when_text) from None
-            else:
-                day = when.next_business_day(today)
-            plan = FollowupPlan(rejection_id, contact, company, role, channel_key, draft_kind)
-            followup_id, draft, due = await self._new_followup(
-                me,
-                plan,
-                due=self._at_10(day, me.tz),
-                now=now,
-                # A day the person named is kept even on a weekend; a day we chose is not.
-                chosen=bool(when_text),
-            )
-        values = {
-            "name": ctx.person.display_name,
-            "contact": contact,
-            "company": company,
-            "role": role,
-        }
-        text = (
-            self._msg(
-                "followup.draft_intro",
-                channel_label=self._channel_label(channel_key),
-                when=Text.of(when.describe(due, me.tz)),
-            )
-            + "\n\n"
-            + draft.render(values)
-            + "\n\n"
-            + self._msg("followup.copy_hint")
+        return await run(
+            self._kit,
+            followups.followup_add,
+            ctx,
+            contact=contact,
+            company=company,
+            role=role,
+            channel=channel,
+            when_text=when_text,
+            kind=kind,
+            rejection_id=rejection_id,
         )
-        return [
-            self._private(
-                text,
-                title=self._msg(
-                    "followup.draft_title",
-                    draft_label=Text.of(self.content.drafts[draft_kind].label),
-                ),
-                buttons=(
-                    self._button(
-                        "button.sent", Action("followup", "sent", followup_id), Style.PRIMARY
-                    ),
-                    self._button(
-                        "button.snooze_tomorrow", Action("followup", "snooze", followup_id)
-                    ),
-                    self._button("button.skip", Action("followup", "skip", followup_id)),
-                ),
-            )
-        ]
 
-    async def _new_followup(
-        self, me: Me, plan: FollowupPlan, *, due: datetime, now: datetime, chosen: bool
-    ) -> tuple[int, Template, datetime]:
-        """Store a follow-up with its draft and schedule its reminder; return id, draft, due."""
-        due = self._fit(me, due, followup=not chosen)
-        draft = await self._pick_text(
-            me.person.id, f"draft.{plan.kind}", self.content.drafts[plan.kind].texts, now
-        )
-        followup_id = await self.store.add_followup(
-            me.person.id, plan, draft_key=draft.key, due=due, now=now
-        )
-        await self.store.schedule_reminder(
-            me.person.id,
-            kind="followup",
-            ref_id=followup_id,
-            key=f"followup:{followup_id}",
-            due=due,
-            now=now,
-        )
-        return followup_id, draft, due
-
-    def _draft_for(self, kind: str, key: str | None) -> Template:
-        texts = self.content.drafts[kind].texts
-        # The draft shown when the follow-up was planned, unless the wording changed since.
-        return next((t for t in texts if t.key == key), texts[0])
-
-    def _draft_text(self, followup: Followup, name: str) -> Text:
-        values = {
-            "name": name,
-            "contact": followup.contact,
-            "company": followup.company,
-            "role": followup.role,
-        }
-        return self._draft_for(followup.kind, followup.draft_key).render(values)
-
-    @_guard
     async def followup_list(self, ctx: Context) -> list[Reply]:
         """The person's follow-ups still to send, with buttons to act on each."""
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            pending = await self.store.pending_followups(me.person.id, LIST_SIZE)
-        if not pending:
-            return [self._private(self._msg("followup.list_empty"))]
-        lines: list[Text] = []
-        buttons: list[Button] = []
-        for followup in pending:
-            lines.append(
-                self._msg(
-                    "followup.item",
-                    n=followup.id,
-                    contact=followup.contact or self._msg("followup.someone"),
-                    company=followup.company or self._msg("followup.the_company"),
-                    when=Text.of(when.describe(followup.due_at, me.tz)),
-                    channel_label=self._channel_label(followup.channel),
-                )
-            )
-            buttons += [
-                self._button(
-                    "button.item_sent", Action("followup", "sent", followup.id), n=followup.id
-                ),
-                self._button(
-                    "button.item_snooze", Action("followup", "snooze", followup.id), n=followup.id
-                ),
-                self._button(
-                    "button.item_skip", Action("followup", "skip", followup.id), n=followup.id
-                ),
-            ]
-        text = Text()
-        for index, line in enumerate(lines):
-            text = text + ("\n" if index else "") + line
-        return [self._private(text, title=self._msg("followup.list_title"), buttons=tuple(buttons))]
+        return await run(self._kit, followups.followup_list, ctx)
 
-    @_guard
     async def followup_mark(self, ctx: Context, followup_id: int | str, action: str) -> list[Reply]:
         """Mark a follow-up sent, snooze it to tomorrow, or skip it."""
-        number = _in_range(followup_id, 1, 2**62, "error.gone")
-        if number is None:
-            raise UserError("error.empty", field=Text.of("id"))
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            followup = await self.store.followup(number, me.person.id)
-            if followup is None:
-                raise UserError("error.no_followup", n=number)
-            if followup.status != "pending":
-                return [self._private(self._msg("followup.already"))]
-            key = f"followup:{followup.id}"
-            if action == "sent":
-                await self.store.set_followup(followup.id, status="sent", now=now)
-                await self.store.close_reminder(key, "done", now)
-                earned = await self._earn(me, "followup_sent", now)
-                text = self._msg("followup.sent")
-                if followup.kind != "stay_in_touch":
-                    # Weeks later, a hello keeps the door open: plan it with its own draft.
-                    later = self._at_10(self._today(me.tz, now) + STAY_IN_TOUCH_AFTER, me.tz)
-                    plan = FollowupPlan(
-                        followup.rejection_id,
-                        followup.contact,
-                        followup.company,
-                        followup.role,
-                        followup.channel,
-                        "stay_in_touch",
-                    )
-                    _, _, due = await self._new_followup(me, plan, due=later, now=now, chosen=False)
-                    text += " " + self._msg(
-                        "followup.sent_next", when=Text.of(when.describe_day(due, me.tz))
-                    )
-                return [
-                    self._private(text + self._streak_line(me, earned)),
-                    *await self._celebrate(ctx, me, earned, now),
-                ]
-            if action == "skip":
-                await self.store.set_followup(followup.id, status="skipped", now=now)
-                await self.store.close_reminder(key, "skipped", now)
-                return [self._private(self._msg("followup.skipped"))]
-            due = await self._schedule(
-                me,
-                "followup",
-                followup.id,
-                key,
-                self._at_10(self._today(me.tz, now) + timedelta(days=1), me.tz),
-                now,
-                followup=True,
-            )
-            await self.store.set_followup(followup.id, due=due, now=now)
-            return [
-                self._private(
-                    self._msg("followup.snoozed", when=Text.of(when.describe(due, me.tz)))
-                )
-            ]
+        return await run(self._kit, followups.followup_mark, ctx, followup_id, action)
 
     # -- streak and leaderboard -----------------------------------------------------------
 
