@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextvars
 import functools
 import json
@@ -15,7 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from zoneinfo import ZoneInfo
 
-from bot import cards, streaks, when
+from bot import streaks, when
 from bot.actions import Action
 from bot.content import Content, Prompt, Template
 from bot.models import Attachment, Button, Context, PersonRef, Reply, Style, Text, Where
@@ -32,11 +31,10 @@ from bot.store import (
     Tx,
     ts,
 )
-from bot.usecases import checkins, conversation, followups, reflection, rejections
+from bot.usecases import boards, checkins, conversation, followups, reflection, rejections
 from bot.usecases.kit import Kit
 from bot.usecases.outcome import run
 from bot.vocab import (
-    BOARD_VIEWS,
     FEELING_HIGH,
     FEELING_LOW,
     MAX_CHECKIN_DAYS,
@@ -588,92 +586,10 @@ class Rebound:
 
     # -- streak and leaderboard -----------------------------------------------------------
 
-    def _span(self, period: str, n: int) -> Text:
-        return self._msg("streak.days" if period == streaks.DAY else "streak.weeks", n=n)
-
-    async def _heatmap(self, me: Me, now: datetime) -> tuple[tuple[int, ...], ...]:
-        """Activity levels (0-4) per local day for the last 12 weeks, Monday first."""
-        today = now.astimezone(me.tz).date()
-        first = today - timedelta(days=today.weekday() + 7 * (HEATMAP_WEEKS - 1))
-        since = when.local_to_utc(first, datetime.min.time(), me.tz)
-        points: dict[date, int] = {}
-        for moment, value in await self.store.activity_since(me.person.id, since):
-            day = moment.astimezone(me.tz).date()
-            points[day] = points.get(day, 0) + value
-
-        def level(total: int) -> int:
-            # 0 nothing, 1 a check-in, 2 a follow-up or step, 3 a reflection, 4 more than that.
-            return sum(total >= bound for bound in (1, 2, 5, 8))
-
-        return tuple(
-            tuple(level(points.get(first + timedelta(days=7 * w + d), 0)) for d in range(7))
-            for w in range(HEATMAP_WEEKS)
-        )
-
-    @_guard
     async def streak(self, ctx: Context, *, card: bool = True) -> list[Reply]:
         """The person's resilience streak: current, best, reserves, points, and a card."""
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            period = me.period
-            stored = await self.store.streak(me.person.id, period)
-            levels = await self._heatmap(me, now)
-        index = streaks.period_index(now, me.tz, period)
-        state = streaks.settle(stored, index)
-        if state.current == 0:
-            status = self._msg("streak.none_yet")
-        elif streaks.at_risk(stored, index):
-            status = self._msg("streak.at_risk_day" if period == streaks.DAY else "streak.at_risk")
-        else:
-            status = self._msg(
-                "streak.alive_today" if period == streaks.DAY else "streak.alive_this_week"
-            )
-        points_label = self._msg("streak.points_day" if period == streaks.DAY else "streak.points")
-        reserves = Text.of(f"{state.reserves} / {streaks.MAX_RESERVES}")
-        period_points = streaks.points_this_period(state, index)
-        fields = (
-            (self._msg("streak.current"), self._span(period, state.current)),
-            (self._msg("streak.best"), self._span(period, state.best)),
-            (self._msg("streak.reserves"), reserves),
-            (points_label, Text.of(str(period_points))),
-        )
-        text = status + "\n" + self._msg("streak.earn_more")
-        attachments: tuple[Attachment, ...] = ()
-        if card:
-            picture = cards.StreakCard(
-                title=self.content.label("streak.title"),
-                name=ctx.person.display_name,
-                current_label=self.content.label("streak.current"),
-                current=self._span(period, state.current).plain(),
-                stats=tuple((k.plain(), v.plain()) for k, v in fields[1:]),
-                heatmap_label=self.content.label("card.heatmap"),
-                levels=levels,
-            )
-            image = await asyncio.to_thread(cards.streak_card, picture)
-            alt = self.content.label(
-                "card.streak_alt",
-                current=self._span(period, state.current),
-                best=self._span(period, state.best),
-                reserves=state.reserves,
-                points=period_points,
-                points_label=points_label,
-                active_days=sum(1 for week in levels for level in week if level),
-            )
-            attachments = (Attachment("streak.png", image, "image/png", alt),)
-        return [
-            self._private(
-                text, title=self._msg("streak.title"), fields=fields, attachments=attachments
-            )
-        ]
+        return await run(self._kit, boards.streak, ctx, card=card)
 
-    def _window(self, view: str, me: Me, now: datetime) -> tuple[str, ZoneInfo]:
-        """The period key of a board view, counted in the community's timezone."""
-        tz = when.zone(me.community.get("timezone") or self.default_timezone)
-        week, month = window_keys(now.astimezone(tz).date())
-        return {"week": week, "month": month, "all": ALL_TIME}[view], tz
-
-    @_guard
     async def leaderboard(
         self,
         ctx: Context,
@@ -683,89 +599,7 @@ class Rebound:
         card: bool = True,
     ) -> list[Reply]:
         """Show the community's opt-in effort board (week, month or all time), join or leave."""
-        if ctx.in_dm:
-            raise UserError("board.not_here")
-        action_key = (action or "show").strip().lower()
-        if action_key not in ("show", "join", "leave"):
-            raise UserError(
-                "error.unknown_subcommand",
-                command=Text.of("leaderboard"),
-                value=action or "",
-                choices=Text.of("show, join, leave"),
-            )
-        view_key = _choice(view, BOARD_VIEWS, "view", default="week")
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            assert me.community_id is not None
-            if me.community.get("leaderboard") == "off":
-                raise UserError("board.off")
-            if action_key in ("join", "leave"):
-                await self.store.set_leaderboard(
-                    me.person.id, me.community_id, action_key == "join"
-                )
-                key = "board.joined" if action_key == "join" else "board.left"
-                return [self._private(self._msg(key))]
-            opted_in = await self.store.on_leaderboard(me.person.id, me.community_id)
-            window, tz = self._window(view_key, me, now)
-            board = await self.store.board(
-                me.community_id,
-                window_key=window,
-                period=me.period,
-                index=streaks.period_index(now, tz, me.period),
-                me=me.person.id if opted_in else None,
-                top=BOARD_SIZE,
-                around=NEIGHBOURS,
-            )
-        rows = board.rows
-        community = ctx.community.name if ctx.community and ctx.community.name else ""
-        view_label = self._msg(f"board.view.{view_key}")
-        title = self._msg("board.title", community=community, view_label=view_label)
-        row_key = "board.row_all" if view_key == "all" else "board.row_window"
-        text = Text()
-        lines: list[cards.BoardRowCard] = []
-        for row in rows:
-            detail = self._msg(row_key, streak=self._span(me.period, row.streak), points=row.points)
-            if row.after_gap:
-                text += "…\n"
-            text += self._msg("board.row", rank=row.rank, name=row.display_name, detail=detail)
-            text += "\n"
-            lines.append(
-                cards.BoardRowCard(
-                    row.rank,
-                    row.display_name,
-                    detail.plain(),
-                    row.person_id == me.person.id,
-                    row.after_gap,
-                )
-            )
-        if not rows:
-            text = self._msg("board.empty") + "\n"
-        buttons: tuple[Button, ...] = ()
-        if not opted_in:
-            footer = self._msg("board.invite")
-            buttons = (self._button("button.join_board", Action("board", "join"), Style.PRIMARY),)
-        elif board.my_rank is None:
-            footer = self._msg(f"board.unranked.{view_key}")
-        else:
-            footer = self._msg("board.you", rank=board.my_rank, total=board.ranked)
-        text += "\n" + footer
-        attachments: tuple[Attachment, ...] = ()
-        if rows and card:
-            picture = cards.BoardCard(
-                title=title.plain(),
-                subtitle=self.content.label("board.subtitle"),
-                rows=tuple(lines),
-                footer=footer.plain(),
-            )
-            image = await asyncio.to_thread(cards.board_card, picture)
-            alt = self.content.label(
-                "card.board_alt",
-                title=title,
-                rows=Text.of("; ".join(f"{r.rank}. {r.name}, {r.detail}" for r in lines)),
-            )
-            attachments = (Attachment("leaderboard.png", image, "image/png", alt),)
-        return [self._private(text, title=title, buttons=buttons, attachments=attachments)]
+        return await run(self._kit, boards.leaderboard, ctx, action, view, card=card)
 
     # -- the community's admins -----------------------------------------------------------
 
