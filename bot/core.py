@@ -31,23 +31,33 @@ from bot.store import (
     Tx,
     ts,
 )
-from bot.usecases import boards, checkins, conversation, followups, reflection, rejections
+from bot.usecases import (
+    boards,
+    checkins,
+    community,
+    conversation,
+    followups,
+    reflection,
+    rejections,
+)
+from bot.usecases.community import ADMIN_OPTIONS, DIGEST_DAY, DIGEST_HOUR
 from bot.usecases.kit import Kit
 from bot.usecases.outcome import run
 from bot.vocab import (
     FEELING_HIGH,
     FEELING_LOW,
     MAX_CHECKIN_DAYS,
-    NOTE_MAX,
     OFF_WORDS,
     ON_WORDS,
-    PERIODS,
     STAGE_ALIASES,
     STAGES,
     UserError,
 )
 
 logger = logging.getLogger(__name__)
+
+# Names callers import from here, where they were defined before the use cases moved out.
+__all__ = ["ADMIN_OPTIONS", "ALL_TIME", "DIGEST_DAY", "DIGEST_HOUR", "Rebound", "window_keys"]
 
 BOARD_SIZE = 10
 NEIGHBOURS = 2
@@ -58,19 +68,6 @@ PREVIEW = 280
 SNOOZE_HOURS = (1, 24, 168)
 WEEK_MILESTONES = (4, 8, 12, 26, 52)
 HEATMAP_WEEKS = 12
-DIGEST_DAY = "friday"
-DIGEST_HOUR = 16
-# Admin command options and the community settings they change.
-ADMIN_OPTIONS = {
-    "channel": "digest_channel",
-    "day": "digest_day",
-    "hour": "digest_hour",
-    "timezone": "timezone",
-    "period": "streak_period",
-    "leaderboard": "leaderboard",
-    "sharing": "sharing",
-    "support": "support_text",
-}
 STAY_IN_TOUCH_AFTER = timedelta(weeks=6)
 
 # Undelivered DMs found while serving a use case, to mention in its reply (task-local):
@@ -603,160 +600,13 @@ class Rebound:
 
     # -- the community's admins -----------------------------------------------------------
 
-    def _admin_value(self, key: str, raw: str) -> str | None:
-        """Check one admin option; return the value to store (None clears it)."""
-        text = raw.strip()
-        if key == "digest_channel":
-            if text.lower() in OFF_WORDS:
-                return None
-            channel = text.lstrip("#").strip()
-            if not channel or len(channel) > 100:
-                raise UserError("admin.bad_channel", value=raw)
-            return channel
-        if key == "digest_day":
-            day = when.parse_weekday(text)
-            if day is None:
-                raise UserError("admin.bad_day", value=raw)
-            return when.WEEKDAYS[day]
-        if key == "digest_hour":
-            hour = _in_range(text, 0, 23, "admin.bad_hour")
-            return None if hour is None else str(hour)
-        if key == "timezone":
-            try:
-                return when.parse_timezone(text)
-            except when.WhenError as exc:
-                if str(exc):
-                    raise UserError(
-                        "error.bad_timezone", value=raw, suggestion=Text.of(str(exc))
-                    ) from None
-                raise UserError("error.bad_timezone_plain", value=raw) from None
-        if key == "streak_period":
-            period = {"week": "week", "weekly": "week", "day": "day", "daily": "day"}.get(
-                text.lower()
-            )
-            if period is None:
-                raise UserError(
-                    "error.bad_choice",
-                    field=Text.of("period"),
-                    value=raw,
-                    choices=Text.of(", ".join(PERIODS)),
-                )
-            return period
-        if key in ("leaderboard", "sharing"):
-            flag = parse_on_off(text, key)
-            return "on" if flag else "off"
-        support = _clean(text, "support", NOTE_MAX)
-        return None if support is None or support.lower() == "default" else support
-
-    @_guard
     async def admin(self, ctx: Context, **options: str | None) -> list[Reply]:
         """Community settings, for the community's admins only; every change is logged."""
-        if ctx.in_dm:
-            raise UserError("admin.not_here")
-        if not ctx.is_admin:
-            raise UserError("admin.refused")
-        changes: dict[str, str | None] = {}
-        for option, value in options.items():
-            if value is None or not str(value).strip():
-                continue
-            key = ADMIN_OPTIONS.get(option)
-            if key is None:
-                raise UserError(
-                    "error.unknown_option",
-                    command=Text.of("admin"),
-                    option=option,
-                    choices=Text.of(", ".join(ADMIN_OPTIONS)),
-                )
-            changes[key] = self._admin_value(key, str(value))
-        now = self.clock.now()
-        async with self.store.atomic():
-            me = await self._me(ctx, now)
-            assert me.community_id is not None
-            for key, value in changes.items():
-                old = me.community.get(key)
-                if old == value:
-                    continue
-                if value is None:
-                    await self.store.clear_community_setting(me.community_id, key)
-                else:
-                    await self.store.set_community_setting(
-                        me.community_id, key, value, me.person.id, now
-                    )
-                await self.store.log_admin_change(
-                    me.community_id, me.person.id, key, old, value, now
-                )
-            settings = await self.store.community_settings(me.community_id)
-        return [
-            self._private(
-                self._msg("admin.saved" if changes else "admin.hint"),
-                title=self._msg("admin.title"),
-                fields=self._admin_fields(settings),
-            )
-        ]
-
-    def _admin_fields(self, settings: Mapping[str, str]) -> tuple[tuple[Text, Text], ...]:
-        def shown(key: str, default: Text) -> Text:
-            value = settings.get(key)
-            return Text.typed(value) if value else default
-
-        off = self._msg("settings.off")
-        on = self._msg("settings.on")
-        channel = settings.get("digest_channel")
-        digest = (
-            self._msg(
-                "admin.digest_when",
-                channel=channel,
-                day=Text.of(settings.get("digest_day", DIGEST_DAY).title()),
-                hour=Text.of(f"{int(settings.get('digest_hour', DIGEST_HOUR)):02d}:00"),
-            )
-            if channel
-            else off
-        )
-        period = self._msg(
-            "admin.period_day" if settings.get("streak_period") == "day" else "admin.period_week"
-        )
-        return (
-            (self._msg("admin.digest"), digest),
-            (
-                self._msg("settings.timezone"),
-                shown("timezone", Text.of(self.default_timezone)),
-            ),
-            (self._msg("admin.period"), period),
-            (self._msg("admin.leaderboard"), off if settings.get("leaderboard") == "off" else on),
-            (self._msg("admin.sharing"), off if settings.get("sharing") == "off" else on),
-            (self._msg("admin.support"), shown("support_text", self._msg("admin.default"))),
-        )
+        return await run(self._kit, community.admin, ctx, **options)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""
-        ref = await self.store.community_ref(community_id)
-        settings = await self.store.community_settings(community_id)
-        tz = when.zone(settings.get("timezone") or self.default_timezone)
-        since = moment - timedelta(days=7)
-        totals = await self.store.community_totals(community_id, since, moment)
-        on_streak = await self.store.people_on_streak(
-            community_id, streaks.period_index(moment, tz)
-        )
-        text = self._msg(
-            "digest.totals",
-            reflections=totals.get("reflection", 0),
-            checkins=totals.get("checkin", 0),
-            followups=totals.get("followup_sent", 0),
-            steps=totals.get("next_step_done", 0),
-            streaks=on_streak,
-        )
-        if not totals:
-            text = self._msg("digest.quiet")
-        shoutouts = await self.store.shoutout_milestones(community_id, since, moment)
-        if shoutouts:
-            text += "\n\n" + self._msg("digest.shoutouts_title")
-            for name, weeks in shoutouts:
-                text += "\n" + self._msg("digest.shoutout", name=name, weeks=weeks)
-        return Reply(
-            text=text,
-            title=self._msg("digest.title", community=ref.name if ref else ""),
-            where=Where.CHANNEL,
-        )
+        return await community.digest(self._kit, community_id, moment)
 
     # -- settings, journal, export, forget, help ------------------------------------------
 
