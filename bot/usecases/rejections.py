@@ -105,8 +105,9 @@ class Planner:
 
     @property
     def pools(self) -> tuple[str, ...]:
-        """The pools whose seen keys the plan needs."""
-        return tuple(p.name for p in (self.encouragement, self.reframe) if p is not None)
+        """The pools whose seen keys the plan needs (a pool of one needs none)."""
+        pools = (self.encouragement, self.reframe)
+        return tuple(p.name for p in pools if p is not None and len(p.items) > 1)
 
     def __call__(self, view: RejectionView) -> Words:
         """The plan for this rejection."""
