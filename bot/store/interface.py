@@ -25,6 +25,7 @@ from bot.models import CommunityRef, PersonRef
 from bot.store.records import (
     AdminChange,
     Answer,
+    Arrival,
     Board,
     Conversation,
     Export,
@@ -50,6 +51,17 @@ class People(Protocol):
 
     async def ensure(self, ref: PersonRef, now: datetime) -> Person:
         """The stored person for ref, created on first sight; keeps the display name fresh."""
+        ...
+
+    async def arrive(
+        self, ref: PersonRef, community: CommunityRef | None, now: datetime
+    ) -> Arrival:
+        """Ensure the person and their membership (None in DMs); read what commands need.
+
+        One call: also the community's settings, and its timezone when the person set none.
+        DMs they missed are reported (the Arrival's person.dm_failed_count) and cleared, for
+        the command's reply to tell them.
+        """
         ...
 
     async def find(self, platform: str, user_id: str) -> Person | None:

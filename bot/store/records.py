@@ -238,16 +238,22 @@ class RejectionLog:
 
 
 @dataclass(frozen=True, slots=True)
-class RejectionView:
-    """What logging a rejection read: the person, their community, the row, the keys seen."""
+class Arrival:
+    """A person as a command finds them: stored, a member where they are, with its settings."""
 
-    # As found, before this call: dm_failed_count is what they missed (now cleared).
+    # As found, before the call: dm_failed_count is what they missed (now cleared).
     person: Person
     community_id: int | None
     # The community's settings ({} in DMs).
     settings: Mapping[str, str]
     # When the person set no timezone: that of their latest community that did, else None.
     community_timezone: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RejectionView(Arrival):
+    """What logging a rejection read: the person's arrival, the row, the message keys seen."""
+
     rejection_id: int
     # Per pool asked for: the keys seen since the pool last ran out, most recent first.
     seen: Mapping[str, list[str]] = field(default_factory=dict)

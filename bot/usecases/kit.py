@@ -15,7 +15,7 @@ from bot.content import Content, Template
 from bot.models import Button, Context, PersonRef, Reply, Style, Text, Where
 from bot.ports import Clock
 from bot.store.interface import Store, UnitOfWork
-from bot.store.records import Person
+from bot.store.records import Arrival, Person
 
 T = TypeVar("T")
 
@@ -86,37 +86,33 @@ class Me:
         return PersonRef(self.person.platform, self.person.user_id, self.person.display_name)
 
 
-def missed(person: Person) -> Missed | None:
-    """The DMs a person missed, as found before they were cleared."""
-    return Missed(person.id, person.dm_failed_count) if person.dm_failed_count else None
-
-
-def zone_named(person: Person, community_timezone: str | None, default: str) -> ZoneInfo:
-    """A person's timezone: their own, else their latest community's, else the default."""
-    return when.zone(person.timezone or community_timezone or default)
-
-
-async def zone_of(kit: Kit, u: UnitOfWork, person: Person) -> ZoneInfo:
-    """The timezone a person's days are counted in, the same everywhere they meet Rebound."""
-    if person.timezone:
-        return when.zone(person.timezone)
-    return zone_named(person, await u.people.community_timezone(person.id), kit.default_timezone)
+def me_of(kit: Kit, arrival: Arrival) -> Me:
+    """The Me of a person as the store found them (see People.arrive)."""
+    person = arrival.person
+    tz = when.zone(person.timezone or arrival.community_timezone or kit.default_timezone)
+    found = Missed(person.id, person.dm_failed_count) if person.dm_failed_count else None
+    return Me(person, arrival.community_id, tz, arrival.settings, found)
 
 
 async def find_me(kit: Kit, u: UnitOfWork, ctx: Context, now: datetime) -> Me:
     """The stored person behind ctx (created on first sight), their community and timezone.
 
-    Missed DMs come back in Me.missed and are cleared in the same unit: the reply tells them.
+    One store call. DMs they missed come back in Me.missed, and are cleared in the same unit:
+    the reply tells them (see outcome.deliver).
     """
-    person = await u.people.ensure(ctx.person, now)
-    if person.dm_failed_count:
-        await u.people.clear_dm_failures(person.id)
-    community_id = None
-    settings: dict[str, str] = {}
-    if ctx.community is not None:
-        community_id = await u.people.join(person.id, ctx.community, now)
-        settings = await u.community.settings(community_id)
-    return Me(person, community_id, await zone_of(kit, u, person), settings, missed(person))
+    return me_of(kit, await u.people.arrive(ctx.person, ctx.community, now))
+
+
+async def zone_of(kit: Kit, u: UnitOfWork, person: Person) -> ZoneInfo:
+    """The timezone a person's days are counted in, the same everywhere they meet Rebound.
+
+    Their own, else that of their most recently joined community that set one, else the
+    deployment's default.
+    """
+    if person.timezone:
+        return when.zone(person.timezone)
+    found = await u.people.community_timezone(person.id)
+    return when.zone(found or kit.default_timezone)
 
 
 def choose(

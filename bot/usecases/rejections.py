@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot import when
 from bot.actions import Action
 from bot.content import Template, band
 from bot.models import Context, Reply, Style, Where
@@ -27,10 +28,9 @@ from bot.usecases.kit import (
     choose,
     find_me,
     fit,
-    missed,
+    me_of,
     template_key,
     today,
-    zone_named,
 )
 from bot.usecases.outcome import Outcome
 from bot.vocab import FEELING_HIGH, FEELING_LOW, NAME_MAX, NOTE_MAX, UserError
@@ -111,7 +111,8 @@ class Planner:
 
     def __call__(self, view: RejectionView) -> Words:
         """The plan for this rejection."""
-        tz = zone_named(view.person, view.community_timezone, self.default_timezone)
+        person = view.person
+        tz = when.zone(person.timezone or view.community_timezone or self.default_timezone)
         encouragement, first = self.encouragement.pick(view)
         reframe, second = self.reframe.pick(view) if self.reframe else (None, None)
         return Words(
@@ -166,8 +167,7 @@ async def rejected(
     # The busiest command: all it reads and writes is one store call, one hop, group commit.
     entry = replace(entry, pools=plan.pools, counter=counter_for(concern))
     view, words = await kit.store.rejections.log(entry, plan, now)
-    tz = zone_named(view.person, view.community_timezone, kit.default_timezone)
-    me = Me(view.person, view.community_id, tz, view.settings, missed(view.person))
+    me = me_of(kit, view)
     reply = _reply(kit, ctx, me, entry, view.rejection_id, words)
     return Outcome.of(me, [reply], care_for(kit, me, concern))
 

@@ -59,9 +59,10 @@ async def _checkin_message(
     kit: Kit, reminder: Reminder, person: Person, now: datetime
 ) -> Reply | None:
     """A scheduled check-in after a rejection: a question and the five moods."""
-    question = await pick_text(
-        kit, kit.store, person.id, "checkin.q", kit.content.checkin_questions, now
-    )
+    # Read and remember the question in one transaction: two check-ins due at once differ.
+    async with kit.store.unit() as u:
+        questions = kit.content.checkin_questions
+        question = await pick_text(kit, u, person.id, "checkin.q", questions, now)
     return Reply(
         title=kit.msg("reminder.checkin_title"),
         text=question.render(name=person.display_name) + "\n" + kit.msg("reminder.checkin_hint"),

@@ -14,7 +14,7 @@ from bot.store.records import (
     parse_ts,
     ts,
 )
-from bot.store.sqlite import community, conversations, people, reminders, sql, state
+from bot.store.sqlite import conversations, people, reminders, sql, state
 from bot.store.sqlite.engine import Engine
 from bot.store.sqlite.sql import Conn, Repository, Row, hop
 from bot.store.sqlite.writer import GroupWriter
@@ -80,15 +80,8 @@ def log_rejection(
     conn: Conn, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
 ) -> tuple[RejectionView, PlanT]:
     """Everything /rejected reads and writes, as one function on the connection's thread."""
-    person = people.ensure_person(conn, request.person, now)
-    if person.dm_failed_count:
-        # The reply tells them (the caller reads the count from the view); it starts over.
-        people.clear_dm_failures(conn, person.id)
-    community_id, settings = None, {}
-    if request.community is not None:
-        community_id = people.ensure_membership(conn, person.id, request.community, now)
-        settings = community.community_settings(conn, community_id)
-    zone = None if person.timezone else people.community_timezone_for(conn, person.id)
+    arrival = people.arrive(conn, request.person, request.community, now)
+    person, community_id = arrival.person, arrival.community_id
     if request.counter is not None:
         state.bump_state(conn, request.counter)
     rejection_id = add_rejection(
@@ -103,7 +96,14 @@ def log_rejection(
         now=now,
     )
     seen = {pool: conversations.used_messages(conn, person.id, pool) for pool in request.pools}
-    view = RejectionView(person, community_id, settings, zone, rejection_id, seen)
+    view = RejectionView(
+        person,
+        community_id,
+        arrival.settings,
+        arrival.community_timezone,
+        rejection_id=rejection_id,
+        seen=seen,
+    )
     decided = plan(view)
     for shown in decided.shown:
         conversations.use_message(
