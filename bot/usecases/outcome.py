@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Concatenate, ParamSpec
 
 from bot.models import Reply, Text
-from bot.store import StoreBusy, StoreFull
+from bot.store.errors import StoreBusy, StoreFull
 from bot.usecases.care import Care, support_reply
 from bot.usecases.kit import Kit, Me, Missed
 from bot.vocab import UserError
