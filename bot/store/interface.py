@@ -58,9 +58,7 @@ class People(Protocol):
     ) -> Arrival:
         """Ensure the person and their membership (None in DMs); read what commands need.
 
-        One call: also the community's settings, and its timezone when the person set none.
-        DMs they missed are reported (the Arrival's person.dm_failed_count) and cleared, for
-        the command's reply to tell them.
+        Also the community's settings and timezone. Missed DMs are reported and cleared.
         """
         ...
 
@@ -145,14 +143,12 @@ class Rejections(Protocol):
     async def log(
         self, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
     ) -> tuple[RejectionView, PlanT]:
-        """Log a rejection as one transaction; hand back what was read and what plan decided.
+        """Log a rejection in one transaction: /rejected's one call, read and written together.
 
-        /rejected is the busiest command, so everything it writes is one call: ensure the person
-        (clearing and reporting their missed DMs) and their membership, read the community's
-        settings and timezone, bump request.counter, store the rejection, read the seen keys of
-        request.pools, call plan(view) once, then mark plan's messages seen and schedule its
-        reminders. plan must be pure (no I/O, no store calls): a backend may call it on its
-        own thread, inside the transaction. If plan raises, nothing is written.
+        Arrive (see People.arrive), bump request.counter, store the rejection, read the seen
+        keys of request.pools, call plan(view) once, mark its messages seen and schedule its
+        reminders. plan must be pure (no I/O): it may run on the store's own thread. If it
+        raises, nothing is written.
         """
         ...
 
