@@ -15,16 +15,17 @@ None for a row that is someone else's.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
 from bot.store.records import (
     AdminChange,
     Answer,
+    Arrival,
     Board,
     Conversation,
     Export,
@@ -33,11 +34,16 @@ from bot.store.records import (
     Person,
     Reflection,
     Rejection,
+    RejectionLog,
+    RejectionPlan,
+    RejectionView,
     Reminder,
     ReminderLine,
     ReminderPlan,
     StreakRow,
 )
+
+PlanT = TypeVar("PlanT", bound=RejectionPlan)
 
 
 class People(Protocol):
@@ -45,6 +51,15 @@ class People(Protocol):
 
     async def ensure(self, ref: PersonRef, now: datetime) -> Person:
         """The stored person for ref, created on first sight; keeps the display name fresh."""
+        ...
+
+    async def arrive(
+        self, ref: PersonRef, community: CommunityRef | None, now: datetime
+    ) -> Arrival:
+        """Ensure the person and their membership (None in DMs); read what commands need.
+
+        Also the community's settings and timezone. Missed DMs are reported and cleared.
+        """
         ...
 
     async def find(self, platform: str, user_id: str) -> Person | None:
@@ -123,6 +138,18 @@ class Rejections(Protocol):
         now: datetime,
     ) -> int:
         """Store a rejection; return its id."""
+        ...
+
+    async def log(
+        self, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
+    ) -> tuple[RejectionView, PlanT]:
+        """Log a rejection in one transaction: /rejected's one call, read and written together.
+
+        Arrive (see People.arrive), bump request.counter, store the rejection, read the seen
+        keys of request.pools, call plan(view) once, mark its messages seen and schedule its
+        reminders. plan must be pure (no I/O): it may run on the store's own thread. If it
+        raises, nothing is written.
+        """
         ...
 
     async def get(self, rejection_id: int, person_id: int) -> Rejection | None:

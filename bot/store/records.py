@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
+
+from bot.models import CommunityRef, PersonRef
 
 # Everything Rebound holds about one person: sections by kind of record, each a list of rows.
 Export = dict[str, list[dict[str, Any]]]
@@ -215,3 +218,59 @@ class Board:
     rows: list[RankedRow]
     ranked: int
     my_rank: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionLog:
+    """A rejection to log, who logs it and where, and what its reply needs read with it."""
+
+    person: PersonRef
+    community: CommunityRef | None
+    company: str | None
+    role: str | None
+    stage: str
+    feeling: int | None
+    note: str | None
+    # Message pools whose seen keys the plan chooses from (see Rejections.log).
+    pools: tuple[str, ...] = ()
+    # A counter the bot keeps for itself to bump with the rejection (a sign of crisis), or None.
+    counter: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    """A person as a command finds them: stored, a member where they are, with its settings."""
+
+    # As found, before the call: dm_failed_count is what they missed (now cleared).
+    person: Person
+    community_id: int | None
+    # The community's settings ({} in DMs).
+    settings: Mapping[str, str]
+    # When the person set no timezone: that of their latest community that did, else None.
+    community_timezone: str | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RejectionView(Arrival):
+    """What logging a rejection read: the person's arrival, the row, the message keys seen."""
+
+    rejection_id: int
+    # Per pool asked for: the keys seen since the pool last ran out, most recent first.
+    seen: Mapping[str, list[str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A message the reply shows, to remember as seen (restart: its pool starts over first)."""
+
+    pool: str
+    key: str
+    restart: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RejectionPlan:
+    """What the use case decided from a RejectionView: reminders to schedule, messages shown."""
+
+    reminders: tuple[ReminderPlan, ...] = ()
+    shown: tuple[Shown, ...] = ()

@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from bot.models import CommunityRef, PersonRef
-from bot.store.records import Person, ts
+from bot.store.records import Arrival, Person, ts
 from bot.store.sqlite import sql
+from bot.store.sqlite.community import community_settings
 from bot.store.sqlite.sql import Conn, Repository, Row, hop
 
 
@@ -204,12 +205,27 @@ def community_timezone_for(conn: Conn, person_id: int) -> str | None:
     return row["value"] if row else None
 
 
+def arrive(conn: Conn, ref: PersonRef, community: CommunityRef | None, now: datetime) -> Arrival:
+    """The person (created on first sight) and their membership where they are, as one call."""
+    person = ensure_person(conn, ref, now)
+    if person.dm_failed_count:
+        # The caller tells them in its reply (the count is in the Arrival); it starts over.
+        clear_dm_failures(conn, person.id)
+    community_id, settings = None, {}
+    if community is not None:
+        community_id = ensure_membership(conn, person.id, community, now)
+        settings = community_settings(conn, community_id)
+    zone = None if person.timezone else community_timezone_for(conn, person.id)
+    return Arrival(person, community_id, settings, zone)
+
+
 class SqlitePeople(Repository):
     """People and memberships on SQLite (the People protocol)."""
 
     __slots__ = ()
 
     ensure = hop(ensure_person)
+    arrive = hop(arrive)
     find = hop(find_person)
     get = hop(person_by_id)
     many = hop(people_by_id)

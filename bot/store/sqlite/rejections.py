@@ -1,12 +1,25 @@
-"""Logged rejections: the SQL and its repository."""
+"""Logged rejections, and /rejected's one coarse call: the SQL and its repository."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
+from typing import TypeVar
 
-from bot.store.records import Rejection, parse_ts, ts
-from bot.store.sqlite import sql
+from bot.store.records import (
+    Rejection,
+    RejectionLog,
+    RejectionPlan,
+    RejectionView,
+    parse_ts,
+    ts,
+)
+from bot.store.sqlite import conversations, people, reminders, sql, state
+from bot.store.sqlite.engine import Engine
 from bot.store.sqlite.sql import Conn, Repository, Row, hop
+from bot.store.sqlite.writer import GroupWriter
+
+PlanT = TypeVar("PlanT", bound=RejectionPlan)
 
 
 def _rejection(row: Row) -> Rejection:
@@ -63,11 +76,61 @@ def latest_rejection(conn: Conn, person_id: int) -> Rejection | None:
     )
 
 
+def log_rejection(
+    conn: Conn, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
+) -> tuple[RejectionView, PlanT]:
+    """Everything /rejected reads and writes, as one function on the connection's thread."""
+    arrival = people.arrive(conn, request.person, request.community, now)
+    person, community_id = arrival.person, arrival.community_id
+    if request.counter is not None:
+        state.bump_state(conn, request.counter)
+    rejection_id = add_rejection(
+        conn,
+        person.id,
+        community_id,
+        company=request.company,
+        role=request.role,
+        stage=request.stage,
+        feeling=request.feeling,
+        note=request.note,
+        now=now,
+    )
+    seen = {pool: conversations.used_messages(conn, person.id, pool) for pool in request.pools}
+    view = RejectionView(
+        person,
+        community_id,
+        arrival.settings,
+        arrival.community_timezone,
+        rejection_id=rejection_id,
+        seen=seen,
+    )
+    decided = plan(view)
+    for shown in decided.shown:
+        conversations.use_message(
+            conn, person.id, shown.pool, shown.key, now, restart=shown.restart
+        )
+    reminders.schedule_many(conn, decided.reminders, now)
+    return view, decided
+
+
 class SqliteRejections(Repository):
     """Rejections on SQLite (the Rejections protocol)."""
 
-    __slots__ = ()
+    __slots__ = ("_writer",)
+
+    def __init__(self, engine: Engine, writer: GroupWriter) -> None:
+        super().__init__(engine)
+        self._writer = writer
 
     add = hop(add_rejection)
     get = hop(rejection)
     latest = hop(latest_rejection)
+
+    async def log(
+        self, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
+    ) -> tuple[RejectionView, PlanT]:
+        """Log a rejection in one hop; outside a unit, written with others (group commit)."""
+        conn = self._engine.conn
+        if self._engine.in_unit:
+            return await self._engine.call(log_rejection, conn, request, plan, now)
+        return await self._writer.submit(lambda: log_rejection(conn, request, plan, now))

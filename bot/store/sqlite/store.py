@@ -40,9 +40,9 @@ def integrity_check(conn: sql.Conn) -> str:
 class SqliteRepositories:
     """Every repository, over one engine: what a unit of work offers (UnitOfWork)."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, writer: GroupWriter) -> None:
         self.people = SqlitePeople(engine)
-        self.rejections = SqliteRejections(engine)
+        self.rejections = SqliteRejections(engine, writer)
         self.reflections = SqliteReflections(engine)
         self.conversations = SqliteConversations(engine)
         self.messages = SqliteMessages(engine)
@@ -68,8 +68,8 @@ class SqliteStore(SqliteRepositories):
         self.path = str(path)
         self._engine = Engine(self.path, busy_timeout_ms=busy_timeout_ms)
         self._writer = GroupWriter(self._engine)
-        self._unit = SqliteRepositories(self._engine)
-        super().__init__(self._engine)
+        self._unit = SqliteRepositories(self._engine, self._writer)
+        super().__init__(self._engine, self._writer)
 
     @property
     def engine(self) -> Engine:

@@ -1,0 +1,75 @@
+"""Care and safety: which support a reply offers first, and counting how often, never what."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.models import Reply
+from bot.safety import Concern
+from bot.store.interface import UnitOfWork
+from bot.usecases.kit import Kit, Me
+
+# The care message for a sign of crisis, the gentler one for a worrying but negated mention,
+# and the check after a second very low day in a week.
+CRISIS_CARE = "safety.reply"
+GENTLE_CHECK = "safety.check"
+LOW_WEEK = "safety.low_week"
+# Nothing about a match is kept with the person: only how often each kind of care is offered.
+COUNTERS = {Concern.CRISIS: "safety.matches", Concern.CHECK: "safety.checks"}
+LOW_WEEK_COUNTER = "safety.low_weeks"
+
+
+@dataclass(frozen=True, slots=True)
+class Care:
+    """Support to offer first in a reply: which message, with which resources."""
+
+    key: str
+    resources: str
+
+    @property
+    def alone(self) -> bool:
+        """A sign of crisis: the support message is the whole reply, nothing of the usual flow."""
+        return self.key == CRISIS_CARE
+
+
+def resources(kit: Kit, me: Me) -> str:
+    """The community's own support text, or the default one."""
+    return me.community.get("support_text") or kit.content.safety.resources
+
+
+def counter_for(concern: Concern) -> str | None:
+    """The counter a concern bumps, if any."""
+    return COUNTERS.get(concern)
+
+
+def care_for(kit: Kit, me: Me, concern: Concern) -> Care | None:
+    """The support a concern calls for, or None."""
+    if concern is Concern.CRISIS:
+        return Care(CRISIS_CARE, resources(kit, me))
+    if concern is Concern.CHECK:
+        return Care(GENTLE_CHECK, resources(kit, me))
+    return None
+
+
+async def screen(kit: Kit, u: UnitOfWork, me: Me, *texts: str | None) -> Care | None:
+    """Check free text for signs of crisis; the care it calls for, counted (not kept)."""
+    concern = kit.content.safety.assess(*texts)
+    counter = counter_for(concern)
+    if counter is not None:
+        await u.state.bump(counter)
+    return care_for(kit, me, concern)
+
+
+async def low_week(kit: Kit, u: UnitOfWork, me: Me, now: datetime) -> Care | None:
+    """After a very low check-in: a gentle check when it is the second in a week."""
+    lowest = await u.checkins.count(me.id, 1, now - timedelta(days=7))
+    if lowest < 2:
+        return None
+    await u.state.bump(LOW_WEEK_COUNTER)
+    return Care(LOW_WEEK, resources(kit, me))
+
+
+def support_reply(kit: Kit, care: Care) -> Reply:
+    """The support message itself: private, titled, with the resources."""
+    return kit.private(kit.msg(care.key, resources=care.resources), title=kit.msg("support.title"))

@@ -1,0 +1,34 @@
+"""Text a person types to Rebound in DMs: routed to the flow it answers, or a hello."""
+
+from __future__ import annotations
+
+from bot.models import Context, Reply, Where
+from bot.usecases import checkins, reflection
+from bot.usecases.care import screen
+from bot.usecases.kit import Kit, find_me
+from bot.usecases.outcome import Outcome
+
+
+async def dm_text(kit: Kit, ctx: Context, text: str) -> Outcome:
+    """A message the person typed to Rebound in DMs: an answer, a next step, or a hello."""
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        care = await screen(kit, u, me, text)
+        conversation = await u.conversations.get(me.id)
+        flow = conversation.flow if conversation else None
+        ref_id = conversation.ref_id if conversation else None
+        if flow in ("checkin", "checkin_note"):
+            replies = await checkins.note_text(kit, u, me, flow, ref_id, text, now)
+            return Outcome.of(me, replies, care)
+        found = await u.reflections.get(ref_id, me.id) if ref_id is not None else None
+        if flow == "reflection" and found and found.status != "finished":
+            replies = await reflection.answer_text(kit, u, me, found, text, now, care)
+            return Outcome.of(me, replies, care)
+        if flow == "next_step" and found:
+            replies = await reflection.step_text(kit, u, me, found, text, now)
+            return Outcome.of(me, replies, care)
+        if flow is not None:
+            await u.conversations.clear(me.id)
+    idle = Reply(text=kit.msg("dm.idle", name=ctx.person.display_name), where=Where.DM)
+    return Outcome.of(me, [idle], care)

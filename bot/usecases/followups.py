@@ -1,0 +1,264 @@
+"""Follow-ups: plan a note to a recruiter or contact, show its draft, then sent, snooze or skip."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from bot import when
+from bot.actions import Action
+from bot.content import Template
+from bot.models import Button, Context, Reply, Style, Text
+from bot.store.interface import UnitOfWork
+from bot.store.records import Followup, FollowupPlan
+from bot.usecases.checks import choice, clean, in_range
+from bot.usecases.effort import celebrate, earn, streak_line
+from bot.usecases.kit import Kit, Me, at_10, find_me, fit, pick_text, today
+from bot.usecases.outcome import Outcome
+from bot.vocab import CHANNELS, FOLLOWUP_TYPES, NAME_MAX, UserError
+
+LIST_SIZE = 5
+STAY_IN_TOUCH_AFTER = timedelta(weeks=6)
+
+
+def reminder_key(followup_id: int) -> str:
+    """The idempotency key of a follow-up's reminder."""
+    return f"followup:{followup_id}"
+
+
+def draft_kind(kind: str, stage: str | None) -> str:
+    """The kind of draft for a follow-up: a thank-you fits how far the process went."""
+    if kind == "thanks":
+        return "thank_you_final" if stage in ("technical", "final", "offer") else "thank_you_screen"
+    return kind
+
+
+def channel_label(kit: Kit, channel: str) -> Text:
+    """How a channel (email, LinkedIn, ...) reads."""
+    return kit.msg(f"followup.channel.{channel}")
+
+
+def draft_text(kit: Kit, followup: Followup, name: str) -> Text:
+    """The draft shown when the follow-up was planned (unless the wording changed), filled in."""
+    texts = kit.content.drafts[followup.kind].texts
+    draft = next((t for t in texts if t.key == followup.draft_key), texts[0])
+    values = {
+        "name": name,
+        "contact": followup.contact,
+        "company": followup.company,
+        "role": followup.role,
+    }
+    return draft.render(values)
+
+
+def _kind(kind: str | None) -> str | None:
+    """The follow-up type a person asked for, or None to choose one by the stage."""
+    key = (kind or "").strip().lower().replace("-", "_") or None
+    if key is not None and key not in FOLLOWUP_TYPES:
+        raise UserError(
+            "error.bad_choice",
+            field=Text.of("type"),
+            value=kind,
+            choices=Text.of(", ".join(FOLLOWUP_TYPES)),
+        )
+    return key
+
+
+async def followup_add(
+    kit: Kit,
+    ctx: Context,
+    *,
+    contact: str | None = None,
+    company: str | None = None,
+    role: str | None = None,
+    channel: str | None = None,
+    when_text: str | None = None,
+    kind: str | None = None,
+    rejection_id: int | None = None,
+) -> Outcome:
+    """Plan a note to a recruiter or contact and show a draft to copy."""
+    contact = clean(contact, "contact", NAME_MAX)
+    company = clean(company, "company", NAME_MAX)
+    role = clean(role, "role", NAME_MAX)
+    channel_key = choice(channel, CHANNELS, "channel", default="email")
+    kind_key = _kind(kind)
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        stage = None
+        if rejection_id is not None:
+            rejection = await u.rejections.get(rejection_id, me.id)
+            if rejection is None:
+                raise UserError("error.not_yours")
+            company = company or rejection.company
+            role = role or rejection.role
+            stage = rejection.stage
+        if kind_key is None:
+            kind_key = "future_roles" if stage == "application" else "thanks"
+        plan = FollowupPlan(
+            rejection_id, contact, company, role, channel_key, draft_kind(kind_key, stage)
+        )
+        day = _day(when_text, today(me.tz, now))
+        # A day the person named is kept even on a weekend; a day we chose is not.
+        followup_id, draft, due = await new_followup(
+            kit, u, me, plan, at_10(day, me.tz), now, chosen=bool(when_text)
+        )
+    values = {"name": ctx.person.display_name, "contact": contact, "company": company, "role": role}
+    return Outcome.of(me, [_draft_reply(kit, me, plan, followup_id, draft.render(values), due)])
+
+
+def _day(when_text: str | None, local_today: date) -> date:
+    """The day a follow-up is due: the one the person named, else the next business day."""
+    if not when_text:
+        return when.next_business_day(local_today)
+    try:
+        return when.parse_day(when_text, local_today)
+    except when.WhenError:
+        raise UserError("error.bad_date", value=when_text) from None
+
+
+def _draft_reply(
+    kit: Kit, me: Me, plan: FollowupPlan, followup_id: int, draft: Text, due: datetime
+) -> Reply:
+    """The draft to copy, when its reminder comes, and the sent / snooze / skip buttons."""
+    text = (
+        kit.msg(
+            "followup.draft_intro",
+            channel_label=channel_label(kit, plan.channel),
+            when=Text.of(when.describe(due, me.tz)),
+        )
+        + "\n\n"
+        + draft
+        + "\n\n"
+        + kit.msg("followup.copy_hint")
+    )
+    return kit.private(
+        text,
+        title=kit.msg(
+            "followup.draft_title", draft_label=Text.of(kit.content.drafts[plan.kind].label)
+        ),
+        buttons=(
+            kit.button("button.sent", Action("followup", "sent", followup_id), Style.PRIMARY),
+            kit.button("button.snooze_tomorrow", Action("followup", "snooze", followup_id)),
+            kit.button("button.skip", Action("followup", "skip", followup_id)),
+        ),
+    )
+
+
+async def new_followup(
+    kit: Kit,
+    u: UnitOfWork,
+    me: Me,
+    plan: FollowupPlan,
+    due: datetime,
+    now: datetime,
+    *,
+    chosen: bool,
+) -> tuple[int, Template, datetime]:
+    """Store a follow-up with its draft and schedule its reminder; return id, draft, due."""
+    due = fit(me.person, me.tz, due, followup=not chosen)
+    draft = await pick_text(
+        kit, u, me.id, f"draft.{plan.kind}", kit.content.drafts[plan.kind].texts, now
+    )
+    followup_id = await u.followups.add(me.id, plan, draft_key=draft.key, due=due, now=now)
+    key = reminder_key(followup_id)
+    await u.reminders.schedule(
+        me.id, kind="followup", ref_id=followup_id, key=key, due=due, now=now
+    )
+    return followup_id, draft, due
+
+
+async def followup_list(kit: Kit, ctx: Context) -> Outcome:
+    """The person's follow-ups still to send, with buttons to act on each."""
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        pending = await u.followups.pending(me.id, LIST_SIZE)
+    if not pending:
+        return Outcome.of(me, [kit.private(kit.msg("followup.list_empty"))])
+    text = Text()
+    buttons: list[Button] = []
+    for index, followup in enumerate(pending):
+        text += ("\n" if index else "") + kit.msg(
+            "followup.item",
+            n=followup.id,
+            contact=followup.contact or kit.msg("followup.someone"),
+            company=followup.company or kit.msg("followup.the_company"),
+            when=Text.of(when.describe(followup.due_at, me.tz)),
+            channel_label=channel_label(kit, followup.channel),
+        )
+        n = followup.id
+        buttons += [
+            kit.button("button.item_sent", Action("followup", "sent", n), n=n),
+            kit.button("button.item_snooze", Action("followup", "snooze", n), n=n),
+            kit.button("button.item_skip", Action("followup", "skip", n), n=n),
+        ]
+    title = kit.msg("followup.list_title")
+    return Outcome.of(me, [kit.private(text, title=title, buttons=tuple(buttons))])
+
+
+async def followup_mark(kit: Kit, ctx: Context, followup_id: int | str, action: str) -> Outcome:
+    """Mark a follow-up sent, snooze it to tomorrow, or skip it."""
+    number = in_range(followup_id, 1, 2**62, "error.gone")
+    if number is None:
+        raise UserError("error.empty", field=Text.of("id"))
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        followup = await u.followups.get(number, me.id)
+        if followup is None:
+            raise UserError("error.no_followup", n=number)
+        if followup.status != "pending":
+            return Outcome.of(me, [kit.private(kit.msg("followup.already"))])
+        if action == "sent":
+            return Outcome.of(me, await _sent(kit, u, ctx, me, followup, now))
+        if action == "skip":
+            await u.followups.update(followup.id, status="skipped", now=now)
+            await u.reminders.close(reminder_key(followup.id), "skipped", now)
+            return Outcome.of(me, [kit.private(kit.msg("followup.skipped"))])
+        tomorrow = at_10(today(me.tz, now) + timedelta(days=1), me.tz)
+        due = await snooze(u, me, followup.id, tomorrow, now)
+    text = kit.msg("followup.snoozed", when=Text.of(when.describe(due, me.tz)))
+    return Outcome.of(me, [kit.private(text)])
+
+
+async def snooze(
+    u: UnitOfWork, me: Me, followup_id: int, due: datetime, now: datetime, *, weekdays: bool = True
+) -> datetime:
+    """Move a follow-up and its reminder later: out of quiet hours, off weekends (by day).
+
+    Return when it is due now. The SQL: Followups.update and Reminders.schedule.
+    """
+    fitted = fit(me.person, me.tz, due, followup=weekdays)
+    key = reminder_key(followup_id)
+    await u.reminders.schedule(
+        me.id, kind="followup", ref_id=followup_id, key=key, due=fitted, now=now
+    )
+    await u.followups.update(followup_id, due=fitted, now=now)
+    return fitted
+
+
+async def _sent(
+    kit: Kit, u: UnitOfWork, ctx: Context, me: Me, followup: Followup, now: datetime
+) -> list[Reply]:
+    """Mark a follow-up sent, earn its point, and plan a stay-in-touch hello weeks later."""
+    await u.followups.update(followup.id, status="sent", now=now)
+    await u.reminders.close(reminder_key(followup.id), "done", now)
+    earned = await earn(u, me, "followup_sent", now)
+    text = kit.msg("followup.sent")
+    if followup.kind != "stay_in_touch":
+        # Weeks later, a hello keeps the door open: plan it with its own draft.
+        later = at_10(today(me.tz, now) + STAY_IN_TOUCH_AFTER, me.tz)
+        plan = FollowupPlan(
+            followup.rejection_id,
+            followup.contact,
+            followup.company,
+            followup.role,
+            followup.channel,
+            "stay_in_touch",
+        )
+        _, _, due = await new_followup(kit, u, me, plan, later, now, chosen=False)
+        text += " " + kit.msg("followup.sent_next", when=Text.of(when.describe_day(due, me.tz)))
+    return [
+        kit.private(text + streak_line(kit, me, earned)),
+        *await celebrate(kit, u, ctx, me, earned, now),
+    ]

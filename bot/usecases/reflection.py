@@ -1,0 +1,342 @@
+"""Guided reflection in DMs: its prompts, answers and skips, and the next step it ends with."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from bot import when
+from bot.actions import Action
+from bot.content import Prompt, band
+from bot.models import Button, Context, Reply, Style, Text, Where
+from bot.store.interface import UnitOfWork
+from bot.store.records import Reflection, Rejection
+from bot.usecases.care import Care
+from bot.usecases.checks import clean
+from bot.usecases.effort import celebrate, earn, streak_line
+from bot.usecases.kit import Kit, Me, at_10, find_me, pick, pick_text, schedule, today
+from bot.usecases.outcome import Outcome
+from bot.vocab import ANSWER_MAX, STEP_MAX, UserError
+
+# How many themes a reflection asks about, by how the person felt.
+THEME_COUNT = {"low": 2, "middling": 3, "steady": 4}
+
+
+def choose_themes(kit: Kit, stage: str, feeling: int | None) -> list[str]:
+    """The themes a reflection on a rejection at this stage asks about, in order."""
+    themes = list(kit.content.stage_themes[stage])
+    feeling_band = band(feeling)
+    count = THEME_COUNT[feeling_band]
+    if feeling_band == "low" and "resilience" in themes[:count]:
+        themes.remove("resilience")
+    if feeling_band == "low":
+        # Someone who feels low starts with how they are doing, not with what went wrong.
+        themes.insert(0, "resilience")
+    for extra in ("resilience", "direction", "skills", "network"):
+        if len(themes) >= count:
+            break
+        if extra not in themes:
+            themes.append(extra)
+    return themes[:count]
+
+
+def prompt(kit: Kit, key: str) -> Prompt:
+    """The prompt with this key, or its theme's first when the wording changed since."""
+    try:
+        return kit.content.prompt(key)
+    except KeyError:
+        return kit.content.themes[key.partition(".")[0]].prompts[0]
+
+
+def prompt_reply(
+    kit: Kit, reflection: Reflection, intro: Text | None, values: Mapping[str, Any]
+) -> Reply:
+    """The DM asking the reflection's current prompt, with skip and stop buttons."""
+    position = reflection.position
+    asked = prompt(kit, reflection.prompt_keys[position])
+    theme = kit.content.themes[asked.theme]
+    text = (
+        asked.ask.render(values)
+        + "\n"
+        + kit.msg("reflect.follow_up", follow_up=asked.follow_up.render(values))
+    )
+    if intro:
+        text = intro + "\n\n" + text
+    return Reply(
+        text=text,
+        title=kit.msg(
+            "reflect.prompt_title",
+            position=position + 1,
+            count=len(reflection.prompt_keys),
+            theme_title=Text.of(theme.title),
+        ),
+        buttons=(
+            kit.button("button.skip", Action("reflect", "skip", reflection.id, position)),
+            kit.button("button.stop", Action("reflect", "stop", reflection.id)),
+        ),
+        where=Where.DM,
+    )
+
+
+async def values_for(u: UnitOfWork, reflection: Reflection, person_id: int) -> dict[str, Any]:
+    """The company and role a reflection's prompts may name."""
+    if reflection.rejection_id is None:
+        return {}
+    rejection = await u.rejections.get(reflection.rejection_id, person_id)
+    if rejection is None:
+        return {}
+    return {"company": rejection.company, "role": rejection.role}
+
+
+async def reflect(kit: Kit, ctx: Context, rejection_id: int | None = None) -> Outcome:
+    """Start a guided reflection in DMs, or resume the one left open."""
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        current = await u.reflections.current(me.id)
+        rejection = None
+        if rejection_id is not None:
+            rejection = await u.rejections.get(rejection_id, me.id)
+            if rejection is None:
+                raise UserError("error.not_yours")
+        if current is not None and (rejection_id is None or current.rejection_id == rejection_id):
+            reflection = current
+            await u.reflections.set_status(reflection.id, "active", now)
+            intro = kit.msg(
+                "reflect.resume",
+                position=reflection.position + 1,
+                count=len(reflection.prompt_keys),
+            )
+        else:
+            reflection, intro = await _begin(kit, u, me, rejection, now)
+        await u.conversations.set(me.id, "reflection", reflection.id, now)
+        values = await values_for(u, reflection, me.id)
+    replies = []
+    if not ctx.in_dm:
+        replies.append(kit.private(kit.msg("reflect.sent_to_dm")))
+    replies.append(prompt_reply(kit, reflection, intro, values))
+    return Outcome.of(me, replies)
+
+
+async def _begin(
+    kit: Kit, u: UnitOfWork, me: Me, rejection: Rejection | None, now: datetime
+) -> tuple[Reflection, Text]:
+    """A new reflection about a rejection (the latest when none was named), and its intro."""
+    if rejection is None:
+        rejection = await u.rejections.latest(me.id)
+    stage = rejection.stage if rejection else "other"
+    keys = []
+    for theme in choose_themes(kit, stage, rejection.feeling if rejection else None):
+        chosen = await pick(
+            kit, u, me.id, f"prompt.{theme}", kit.content.themes[theme].prompts, _key, now
+        )
+        keys.append(chosen.key)
+    new_id = await u.reflections.start(me.id, rejection.id if rejection else None, stage, keys, now)
+    if rejection is not None:
+        await u.reminders.close(f"nudge:{rejection.id}", "cancelled", now)
+    reflection = await u.reflections.get(new_id, me.id)
+    assert reflection is not None
+    intro = kit.msg("reflect.intro", count=len(keys))
+    if rejection is None:
+        intro = kit.msg("reflect.no_rejection") + "\n\n" + intro
+    return reflection, intro
+
+
+def _key(item: Prompt) -> str:
+    return item.key
+
+
+async def advance(
+    kit: Kit,
+    u: UnitOfWork,
+    me: Me,
+    reflection: Reflection,
+    answer: str | None,
+    now: datetime,
+    care: Care | None = None,
+) -> list[Reply]:
+    """Save an answer or skip, then ask the next prompt or close the reflection."""
+    key = reflection.prompt_keys[reflection.position]
+    await u.reflections.record_answer(reflection.id, reflection.position, key, answer, now)
+    nxt = await u.reflections.get(reflection.id, me.id)
+    assert nxt is not None
+    if care is not None and care.alone:
+        # Not the moment for the next question: keep the answer and pause; the reply is
+        # support alone, and /reflect picks up at the next question whenever they want.
+        await u.reflections.set_status(reflection.id, "stopped", now)
+        await u.conversations.clear(me.id)
+        return []
+    if nxt.position < len(nxt.prompt_keys):
+        return [prompt_reply(kit, nxt, None, await values_for(u, nxt, me.id))]
+    return await _close(kit, u, me, nxt, now, care)
+
+
+async def _close(
+    kit: Kit, u: UnitOfWork, me: Me, reflection: Reflection, now: datetime, care: Care | None
+) -> list[Reply]:
+    """Finish a reflection: a closing word, a next step to name, and the point it earned."""
+    await u.reflections.set_status(reflection.id, "finished", now)
+    answers = [a for a in await u.reflections.answers(reflection.id) if a.text]
+    if not answers:
+        await u.conversations.clear(me.id)
+        return [Reply(text=kit.msg("reflect.closing_empty"), where=Where.DM)]
+    earned = await earn(u, me, "reflection", now)
+    theme_keys = list(dict.fromkeys(prompt(kit, a.prompt_key).theme for a in answers))
+    titles = ", ".join(kit.content.themes[t].title.lower() for t in theme_keys)
+    values = await values_for(u, reflection, me.id)
+    first = kit.content.themes[theme_keys[0]]
+    step = (await pick_text(kit, u, me.id, f"step.{theme_keys[0]}", first.next_steps, now)).render(
+        values
+    )
+    await u.reflections.set_next_step(reflection.id, step.plain(), None, now)
+    await u.conversations.set(me.id, "next_step", reflection.id, now)
+    closing = await pick_text(kit, u, me.id, "closing", kit.content.closings, now)
+    text = (
+        closing.render(
+            answered=len(answers), count=len(reflection.prompt_keys), themes=Text.of(titles)
+        )
+        + "\n\n"
+        + kit.msg("reflect.next_step", step=step)
+        + "\n"
+        + kit.msg("reflect.next_step_how")
+        + streak_line(kit, me, earned, care=care)
+    )
+    closing_reply = Reply(
+        text=text,
+        title=kit.msg("reflect.closing_title"),
+        buttons=step_buttons(kit, reflection.id),
+        where=Where.DM,
+    )
+    return [closing_reply, *await celebrate(kit, u, Context(me.ref), me, earned, now, care)]
+
+
+def step_buttons(kit: Kit, reflection_id: int) -> tuple[Button, ...]:
+    """When to be reminded of a next step: tomorrow, in 3 days, next week, or not at all."""
+    return (
+        kit.button("button.tomorrow", Action("step", "when", reflection_id, 1), Style.PRIMARY),
+        kit.button("button.in_3_days", Action("step", "when", reflection_id, 3)),
+        kit.button("button.next_week", Action("step", "when", reflection_id, 7)),
+        kit.button("button.no_reminder", Action("step", "none", reflection_id)),
+    )
+
+
+async def reflection_action(
+    kit: Kit, ctx: Context, action: str, reflection_id: int, position: int | None
+) -> Outcome:
+    """The skip and stop buttons under a prompt."""
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        reflection = await u.reflections.get(reflection_id, me.id)
+        if reflection is None:
+            raise UserError("error.not_yours")
+        if reflection.status == "finished":
+            raise UserError("error.gone")
+        if action == "stop":
+            await u.reflections.set_status(reflection.id, "stopped", now)
+            await u.conversations.clear(me.id)
+            return Outcome.of(me, [Reply(text=kit.msg("reflect.stopped"), where=Where.DM)])
+        # A skip button on an older prompt must not skip the prompt being asked now.
+        if position != reflection.position:
+            values = await values_for(u, reflection, me.id)
+            return Outcome.of(me, [prompt_reply(kit, reflection, None, values)])
+        await u.conversations.set(me.id, "reflection", reflection.id, now)
+        return Outcome.of(me, await advance(kit, u, me, reflection, None, now))
+
+
+async def answer_text(
+    kit: Kit,
+    u: UnitOfWork,
+    me: Me,
+    reflection: Reflection,
+    text: str,
+    now: datetime,
+    care: Care | None,
+) -> list[Reply]:
+    """A DM answering the prompt being asked."""
+    answer = clean(text, "answer", ANSWER_MAX)
+    if answer is None:
+        raise UserError("error.empty", field=Text.of("answer"))
+    return await advance(kit, u, me, reflection, answer, now, care)
+
+
+async def set_step_day(
+    kit: Kit,
+    u: UnitOfWork,
+    me: Me,
+    reflection: Reflection,
+    step: str | None,
+    day: date,
+    now: datetime,
+) -> Reply:
+    """Remind the person of their next step at 10:00 on a day (None keeps the step's text)."""
+    key = f"next_step:{reflection.id}"
+    due = await schedule(u, me, "next_step", reflection.id, key, at_10(day, me.tz), now)
+    await u.reflections.set_next_step(reflection.id, step, due, now)
+    await u.conversations.clear(me.id)
+    return Reply(
+        text=kit.msg(
+            "reflect.step_set",
+            step=step or reflection.next_step or "",
+            when=Text.of(when.describe(due, me.tz)),
+        ),
+        where=Where.DM,
+    )
+
+
+async def step_text(
+    kit: Kit, u: UnitOfWork, me: Me, reflection: Reflection, text: str, now: datetime
+) -> list[Reply]:
+    """A DM naming the next step, perhaps with its day ("update my CV on friday")."""
+    typed = clean(text, "step", STEP_MAX)
+    if typed is None:
+        raise UserError("error.empty", field=Text.of("step"))
+    step, day = when.split_step_and_day(typed, today(me.tz, now))
+    if day is not None:
+        return [await set_step_day(kit, u, me, reflection, step, day, now)]
+    await u.reflections.set_next_step(reflection.id, step, None, now)
+    return [
+        Reply(
+            text=kit.msg("reflect.step_no_date", step=step),
+            buttons=step_buttons(kit, reflection.id),
+            where=Where.DM,
+        )
+    ]
+
+
+async def step_action(
+    kit: Kit, ctx: Context, action: str, reflection_id: int, days: int | None
+) -> Outcome:
+    """The buttons of a next step: when to be reminded, no reminder, or done."""
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        reflection = await u.reflections.get(reflection_id, me.id)
+        if reflection is None or not reflection.next_step:
+            raise UserError("error.not_yours")
+        if action == "done":
+            return await _step_done(kit, u, ctx, me, reflection, now)
+        if action == "none":
+            await u.conversations.clear(me.id)
+            return Outcome.of(me, [Reply(text=kit.msg("reflect.step_none"), where=Where.DM)])
+        day = today(me.tz, now) + timedelta(days=days or 1)
+        return Outcome.of(me, [await set_step_day(kit, u, me, reflection, None, day, now)])
+
+
+async def _step_done(
+    kit: Kit, u: UnitOfWork, ctx: Context, me: Me, reflection: Reflection, now: datetime
+) -> Outcome:
+    """Mark a next step done, and earn its point."""
+    if not await u.reflections.mark_next_step_done(reflection.id, now):
+        return Outcome.of(me, [kit.private(kit.msg("reflect.step_already_done"))])
+    await u.reminders.close(f"next_step:{reflection.id}", "done", now)
+    earned = await earn(u, me, "next_step_done", now)
+    text = kit.msg("reflect.step_done", step=reflection.next_step)
+    return Outcome.of(
+        me,
+        [
+            kit.private(text + streak_line(kit, me, earned)),
+            *await celebrate(kit, u, ctx, me, earned, now),
+        ],
+    )

@@ -1,0 +1,273 @@
+"""Reminders as a person meets them: what each kind says when due, and what its buttons do.
+
+One entry per kind of reminder in KINDS: its message, what stopping it switches off, how a
+snooze moves it, and what happens once it is delivered. The engine (bot/reminders.py) claims
+and sends the rows; this module only decides their words and their buttons' effects.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot import when
+from bot.actions import Action
+from bot.models import Button, Context, Reply, Style, Text, Where
+from bot.store.interface import UnitOfWork
+from bot.store.records import Person, Reminder
+from bot.usecases import followups
+from bot.usecases.checkins import mood_buttons
+from bot.usecases.kit import Kit, Me, at_10, find_me, pick_text, schedule, today
+from bot.usecases.outcome import Outcome
+from bot.vocab import UserError
+
+logger = logging.getLogger(__name__)
+
+SNOOZE_HOURS = (1, 24, 168)
+UPCOMING_SIZE = 20
+
+Message = Callable[[Kit, Reminder, Person, datetime], Awaitable[Reply | None]]
+Stop = Callable[[UnitOfWork, Me, datetime], Awaitable[str]]
+Snooze = Callable[[UnitOfWork, Me, Reminder, datetime, datetime, bool], Awaitable[datetime]]
+Delivered = Callable[[Kit, Reminder, Person, datetime], Awaitable[None]]
+
+
+def buttons(kit: Kit, reminder: Reminder, *first: Button) -> tuple[Button, ...]:
+    """A reminder's own buttons after first: snooze an hour, a day or a week, skip, stop."""
+    snoozes = (
+        kit.button(label, Action("rem", "snooze", reminder.id, hours))
+        for label, hours in zip(
+            ("button.snooze_hour", "button.tomorrow", "button.next_week"),
+            SNOOZE_HOURS,
+            strict=True,
+        )
+    )
+    return (
+        *first,
+        *snoozes,
+        kit.button("button.skip", Action("rem", "skip", reminder.id)),
+        kit.button("button.stop_these", Action("rem", "stop", reminder.id), Style.DANGER),
+    )
+
+
+# -- what each kind says --------------------------------------------------------------------
+
+
+async def _checkin_message(
+    kit: Kit, reminder: Reminder, person: Person, now: datetime
+) -> Reply | None:
+    """A scheduled check-in after a rejection: a question and the five moods."""
+    # Read and remember the question in one transaction: two check-ins due at once differ.
+    async with kit.store.unit() as u:
+        questions = kit.content.checkin_questions
+        question = await pick_text(kit, u, person.id, "checkin.q", questions, now)
+    return Reply(
+        title=kit.msg("reminder.checkin_title"),
+        text=question.render(name=person.display_name) + "\n" + kit.msg("reminder.checkin_hint"),
+        buttons=(*mood_buttons(kit), *buttons(kit, reminder)),
+        where=Where.DM,
+    )
+
+
+async def _nudge_message(
+    kit: Kit, reminder: Reminder, person: Person, now: datetime
+) -> Reply | None:
+    """The day after a rejection: an invitation to reflect, unless they already began."""
+    if reminder.ref_id is None:
+        return None
+    rejection = await kit.store.rejections.get(reminder.ref_id, person.id)
+    if rejection is None or await kit.store.reflections.started_for(rejection.id):
+        return None
+    reflect = kit.button(
+        "button.reflect_now", Action("reflect", "start", rejection.id), Style.PRIMARY
+    )
+    return Reply(
+        title=kit.msg("reminder.nudge_title"),
+        text=kit.msg("reminder.nudge", company=rejection.company),
+        buttons=buttons(kit, reminder, reflect),
+        where=Where.DM,
+    )
+
+
+async def _followup_message(
+    kit: Kit, reminder: Reminder, person: Person, now: datetime
+) -> Reply | None:
+    """A follow-up due: its draft again, with a sent button; none once it is settled."""
+    if reminder.ref_id is None:
+        return None
+    followup = await kit.store.followups.get(reminder.ref_id, person.id)
+    if followup is None or followup.status != "pending":
+        return None
+    title_key = (
+        "reminder.stay_in_touch_title"
+        if followup.kind == "stay_in_touch"
+        else "reminder.followup_title"
+    )
+    label = followups.channel_label(kit, followup.channel)
+    text = (
+        kit.msg("reminder.followup", channel_label=label)
+        + "\n\n"
+        + followups.draft_text(kit, followup, person.display_name)
+    )
+    sent = kit.button("button.sent", Action("followup", "sent", followup.id), Style.PRIMARY)
+    return Reply(
+        title=kit.msg(title_key, contact=followup.contact),
+        text=text,
+        buttons=buttons(kit, reminder, sent),
+        where=Where.DM,
+    )
+
+
+async def _next_step_message(
+    kit: Kit, reminder: Reminder, person: Person, now: datetime
+) -> Reply | None:
+    """A next step's day: the step, with a done button; none once it is done."""
+    if reminder.ref_id is None:
+        return None
+    reflection = await kit.store.reflections.get(reminder.ref_id, person.id)
+    if reflection is None or not reflection.next_step or reflection.next_step_done_at:
+        return None
+    done = kit.button("button.done", Action("step", "done", reflection.id), Style.PRIMARY)
+    return Reply(
+        title=kit.msg("reminder.next_step_title"),
+        text=kit.msg("reminder.next_step", step=reflection.next_step),
+        buttons=buttons(kit, reminder, done),
+        where=Where.DM,
+    )
+
+
+# -- what stopping, snoozing and delivering do ------------------------------------------------
+
+
+async def _stop_one(u: UnitOfWork, me: Me, now: datetime) -> str:
+    """A planned reminder just ends."""
+    return "reminder.stopped_one"
+
+
+async def _stop_checkins(u: UnitOfWork, me: Me, now: datetime) -> str:
+    """Check-ins come on their own after each rejection: switch them off."""
+    await u.people.update(me.id, checkin_days=())
+    await u.reminders.cancel(me.id, "checkin", now)
+    return "reminder.stopped_checkins"
+
+
+async def _stop_nudges(u: UnitOfWork, me: Me, now: datetime) -> str:
+    """Nudges come on their own after each rejection: switch them off."""
+    await u.people.update(me.id, nudges=False)
+    await u.reminders.cancel(me.id, "nudge", now)
+    return "reminder.stopped_nudges"
+
+
+async def _snooze(
+    u: UnitOfWork, me: Me, reminder: Reminder, due: datetime, now: datetime, by_day: bool
+) -> datetime:
+    """Move a reminder to due (out of quiet hours); return when it comes now."""
+    return await schedule(u, me, reminder.kind, reminder.ref_id, reminder.key, due, now)
+
+
+async def _snooze_followup(
+    u: UnitOfWork, me: Me, reminder: Reminder, due: datetime, now: datetime, by_day: bool
+) -> datetime:
+    """A follow-up's reminder moves with the follow-up itself (off weekends, by the day)."""
+    if reminder.ref_id is None:
+        return await schedule(u, me, reminder.kind, None, reminder.key, due, now, followup=by_day)
+    return await followups.snooze(u, me, reminder.ref_id, due, now, weekdays=by_day)
+
+
+async def _checkin_delivered(kit: Kit, reminder: Reminder, person: Person, now: datetime) -> None:
+    """After a check-in DM lands, a typed reply to it counts as the check-in's note."""
+    async with kit.store.unit() as u:
+        if await u.conversations.get(person.id) is None:
+            await u.conversations.set(person.id, "checkin", reminder.id, now)
+
+
+async def _nothing(kit: Kit, reminder: Reminder, person: Person, now: datetime) -> None:
+    """Nothing follows the delivery of this kind."""
+
+
+async def _unknown_message(
+    kit: Kit, reminder: Reminder, person: Person, now: datetime
+) -> Reply | None:
+    """A kind this version does not know: nothing to send."""
+    logger.warning("reminder %s has unknown kind %s", reminder.id, reminder.kind)
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Kind:
+    """One kind of reminder: what it says, what stop switches off, how snooze and delivery act."""
+
+    message: Message
+    stop: Stop = _stop_one
+    snooze: Snooze = _snooze
+    delivered: Delivered = _nothing
+
+
+KINDS: dict[str, Kind] = {
+    "checkin": Kind(_checkin_message, stop=_stop_checkins, delivered=_checkin_delivered),
+    "nudge": Kind(_nudge_message, stop=_stop_nudges),
+    "followup": Kind(_followup_message, snooze=_snooze_followup),
+    "next_step": Kind(_next_step_message),
+}
+UNKNOWN = Kind(_unknown_message)
+
+
+# -- the use cases ----------------------------------------------------------------------------
+
+
+async def message(kit: Kit, reminder: Reminder, person: Person, now: datetime) -> Reply | None:
+    """The DM a due reminder becomes, or None when it no longer applies."""
+    return await KINDS.get(reminder.kind, UNKNOWN).message(kit, reminder, person, now)
+
+
+async def delivered(kit: Kit, reminder: Reminder, person: Person, now: datetime) -> None:
+    """What follows once a reminder reached the person."""
+    await KINDS.get(reminder.kind, UNKNOWN).delivered(kit, reminder, person, now)
+
+
+async def act(kit: Kit, ctx: Context, verb: str, reminder_id: int, hours: int | None) -> Outcome:
+    """A reminder's buttons: snooze it, skip this one, or stop reminders of its kind."""
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        reminder = await u.reminders.get(reminder_id, me.id)
+        if reminder is None:
+            raise UserError("error.not_yours")
+        if reminder.status not in ("pending", "sending", "sent"):
+            return Outcome.of(me, [kit.private(kit.msg("reminder.gone"))])
+        kind = KINDS.get(reminder.kind, UNKNOWN)
+        if verb == "snooze":
+            if hours not in SNOOZE_HOURS:
+                raise UserError("error.unknown_button")
+            if hours == 1:
+                due = now + timedelta(hours=1)
+            else:
+                due = at_10(today(me.tz, now) + timedelta(hours=hours), me.tz)
+            due = await kind.snooze(u, me, reminder, due, now, hours != 1)
+            text = kit.msg("reminder.snoozed", when=Text.of(when.describe(due, me.tz)))
+            return Outcome.of(me, [kit.private(text)])
+        if verb == "skip":
+            await u.reminders.mark(reminder.id, "skipped", now)
+            return Outcome.of(me, [kit.private(kit.msg("reminder.skipped"))])
+        await u.reminders.mark(reminder.id, "cancelled", now)
+        return Outcome.of(me, [kit.private(kit.msg(await kind.stop(u, me, now)))])
+
+
+async def upcoming(kit: Kit, ctx: Context) -> Outcome:
+    """The person's pending reminders, soonest first, in their own time."""
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        pending = await u.reminders.for_person(me.id, ["pending", "sending"])
+    if not pending:
+        return Outcome.of(me, [kit.private(kit.msg("reminder.upcoming_empty"))])
+    text = Text()
+    for index, reminder in enumerate(pending[:UPCOMING_SIZE]):
+        text += ("\n" if index else "") + kit.msg(
+            "reminder.upcoming_item",
+            when=Text.of(when.describe(reminder.due_at, me.tz)),
+            what=kit.msg(f"reminder.kind.{reminder.kind}"),
+        )
+    return Outcome.of(me, [kit.private(text, title=kit.msg("reminder.upcoming_title"))])
