@@ -3,10 +3,6 @@
 `interface` declares one Protocol per kind of record, the UnitOfWork and the Store;
 `records` the plain values in and out; `errors` what callers catch. `sqlite` is the one
 implementation today; `open_store` picks the implementation for a database setting.
-
-TRANSITION: `Store` and `Tx` here are still the SQLite store with the flat API that
-bot/core.py and others call (bot/store/sqlite/compat.py). When those callers use units of
-work, `Store` here becomes the interface's Protocol.
 """
 
 from __future__ import annotations
@@ -15,7 +11,7 @@ from pathlib import Path
 
 from bot.store import interface
 from bot.store.errors import EngineError, StoreBusy, StoreError, StoreFull
-from bot.store.interface import UnitOfWork
+from bot.store.interface import Store, UnitOfWork
 from bot.store.records import (
     AdminChange,
     Answer,
@@ -46,8 +42,6 @@ from bot.store.sqlite import (
     PERSONAL_TABLES,
     SCHEMA_VERSION,
     SqliteStore,
-    Store,
-    Tx,
 )
 
 
@@ -61,7 +55,7 @@ def open_store(database: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) 
         where = where.removeprefix("sqlite:///")
     elif "://" in where:
         raise StoreError(f"unsupported database {where.split('://')[0]!r}: use a SQLite path")
-    return Store(where, busy_timeout_ms=busy_timeout_ms)
+    return SqliteStore(where, busy_timeout_ms=busy_timeout_ms)
 
 
 __all__ = [
@@ -94,7 +88,6 @@ __all__ = [
     "StoreError",
     "StoreFull",
     "StreakRow",
-    "Tx",
     "UnitOfWork",
     "interface",
     "open_store",

@@ -1,6 +1,5 @@
 """The store on SQLite through aiosqlite: the only package that knows which database it is."""
 
-from bot.store.sqlite.compat import Store, Tx
 from bot.store.sqlite.engine import BUSY_TIMEOUT_MS
 from bot.store.sqlite.migrations import MIGRATIONS, PERSONAL_TABLES, SCHEMA_VERSION
 from bot.store.sqlite.store import SqliteStore
@@ -11,6 +10,4 @@ __all__ = [
     "PERSONAL_TABLES",
     "SCHEMA_VERSION",
     "SqliteStore",
-    "Store",
-    "Tx",
 ]

@@ -46,15 +46,6 @@ def forget_person(conn: Conn, person_id: int) -> None:
         sql.execute(conn, "DELETE FROM people WHERE id = ?", (person_id,))
 
 
-def count_rows(conn: Conn, table: str, column: str, value: object) -> int:
-    """How many rows of one of our tables have column = value (for checks and tests)."""
-    known = dict(PERSONAL_TABLES) | {"people": "id", "reflection_answers": "reflection_id"}
-    if known.get(table) != column:
-        raise ValueError(f"not a personal table and column: {table}.{column}")
-    row = sql.one(conn, f"SELECT COUNT(*) AS n FROM {table} WHERE {column} = ?", (value,))
-    return int(row["n"]) if row else 0
-
-
 class SqliteAccounts(Repository):
     """Accounts on SQLite (the Accounts protocol)."""
 

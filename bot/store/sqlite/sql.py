@@ -82,7 +82,7 @@ def atomic(conn: Conn) -> Iterator[None]:
 
 
 class HasEngine(Protocol):
-    """Anything that runs statements through an engine: a repository, the transition store."""
+    """Anything that runs statements through an engine: a repository."""
 
     _engine: Engine
 
