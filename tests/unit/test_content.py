@@ -111,7 +111,7 @@ def test_every_message_key_is_used_by_the_code():
     source = "".join(
         p.read_text()
         for p in [*ROOT.joinpath("bot").rglob("*.py"), *ROOT.joinpath("adapters").rglob("*.py")]
-        if p.name != "content.py"
+        if p.name != "message_keys.py"  # the list of keys itself
     )
     derived = ("stage.", "followup.channel.", "reminder.kind.", "board.view.", "board.unranked.")
     unused = [k for k in MESSAGES if f'"{k}"' not in source and not k.startswith(derived)]
