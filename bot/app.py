@@ -131,8 +131,12 @@ async def _built(
     finally:
         # Reverse order of start: the reminder being sent finishes and the rest of its batch
         # goes back to pending, then the trigger stops, then the store folds its log and closes.
-        if scheduler is not None:
-            await scheduler.engine.drain()
-            scheduler.shutdown()
-            await scheduler.engine.release()
-        await store.close()
+        try:
+            if scheduler is not None:
+                await scheduler.engine.drain()
+                scheduler.shutdown()
+                await scheduler.engine.release()
+        finally:
+            # Always: an open connection's thread would keep the process from exiting, and
+            # claims a failed release left behind are taken back at the next start.
+            await store.close()

@@ -256,7 +256,11 @@ class ReminderEngine:
         else:
             await self.store.reminders.finish(reminder.id, "sent", now)
             tally.sent += 1
-            await self.core.reminder_delivered(reminder, person, now)
+            try:
+                await self.core.reminder_delivered(reminder, person, now)
+            except Exception as exc:
+                # It was sent: what follows a delivery must not count as a failed attempt.
+                logger.error("after sending reminder %s: %s", reminder.id, type(exc).__name__)
 
     async def _attempt_failed(
         self, reminder: Reminder, now: datetime, reason: str, tally: Tally

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
-from bot.models import Reply
+from bot.models import Context, Reply
 from bot.safety import Concern
 from bot.store.interface import UnitOfWork
-from bot.usecases.kit import Kit, Me
+from bot.usecases.kit import Kit, Me, find_me
+from bot.vocab import UserError
+
+if TYPE_CHECKING:
+    from bot.usecases.outcome import Outcome
 
 # The care message for a sign of crisis, the gentler one for a worrying but negated mention,
 # and the check after a second very low day in a week.
@@ -73,3 +78,17 @@ async def low_week(kit: Kit, u: UnitOfWork, me: Me, now: datetime) -> Care | Non
 def support_reply(kit: Kit, care: Care) -> Reply:
     """The support message itself: private, titled, with the resources."""
     return kit.private(kit.msg(care.key, resources=care.resources), title=kit.msg("support.title"))
+
+
+async def despite(kit: Kit, ctx: Context, error: UserError, *texts: str | None) -> Outcome:
+    """Support alone for a sign of crisis in text refused for its form; else the refusal."""
+    # "Too long" must never stand between a person in crisis and the support message.
+    if kit.content.safety.assess(*texts) is not Concern.CRISIS:
+        raise error
+    from bot.usecases.outcome import Outcome  # outcome.py imports this module
+
+    now = kit.clock.now()
+    async with kit.store.unit() as u:
+        me = await find_me(kit, u, ctx, now)
+        await u.state.bump(COUNTERS[Concern.CRISIS])
+    return Outcome.of(me, [], Care(CRISIS_CARE, resources(kit, me)))

@@ -7,7 +7,7 @@ from datetime import datetime
 from bot.actions import Action
 from bot.models import Button, Context, Reply, Text, Where
 from bot.store.interface import UnitOfWork
-from bot.usecases.care import low_week, screen
+from bot.usecases.care import despite, low_week, screen
 from bot.usecases.checks import clean, in_range
 from bot.usecases.effort import celebrate, earn, streak_line
 from bot.usecases.kit import Kit, Me, find_me, pick_text
@@ -27,8 +27,11 @@ async def checkin(
     kit: Kit, ctx: Context, mood: int | str | None = None, note: str | None = None
 ) -> Outcome:
     """Record how the person is doing (mood 1-5), or ask them with five buttons."""
-    mood_value = in_range(mood, FEELING_LOW, FEELING_HIGH, "error.mood_range")
-    note = clean(note, "note", NOTE_MAX)
+    try:
+        mood_value = in_range(mood, FEELING_LOW, FEELING_HIGH, "error.mood_range")
+        note = clean(note, "note", NOTE_MAX)
+    except UserError as error:
+        return await despite(kit, ctx, error, note)
     now = kit.clock.now()
     async with kit.store.unit() as u:
         me = await find_me(kit, u, ctx, now)

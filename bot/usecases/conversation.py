@@ -7,6 +7,7 @@ from bot.usecases import checkins, reflection
 from bot.usecases.care import screen
 from bot.usecases.kit import Kit, find_me
 from bot.usecases.outcome import Outcome
+from bot.vocab import UserError
 
 
 async def dm_text(kit: Kit, ctx: Context, text: str) -> Outcome:
@@ -18,17 +19,24 @@ async def dm_text(kit: Kit, ctx: Context, text: str) -> Outcome:
         conversation = await u.conversations.get(me.id)
         flow = conversation.flow if conversation else None
         ref_id = conversation.ref_id if conversation else None
-        if flow in ("checkin", "checkin_note"):
-            replies = await checkins.note_text(kit, u, me, flow, ref_id, text, now)
-            return Outcome.of(me, replies, care)
-        found = await u.reflections.get(ref_id, me.id) if ref_id is not None else None
-        if flow == "reflection" and found and found.status != "finished":
-            replies = await reflection.answer_text(kit, u, me, found, text, now, care)
-            return Outcome.of(me, replies, care)
-        if flow == "next_step" and found:
-            replies = await reflection.step_text(kit, u, me, found, text, now)
-            return Outcome.of(me, replies, care)
+        try:
+            if flow in ("checkin", "checkin_note"):
+                replies = await checkins.note_text(kit, u, me, flow, ref_id, text, now)
+                return Outcome.of(me, replies, care)
+            found = await u.reflections.get(ref_id, me.id) if ref_id is not None else None
+            if flow == "reflection" and found and found.status != "finished":
+                replies = await reflection.answer_text(kit, u, me, found, text, now, care)
+                return Outcome.of(me, replies, care)
+            if flow == "next_step" and found and not (care and care.alone):
+                replies = await reflection.step_text(kit, u, me, found, text, now)
+                return Outcome.of(me, replies, care)
+        except UserError:
+            # Too long to keep, but a sign of crisis still gets support, alone.
+            if care is not None and care.alone:
+                return Outcome.of(me, [], care)
+            raise
         if flow is not None:
+            # A crisis typed where a next step was asked for is never scheduled back to them.
             await u.conversations.clear(me.id)
     idle = Reply(text=kit.msg("dm.idle", name=ctx.person.display_name), where=Where.DM)
     return Outcome.of(me, [idle], care)

@@ -44,9 +44,12 @@ async def deliver(kit: Kit, outcome: Outcome) -> list[Reply]:
         # Care comes alone: no reframe, acknowledgement, streak line or buttons. What was
         # typed is kept; a notice about missed DMs waits for the next reply.
         if missed is not None:
-            await kit.store.people.note_dm_failure(
-                missed.person_id, "not yet told", count=missed.count
-            )
+            try:
+                await kit.store.people.note_dm_failure(
+                    missed.person_id, "not yet told", count=missed.count
+                )
+            except Exception as exc:  # nothing may stand between a person and support
+                logger.error("could not keep a missed-DM notice: %s", type(exc).__name__)
         return [support_reply(kit, care)]
     replies = list(outcome.replies)
     if missed is not None:

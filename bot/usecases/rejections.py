@@ -19,7 +19,7 @@ from bot.store.records import (
     ReminderPlan,
     Shown,
 )
-from bot.usecases.care import care_for, counter_for
+from bot.usecases.care import care_for, counter_for, despite
 from bot.usecases.checks import clean, in_range, parse_stage
 from bot.usecases.kit import (
     Kit,
@@ -150,15 +150,18 @@ async def rejected(
     note: str | None = None,
 ) -> Outcome:
     """Log a rejection and answer privately with encouragement and a way forward."""
-    entry = RejectionLog(
-        ctx.person,
-        ctx.community,
-        company=clean(company, "company", NAME_MAX),
-        role=clean(role, "role", NAME_MAX),
-        stage=parse_stage(stage),
-        feeling=in_range(feeling, FEELING_LOW, FEELING_HIGH, "error.feeling_range"),
-        note=clean(note, "note", NOTE_MAX),
-    )
+    try:
+        entry = RejectionLog(
+            ctx.person,
+            ctx.community,
+            company=clean(company, "company", NAME_MAX),
+            role=clean(role, "role", NAME_MAX),
+            stage=parse_stage(stage),
+            feeling=in_range(feeling, FEELING_LOW, FEELING_HIGH, "error.feeling_range"),
+            note=clean(note, "note", NOTE_MAX),
+        )
+    except UserError as error:
+        return await despite(kit, ctx, error, note)
     now = kit.clock.now()
     # Only the note is free text: a company or role is a name ("Suicide Prevention
     # Lifeline" is an employer, not a sign of crisis).
@@ -213,10 +216,11 @@ async def share(kit: Kit, ctx: Context, rejection_id: int, how: str) -> Outcome:
     async with kit.store.unit() as u:
         me = await find_me(kit, u, ctx, now)
         rejection = await u.rejections.get(rejection_id, me.id)
-    if rejection is None:
-        raise UserError("error.not_yours")
-    if me.community.get("sharing") == "off":
-        raise UserError("share.off")
+        # Refused inside the unit, so a missed-DM notice found on arrival is not used up.
+        if rejection is None:
+            raise UserError("error.not_yours")
+        if me.community.get("sharing") == "off":
+            raise UserError("share.off")
     if how == "ask":
         buttons = (
             kit.button("button.share_named", Action("share", "named", rejection_id)),

@@ -122,3 +122,30 @@ async def test_a_missed_dm_notice_waits_until_after_the_support_reply(core, stor
     only_support(crisis)
     later = await core.streak(in_channel(), card=False)
     assert "couldn't" in text_of(later).lower() or "could not" in text_of(later).lower()
+
+
+async def test_a_crisis_in_a_note_too_long_to_keep_still_gets_support(core):
+    long_note = "i want to end my life. " + "it has been a long month. " * 80
+    replies = await core.rejected(in_channel(), stage="final", note=long_note)
+    only_support(replies)
+    checkin = await core.checkin(in_channel(), mood=1, note=long_note)
+    only_support(checkin)
+
+
+async def test_a_crisis_in_a_dm_too_long_to_keep_still_gets_support(core):
+    logged = await core.rejected(in_channel(), stage="final")
+    await core.press(in_channel(), logged[0].buttons[0].action_id)
+    replies = await core.dm_text(in_dm(), "i want to kill myself. " + "x" * 4100)
+    only_support(replies)
+
+
+async def test_a_crisis_typed_as_a_next_step_is_never_scheduled_back(core, store):
+    logged = await core.rejected(in_channel(), stage="final")
+    await core.press(in_channel(), logged[0].buttons[0].action_id)
+    for answer in ("the panel", "pace", "ask earlier"):
+        await core.dm_text(in_dm(), answer)
+    replies = await core.dm_text(in_dm(), "end it all on friday")
+    only_support(replies)
+    me = await store.people.find("test", "alex")
+    due = await store.reminders.for_person(me.id, ("pending",))
+    assert not [r for r in due if r.kind == "next_step"]

@@ -152,13 +152,17 @@ class Engine:
         """Close the connections (the last one to close folds the log into the file)."""
         if self._checkpoint_task is not None:
             await asyncio.gather(self._checkpoint_task, return_exceptions=True)
-        with translated():
-            if self._checkpointer is not None:
-                await self._checkpointer.close()
-                self._checkpointer = None
-            if self._db is not None:
-                await self._db.close()
-                self._db = None
+        # Wait for a unit under way to end, then close both, the main one even if the other fails.
+        async with self.lock:
+            with translated():
+                try:
+                    if self._checkpointer is not None:
+                        await self._checkpointer.close()
+                        self._checkpointer = None
+                finally:
+                    if self._db is not None:
+                        await self._db.close()
+                        self._db = None
 
     async def call(self, fn: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         """Run fn(*args) on the connection's thread: one hop, outside any lock."""
