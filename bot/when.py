@@ -113,38 +113,53 @@ def next_business_day(day: date) -> date:
     return nxt
 
 
-def parse_day(value: str, today: date) -> date:
+def parse_day(value: str, today: date, now: time | None = None) -> date:
     """A local date from what a person typed; a past date raises WhenError.
 
-    Understands today, tomorrow, friday, next week, in 3 days, 2026-12-03, 3 dec and dec 3.
+    Understands today, tomorrow, friday, this friday, next friday (the Friday of the following
+    week), next week, in 3 days, end of the month, 2026-12-03, 3 dec and dec 3. now is the local
+    time of day: a bare weekday that is today means today only while its 10:00 is still ahead.
     """
     text = " ".join(value.strip().lower().replace(",", " ").split())
-    text = re.sub(r"^(on|by|at|before)\s+", "", text)
-    result: date | None = None
-    if text in ("today", "tonight"):
-        result = today
-    elif text in ("tomorrow", "tmrw", "tmr"):
-        result = today + timedelta(days=1)
-    elif text == "next week":
-        result = today + timedelta(days=7 - today.weekday())
-    elif match := re.fullmatch(r"in (\d{1,3}|a|an|one|two|three) (day|days|week|weeks)", text):
-        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
-        count = words.get(match.group(1)) or int(match.group(1))
-        result = today + timedelta(days=count * (7 if match.group(2).startswith("week") else 1))
-    elif (name := re.sub(r"^(next|this)\s+", "", text)) and _weekday(name) is not None:
-        target = _weekday(name)
-        assert target is not None
-        ahead = (target - today.weekday()) % 7 or 7
-        result = today + timedelta(days=ahead)
-    elif match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+    # "by the end of the month", "on friday": the little words in front carry no date.
+    text = re.sub(r"^(?:(?:on|by|at|before|until|till)\s+)?(?:the\s+)?", "", text)
+    result = _relative_day(text, today, now)
+    if result is None and (match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)):
         result = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    else:
+    elif result is None:
         result = _day_month(text, today)
-    if result is None:
-        raise WhenError(value)
-    if result < today:
+    if result is None or result < today:
         raise WhenError(value)
     return result
+
+
+def _relative_day(text: str, today: date, now: time | None) -> date | None:
+    """A day named relative to today (tomorrow, next tuesday, end of the month), else None."""
+    if text in ("today", "tonight"):
+        return today
+    if text in ("tomorrow", "tmrw", "tmr"):
+        return today + timedelta(days=1)
+    if text == "next week":
+        return today + timedelta(days=7 - today.weekday())
+    if re.fullmatch(r"end of (?:the |this )?month", text):
+        following = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    if match := re.fullmatch(r"in (\d{1,3}|a|an|one|two|three) (day|days|week|weeks)", text):
+        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+        count = words.get(match.group(1)) or int(match.group(1))
+        return today + timedelta(days=count * (7 if match.group(2).startswith("week") else 1))
+    match = re.fullmatch(r"(?:(next|this)\s+)?([a-z]+)", text)
+    target = _weekday(match.group(2)) if match else None
+    if match is None or target is None:
+        return None
+    if match.group(1) == "next":
+        # "next tuesday" is the Tuesday of the following week, even when said on a Monday.
+        return today + timedelta(days=7 - today.weekday() + target)
+    ahead = (target - today.weekday()) % 7
+    if ahead == 0 and (now is None or now >= DEFAULT_HOUR):
+        # Today's 10:00, when reminders come, has passed: the person means the next one.
+        ahead = 7
+    return today + timedelta(days=ahead)
 
 
 def parse_weekday(word: str) -> int | None:
@@ -205,13 +220,13 @@ def _day_month(text: str, today: date) -> date | None:
     return found
 
 
-def split_step_and_day(text: str, today: date) -> tuple[str, date | None]:
+def split_step_and_day(text: str, today: date, now: time | None = None) -> tuple[str, date | None]:
     """Split `update my CV by friday` into the step and its date, when the text ends with one."""
     words = text.strip().split()
-    # Longest tail first, at most five words: "by the end of" phrasing is not worth guessing.
-    for cut in range(max(1, len(words) - 5), len(words)):
+    # Longest tail first, at most six words: enough for "by the end of the month".
+    for cut in range(max(1, len(words) - 6), len(words)):
         try:
-            day = parse_day(" ".join(words[cut:]), today)
+            day = parse_day(" ".join(words[cut:]), today, now)
         except WhenError:
             continue
         step = " ".join(words[:cut]).rstrip(" ,;:-")

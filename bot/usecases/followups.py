@@ -97,7 +97,7 @@ async def followup_add(
         plan = FollowupPlan(
             rejection_id, contact, company, role, channel_key, draft_kind(kind_key, stage)
         )
-        day = _day(when_text, today(me.tz, now))
+        day = _day(when_text, now.astimezone(me.tz))
         # A day the person named is kept even on a weekend; a day we chose is not.
         followup_id, draft, due = await new_followup(
             kit, u, me, plan, at_10(day, me.tz), now, chosen=bool(when_text)
@@ -106,12 +106,12 @@ async def followup_add(
     return Outcome.of(me, [_draft_reply(kit, me, plan, followup_id, draft.render(values), due)])
 
 
-def _day(when_text: str | None, local_today: date) -> date:
+def _day(when_text: str | None, local_now: datetime) -> date:
     """The day a follow-up is due: the one the person named, else the next business day."""
     if not when_text:
-        return when.next_business_day(local_today)
+        return when.next_business_day(local_now.date())
     try:
-        return when.parse_day(when_text, local_today)
+        return when.parse_day(when_text, local_now.date(), local_now.time())
     except when.WhenError:
         raise UserError("error.bad_date", value=when_text) from None
 

@@ -292,7 +292,8 @@ async def step_text(
     typed = clean(text, "step", STEP_MAX)
     if typed is None:
         raise UserError("error.empty", field=Text.of("step"))
-    step, day = when.split_step_and_day(typed, today(me.tz, now))
+    local = now.astimezone(me.tz)
+    step, day = when.split_step_and_day(typed, local.date(), local.time())
     if day is not None:
         return [await set_step_day(kit, u, me, reflection, step, day, now)]
     await u.reflections.set_next_step(reflection.id, step, None, now)

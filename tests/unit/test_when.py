@@ -99,3 +99,45 @@ def test_ten_oclock_stays_ten_oclock_on_both_sides_of_a_change():
 def test_next_business_day_skips_the_weekend():
     assert when.next_business_day(date(2026, 11, 27)) == date(2026, 11, 30)
     assert when.next_business_day(THURSDAY) == date(2026, 11, 27)
+
+
+MONDAY = date(2026, 11, 23)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("by next tuesday", date(2026, 12, 1)),  # the Tuesday of the following week, 8 days
+        ("next tuesday", date(2026, 12, 1)),
+        ("this tuesday", date(2026, 11, 24)),
+        ("tuesday", date(2026, 11, 24)),
+        ("next monday", date(2026, 11, 30)),
+        ("tomorrow", date(2026, 11, 24)),
+        ("in 3 days", date(2026, 11, 26)),
+        ("next week", date(2026, 11, 30)),
+        ("end of the month", date(2026, 11, 30)),
+        ("by the end of the month", date(2026, 11, 30)),
+        ("end of month", date(2026, 11, 30)),
+        ("2026-12-08", date(2026, 12, 8)),
+        ("8 dec", date(2026, 12, 8)),
+    ],
+)
+def test_days_people_mean_said_on_a_monday(typed, expected):
+    assert when.parse_day(typed, MONDAY, time(9, 0)) == expected
+
+
+def test_a_bare_weekday_that_is_today_means_today_only_before_ten():
+    assert when.parse_day("monday", MONDAY, time(9, 30)) == MONDAY
+    assert when.parse_day("this monday", MONDAY, time(9, 30)) == MONDAY
+    assert when.parse_day("monday", MONDAY, time(10, 0)) == date(2026, 11, 30)
+    assert when.parse_day("monday", MONDAY, time(15, 0)) == date(2026, 11, 30)
+
+
+def test_a_step_keeps_its_words_when_the_day_is_a_long_phrase():
+    assert when.split_step_and_day(
+        "send the portfolio to Priya by the end of the month", MONDAY, time(9, 0)
+    ) == ("send the portfolio to Priya", date(2026, 11, 30))
+    assert when.split_step_and_day("call Sam by next tuesday", MONDAY, time(9, 0)) == (
+        "call Sam",
+        date(2026, 12, 1),
+    )

@@ -1,0 +1,31 @@
+"""Dates and times people mean, end to end in the terminal: a scripted `rebound console`."""
+
+from __future__ import annotations
+
+from tests.e2e.test_console import run
+
+
+def test_next_tuesday_on_a_monday_is_the_tuesday_of_the_following_week(tmp_path):
+    # The console's clock starts on Thursday 26 November 2026, 15:00 UTC: four days on is Monday.
+    result = run(
+        tmp_path,
+        [
+            ":advance 4d",
+            "/rejected company:Acme stage:final feeling:1",
+            "1",  # Reflect now
+            "tired but okay",
+            "my sister helped",
+            "ask Priya for a mock interview by next tuesday",
+            "/followup add contact:Dana when:tuesday",
+            ":quit",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "The clock now reads Monday 30 November" in out
+    assert (
+        'Got it: "ask Priya for a mock interview". I\'ll remind you on Tuesday 8 December, 10:00'
+        in out
+    )
+    assert "I'll remind you on Tuesday 1 December, 10:00" in out
+    assert "Traceback" not in out + result.stderr

@@ -1,0 +1,30 @@
+"""Dates and times people mean, through the core: next steps, timezone moves, reminders."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from tests.conftest import action, in_channel, in_dm, text_of
+
+MONDAY_MORNING = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
+
+
+async def reach_the_next_step(core):
+    """Log a rejection and answer a short reflection, up to "what's your next step?"."""
+    logged = await core.rejected(in_channel(), company="Acme", stage="final", feeling=1)
+    await core.press(in_channel(), action(logged, "reflect:start"))
+    await core.dm_text(in_dm(), "tired but okay")
+    return await core.dm_text(in_dm(), "my sister helped")
+
+
+async def test_next_tuesday_said_on_a_monday_is_eight_days_away(core, clock):
+    clock.set(MONDAY_MORNING)
+    await reach_the_next_step(core)
+    replies = await core.dm_text(in_dm(), "call Sam by next tuesday")
+    assert 'Got it: "call Sam". I\'ll remind you on Tuesday 1 December, 10:00' in text_of(replies)
+
+
+async def test_a_follow_up_for_monday_said_on_a_monday_morning_is_today(core, clock):
+    clock.set(MONDAY_MORNING)
+    replies = await core.followup_add(in_channel(), contact="Dana", when_text="monday")
+    assert "I'll remind you on Monday 23 November, 10:00" in text_of(replies)
