@@ -29,3 +29,25 @@ def test_next_tuesday_on_a_monday_is_the_tuesday_of_the_following_week(tmp_path)
     )
     assert "I'll remind you on Tuesday 1 December, 10:00" in out
     assert "Traceback" not in out + result.stderr
+
+
+def test_a_day_typed_alone_after_when_keeps_the_step(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "/rejected company:Acme stage:final feeling:1",
+            "1",  # Reflect now
+            "tired but okay",
+            "my sister helped",
+            "go climbing with Jo",
+            "saturday",
+            "/journal",
+            ":quit",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert 'Saved your step: "go climbing with Jo". When should I nudge you?' in out
+    assert 'Got it: "go climbing with Jo". I\'ll remind you on Saturday 28 November, 10:00' in out
+    assert "Next step: go climbing with Jo, due Saturday 28 November" in out
+    assert "Next step: saturday" not in out

@@ -28,3 +28,28 @@ async def test_a_follow_up_for_monday_said_on_a_monday_morning_is_today(core, cl
     clock.set(MONDAY_MORNING)
     replies = await core.followup_add(in_channel(), contact="Dana", when_text="monday")
     assert "I'll remind you on Monday 23 November, 10:00" in text_of(replies)
+
+
+async def test_a_reply_that_is_only_a_day_keeps_the_steps_words(core, clock):
+    clock.set(MONDAY_MORNING)
+    await reach_the_next_step(core)
+    asked = await core.dm_text(in_dm(), "go climbing with Jo")
+    assert "When should I nudge you?" in text_of(asked)
+    replies = await core.dm_text(in_dm(), "saturday")
+    assert 'Got it: "go climbing with Jo". I\'ll remind you on Saturday 28 November, 10:00' in (
+        text_of(replies)
+    )
+    assert "Next step: go climbing with Jo, due Saturday 28 November" in text_of(
+        await core.journal(in_channel())
+    )
+
+
+async def test_a_day_alone_in_reply_to_the_suggested_step_keeps_the_suggestion(core, clock):
+    clock.set(MONDAY_MORNING)
+    closing = await reach_the_next_step(core)
+    [offered] = [line for line in text_of(closing).splitlines() if "you could take: " in line]
+    suggested = offered.split("you could take: ", 1)[1].removesuffix(".")
+    replies = await core.dm_text(in_dm(), "by next tuesday")
+    assert f'Got it: "{suggested}". I\'ll remind you on Tuesday 1 December, 10:00' in text_of(
+        replies
+    )
