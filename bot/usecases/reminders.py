@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot import when
 from bot.actions import Action
@@ -253,6 +254,28 @@ async def act(kit: Kit, ctx: Context, verb: str, reminder_id: int, hours: int | 
             return Outcome.of(me, [kit.private(kit.msg("reminder.skipped"))])
         await u.reminders.mark(reminder.id, "cancelled", now)
         return Outcome.of(me, [kit.private(kit.msg(await kind.stop(u, me, now)))])
+
+
+async def follow_timezone(
+    u: UnitOfWork, person_id: int, old: ZoneInfo, new: ZoneInfo, now: datetime
+) -> int:
+    """Move a person's pending reminders to the same local wall time in a new timezone."""
+    if old.key == new.key:
+        return 0
+    pending = await u.reminders.for_person(person_id, ["pending"])
+    for reminder in pending:
+        # 10:00 in Berlin stays 10:00 in Kolkata: people plan by their clock, not by UTC.
+        local = reminder.due_at.astimezone(old)
+        due = when.local_to_utc(local.date(), local.time().replace(tzinfo=None), new)
+        kind, ref_id = reminder.kind, reminder.ref_id
+        await u.reminders.schedule(
+            person_id, kind=kind, ref_id=ref_id, key=reminder.key, due=due, now=now
+        )
+        if kind == "followup" and ref_id is not None:
+            await u.followups.update(ref_id, due=due, now=now)
+        elif kind == "next_step" and ref_id is not None:
+            await u.reflections.set_next_step(ref_id, None, due, now)
+    return len(pending)
 
 
 async def upcoming(kit: Kit, ctx: Context) -> Outcome:

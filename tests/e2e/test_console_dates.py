@@ -51,3 +51,20 @@ def test_a_day_typed_alone_after_when_keeps_the_step(tmp_path):
     assert 'Got it: "go climbing with Jo". I\'ll remind you on Saturday 28 November, 10:00' in out
     assert "Next step: go climbing with Jo, due Saturday 28 November" in out
     assert "Next step: saturday" not in out
+
+
+def test_a_new_timezone_keeps_reminders_at_the_same_local_time(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "/settings timezone:Europe/Berlin",
+            "/followup add contact:Dana when:2026-12-02",
+            "/settings timezone:Asia/Kolkata",
+            ":reminders",
+            ":quit",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    listing = result.stdout.rsplit("Your upcoming reminders", 1)[1]
+    assert "Wednesday 2 December, 10:00: follow-up note" in listing
+    assert "14:30" not in listing

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.conftest import action, in_channel, in_dm, text_of
+from bot.models import Context
+from tests.conftest import COMMUNITY, action, in_channel, in_dm, person, text_of
 
 MONDAY_MORNING = datetime(2026, 11, 23, 8, 30, tzinfo=UTC)
 
@@ -52,4 +53,39 @@ async def test_a_day_alone_in_reply_to_the_suggested_step_keeps_the_suggestion(c
     replies = await core.dm_text(in_dm(), "by next tuesday")
     assert f'Got it: "{suggested}". I\'ll remind you on Tuesday 1 December, 10:00' in text_of(
         replies
+    )
+
+
+def lines_of(replies) -> list[str]:
+    """The lines a person reads in replies."""
+    return text_of(replies).splitlines()
+
+
+async def test_a_new_timezone_keeps_pending_reminders_at_the_same_local_time(core):
+    await core.settings(in_channel(), timezone="Europe/Berlin")
+    await core.followup_add(in_channel(), contact="Dana", when_text="2026-12-02")
+    await core.rejected(in_channel(), company="Acme", stage="final", feeling=3)
+    before = lines_of(await core.upcoming(in_channel()))
+    assert "Wednesday 2 December, 10:00: follow-up note" in before
+    await core.settings(in_channel(), timezone="Asia/Kolkata")
+    after = lines_of(await core.upcoming(in_channel()))
+    assert after == before  # every reminder, same day and hour, now in Kolkata
+    listed = text_of(await core.followup_list(in_channel()))
+    assert "due Wednesday 2 December, 10:00" in listed
+
+
+async def test_a_community_timezone_moves_reminders_of_members_without_their_own(core):
+    admin = Context(person("Ada"), COMMUNITY, "channel-1", is_admin=True)
+    await core.admin(admin, timezone="Europe/Berlin")
+    await core.followup_add(in_channel(), contact="Dana", when_text="2026-12-02")
+    await core.settings(in_channel("Sam"), timezone="America/New_York")
+    await core.followup_add(in_channel("Sam"), contact="Lee", when_text="2026-12-02")
+    await core.admin(admin, timezone="Asia/Kolkata")
+    assert "Wednesday 2 December, 10:00: follow-up note" in lines_of(
+        await core.upcoming(in_channel())
+    )
+    assert "Sharing posts: off" in text_of(await core.admin(admin, sharing="off"))
+    # Sam chose a timezone of their own: the community's change leaves Sam's hours alone.
+    assert "Wednesday 2 December, 10:00: follow-up note" in lines_of(
+        await core.upcoming(in_channel("Sam"))
     )
