@@ -246,6 +246,10 @@ async def act(kit: Kit, ctx: Context, verb: str, reminder_id: int, hours: int | 
                 due = now + timedelta(hours=1)
             else:
                 due = at_10(today(me.tz, now) + timedelta(hours=hours), me.tz)
+            if due <= reminder.due_at:
+                # A snooze never brings a reminder forward (it was moved later since it came).
+                shown = Text.of(when.describe(reminder.due_at, me.tz))
+                return Outcome.of(me, [kit.private(kit.msg("reminder.snooze_kept", when=shown))])
             due = await kind.snooze(u, me, reminder, due, now, hours != 1)
             text = kit.msg("reminder.snoozed", when=Text.of(when.describe(due, me.tz)))
             return Outcome.of(me, [kit.private(text)])
@@ -286,11 +290,19 @@ async def upcoming(kit: Kit, ctx: Context) -> Outcome:
         pending = await u.reminders.for_person(me.id, ["pending", "sending"])
     if not pending:
         return Outcome.of(me, [kit.private(kit.msg("reminder.upcoming_empty"))])
-    text = Text()
+    person = me.person
+    paused = not person.dm_reminders
+    text = kit.msg("reminder.upcoming_paused") + "\n" if paused else Text()
     for index, reminder in enumerate(pending[:UPCOMING_SIZE]):
+        # When it will really come: not before now, and not inside the quiet hours.
+        comes = when.after_quiet_hours(
+            max(reminder.due_at, now), me.tz, person.quiet_start, person.quiet_end
+        )
         text += ("\n" if index else "") + kit.msg(
-            "reminder.upcoming_item",
-            when=Text.of(when.describe(reminder.due_at, me.tz)),
+            "reminder.upcoming_item_paused" if paused else "reminder.upcoming_item",
+            when=Text.of(when.describe(comes, me.tz)),
             what=kit.msg(f"reminder.kind.{reminder.kind}"),
         )
+    if len(pending) > UPCOMING_SIZE:
+        text += "\n" + kit.msg("reminder.upcoming_more", count=len(pending) - UPCOMING_SIZE)
     return Outcome.of(me, [kit.private(text, title=kit.msg("reminder.upcoming_title"))])

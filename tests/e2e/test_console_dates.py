@@ -68,3 +68,24 @@ def test_a_new_timezone_keeps_reminders_at_the_same_local_time(tmp_path):
     listing = result.stdout.rsplit("Your upcoming reminders", 1)[1]
     assert "Wednesday 2 December, 10:00: follow-up note" in listing
     assert "14:30" not in listing
+
+
+def test_the_reminder_list_shows_real_times_pauses_and_what_is_left_out(tmp_path):
+    notes = [f'/followup add contact:Dana when:"{day} dec"' for day in range(1, 24)]
+    result = run(
+        tmp_path,
+        [
+            *notes,
+            "/settings quiet:09:00-12:00",
+            ":reminders",
+            "/settings reminders:off",
+            ":reminders",
+            ":quit",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    _, quiet, paused = result.stdout.split("Your upcoming reminders")
+    assert "Tuesday 1 December, 12:00: follow-up note" in quiet
+    assert "+3 more after these" in quiet
+    assert "Reminders in DMs are off" in paused
+    assert "Tuesday 1 December, 12:00: follow-up note (paused)" in paused

@@ -89,3 +89,59 @@ async def test_a_community_timezone_moves_reminders_of_members_without_their_own
     assert "Wednesday 2 December, 10:00: follow-up note" in lines_of(
         await core.upcoming(in_channel("Sam"))
     )
+
+
+def buttons_of(replies) -> list[str]:
+    """The labels of every button in replies."""
+    return [button.label for reply in replies for button in reply.buttons]
+
+
+async def test_snooze_never_moves_a_follow_up_earlier(core):
+    replies = await core.followup_add(in_channel(), contact="Dana", when_text="in 5 days")
+    assert "Remind me tomorrow" not in buttons_of(replies)  # it would bring Dana forward
+    listing = await core.followup_list(in_channel())
+    assert not any(label.endswith("tomorrow") for label in buttons_of(listing))
+    snoozed = await core.followup_mark(in_channel(), followup_id=1, action="snooze")
+    assert "already set for Tuesday 1 December, 10:00" in text_of(snoozed)
+    assert "due Tuesday 1 December, 10:00" in text_of(await core.followup_list(in_channel()))
+
+
+async def test_remind_me_tomorrow_is_offered_when_it_moves_the_note_later(core):
+    replies = await core.followup_add(in_channel(), contact="Dana", when_text="today")
+    snoozed = await core.press(in_channel(), action(replies, "followup:snooze"))
+    assert "Friday 27 November, 10:00" in text_of(snoozed)
+
+
+async def test_the_list_shows_when_a_reminder_really_comes_after_quiet_hours(core):
+    await core.followup_add(in_channel(), contact="Dana", when_text="2026-12-02")
+    await core.settings(in_channel(), quiet="09:00-12:00")
+    assert "Wednesday 2 December, 12:00: follow-up note" in lines_of(
+        await core.upcoming(in_channel())
+    )
+
+
+async def test_the_list_says_reminders_are_paused_when_they_are_off(core):
+    await core.followup_add(in_channel(), contact="Dana", when_text="2026-12-02")
+    await core.settings(in_channel(), reminders="off")
+    listed = text_of(await core.upcoming(in_channel()))
+    assert "Wednesday 2 December, 10:00: follow-up note (paused)" in listed
+    assert "/settings reminders:on" in listed
+    home = text_of(await core.home(in_channel()))  # the Slack App Home shows the same list
+    assert "Wednesday 2 December, 10:00: follow-up note (paused)" in home
+
+
+async def test_a_long_list_says_how_many_more_there_are(core):
+    for day in range(1, 24):
+        await core.followup_add(in_channel(), contact=f"Dana {day}", when_text=f"{day} dec")
+    listed = lines_of(await core.upcoming(in_channel()))
+    assert sum(": follow-up note" in line for line in listed) == 20
+    assert "+3 more" in listed[-1]
+
+
+async def test_an_old_snooze_button_never_brings_a_reminder_forward(core, store):
+    await core.followup_add(in_channel(), contact="Dana", when_text="in 5 days")
+    me = await store.people.find("test", "alex")
+    [reminder] = await store.reminders.for_person(me.id, ["pending"])
+    kept = await core.press(in_dm(), f"rem:snooze:{reminder.id}:24")
+    assert "already set for Tuesday 1 December, 10:00" in text_of(kept)
+    assert "Tuesday 1 December, 10:00: follow-up note" in text_of(await core.upcoming(in_channel()))
