@@ -89,3 +89,23 @@ def test_the_reminder_list_shows_real_times_pauses_and_what_is_left_out(tmp_path
     assert "+3 more after these" in quiet
     assert "Reminders in DMs are off" in paused
     assert "Tuesday 1 December, 12:00: follow-up note (paused)" in paused
+
+
+def test_timezones_typed_as_people_say_them(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "/settings timezone:GMT+5:30",
+            "/settings timezone:Etc/GMT+5",
+            "/settings timezone:EST",
+            "/settings timezone:IST",
+            ":quit",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "At UTC+05:30 that could be Asia/Colombo, Asia/Kolkata." in out
+    assert 'In "Etc/GMT+5" the sign is inverted: it means UTC−05:00' in out
+    assert "Which is yours: America/New_York, America/Toronto, America/Panama?" in out
+    assert "Brazil/West" not in out
+    assert out.count("Timezone: Asia/Kolkata") == 1  # only IST was saved

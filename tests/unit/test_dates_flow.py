@@ -145,3 +145,18 @@ async def test_an_old_snooze_button_never_brings_a_reminder_forward(core, store)
     kept = await core.press(in_dm(), f"rem:snooze:{reminder.id}:24")
     assert "already set for Tuesday 1 December, 10:00" in text_of(kept)
     assert "Tuesday 1 December, 10:00: follow-up note" in text_of(await core.upcoming(in_channel()))
+
+
+async def test_timezones_people_type_are_understood_or_asked_about(core):
+    assert "Timezone: Asia/Kolkata" in text_of(await core.settings(in_channel(), timezone="IST"))
+    assert "Timezone: America/New_York" in text_of(
+        await core.settings(in_channel(), timezone="New York")
+    )
+    offset = text_of(await core.settings(in_channel(), timezone="GMT+5:30"))
+    assert "UTC+05:30" in offset and "Asia/Kolkata" in offset and "Etc/" not in offset
+    est = text_of(await core.settings(in_channel(), timezone="EST"))
+    assert "America/New_York" in est and "Brazil" not in est
+    inverted = text_of(await core.settings(in_channel(), timezone="Etc/GMT+5"))
+    assert "inverted" in inverted and "UTC−05:00" in inverted
+    # None of the refused ones was saved.
+    assert "Timezone: America/New_York" in text_of(await core.settings(in_channel()))

@@ -58,9 +58,7 @@ def test_timezones_are_canonical_and_typos_get_a_suggestion():
     with pytest.raises(when.WhenError) as caught:
         when.parse_timezone("Europe/Berln")
     assert str(caught.value) == "Europe/Berlin"
-    with pytest.raises(when.WhenError) as caught:
-        when.parse_timezone("berlin")
-    assert str(caught.value) == "Europe/Berlin"
+    assert when.parse_timezone("berlin") == "Europe/Berlin"  # a city naming one zone (14.4)
     with pytest.raises(when.WhenError) as caught:
         when.parse_timezone("Nowhere/Atlantis-xyz-123")
     assert str(caught.value) == ""
@@ -141,3 +139,57 @@ def test_a_step_keeps_its_words_when_the_day_is_a_long_phrase():
         "call Sam",
         date(2026, 12, 1),
     )
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("IST", "Asia/Kolkata"),
+        ("cet", "Europe/Berlin"),
+        ("India", "Asia/Kolkata"),
+        ("Berlin", "Europe/Berlin"),
+        ("New York", "America/New_York"),
+        ("kolkata", "Asia/Kolkata"),
+    ],
+)
+def test_abbreviations_countries_and_cities_that_name_one_zone_are_accepted(typed, expected):
+    assert when.parse_timezone(typed) == expected
+
+
+def test_an_offset_asks_with_the_real_zones_at_that_offset():
+    with pytest.raises(when.WhenError) as caught:
+        when.parse_timezone("GMT+5:30")
+    assert caught.value.offset == "+05:30"
+    assert caught.value.options[:2] == ("Asia/Colombo", "Asia/Kolkata")
+    assert not any(name.startswith("Etc/") for name in caught.value.options)
+
+
+@pytest.mark.parametrize("typed", ["Etc/GMT+5", "etc/gmt+5"])
+def test_an_inverted_etc_zone_is_never_accepted_silently(typed):
+    with pytest.raises(when.WhenError) as caught:
+        when.parse_timezone(typed)
+    assert caught.value.inverted and caught.value.offset == "−05:00"  # Etc/GMT+5 is UTC−5
+    assert "America/Bogota" in caught.value.options
+
+
+@pytest.mark.parametrize(
+    ("typed", "first"),
+    [("EST", "America/New_York"), ("PST", "America/Los_Angeles"), ("usa", "America/New_York")],
+)
+def test_abbreviations_of_a_season_suggest_the_city_zones(typed, first):
+    with pytest.raises(when.WhenError) as caught:
+        when.parse_timezone(typed)
+    assert caught.value.options[0] == first and len(caught.value.options) > 1
+
+
+@pytest.mark.parametrize("typed", ["Brazil/Wst", "GMT+5", "gmt5", "Etc/GMT-3", "eastern"])
+def test_no_suggestion_is_an_etc_or_legacy_zone(typed):
+    with pytest.raises(when.WhenError) as caught:
+        when.parse_timezone(typed)
+    for name in (str(caught.value), *caught.value.options):
+        assert not name.startswith(("Etc/", "Brazil/", "US/")), name
+
+
+def test_autocomplete_offers_places_never_inverted_etc_zones():
+    assert when.search_timezones("gmt") == []
+    assert "Asia/Kolkata" in when.search_timezones("kolk")
