@@ -7,6 +7,7 @@ import functools
 import re
 import zoneinfo
 from datetime import UTC, date, datetime, time, timedelta
+from importlib import resources
 from zoneinfo import ZoneInfo
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -16,10 +17,68 @@ MONTHS = (
 )  # fmt: skip
 DEFAULT_HOUR = time(10, 0)
 _CLOCK = re.compile(r"^([01]?\d|2[0-3])[:.h]?([0-5]\d)?$")
+_OFFSET = re.compile(r"(?:utc|gmt)? ?([+\-−]) ?(\d{1,2})(?::?([0-5]\d))?")
+_ETC = re.compile(r"etc/gmt([+-])(\d{1,2})")
+# Abbreviations and countries people type that name one zone.
+ONE_ZONE = {
+    "ist": "Asia/Kolkata",
+    "india": "Asia/Kolkata",
+    "cet": "Europe/Berlin",
+    "cest": "Europe/Berlin",
+    "germany": "Europe/Berlin",
+    "bst": "Europe/London",
+    "uk": "Europe/London",
+    "jst": "Asia/Tokyo",
+    "kst": "Asia/Seoul",
+    "south korea": "Asia/Seoul",
+    "sgt": "Asia/Singapore",
+    "nzst": "Pacific/Auckland",
+    "new zealand": "Pacific/Auckland",
+}
+# Abbreviations and countries that could mean several zones: asked, never guessed. EST is a
+# winter clock; a place's own zone follows its summer time as well.
+SEVERAL = {
+    "est": ("America/New_York", "America/Toronto", "America/Panama"),
+    "edt": ("America/New_York", "America/Toronto"),
+    "cst": ("America/Chicago", "America/Mexico_City", "Asia/Shanghai"),
+    "cdt": ("America/Chicago", "America/Winnipeg"),
+    "mst": ("America/Denver", "America/Phoenix", "America/Edmonton"),
+    "mdt": ("America/Denver", "America/Edmonton"),
+    "pst": ("America/Los_Angeles", "America/Vancouver"),
+    "pdt": ("America/Los_Angeles", "America/Vancouver"),
+    "aest": ("Australia/Sydney", "Australia/Melbourne", "Australia/Brisbane"),
+    "usa": ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"),
+    "us": ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles"),
+    "canada": ("America/Toronto", "America/Winnipeg", "America/Edmonton", "America/Vancouver"),
+    "australia": (
+        "Australia/Sydney",
+        "Australia/Brisbane",
+        "Australia/Adelaide",
+        "Australia/Perth",
+    ),
+    "brazil": ("America/Sao_Paulo", "America/Manaus", "America/Recife"),
+}
 
 
 class WhenError(ValueError):
-    """A date, time or timezone a person typed could not be understood."""
+    """A date, time or timezone a person typed could not be understood.
+
+    str() is the one suggestion, if any; a timezone may carry options to choose from, the
+    offset that was typed (`+05:30`), and whether it was an Etc/GMT zone whose sign is inverted.
+    """
+
+    def __init__(
+        self,
+        suggestion: str = "",
+        *,
+        options: tuple[str, ...] = (),
+        offset: str | None = None,
+        inverted: bool = False,
+    ) -> None:
+        super().__init__(suggestion)
+        self.options = options
+        self.offset = offset
+        self.inverted = inverted
 
 
 @functools.cache
@@ -32,9 +91,30 @@ def _zone_lookup() -> dict[str, str]:
     return {name.casefold(): name for name in _zone_names()}
 
 
+@functools.cache
+def _places() -> tuple[str, ...]:
+    """The zones of zone.tab: where people live, without aliases (Asia/Calcutta, Etc/GMT+5)."""
+    try:
+        table = resources.files("tzdata.zoneinfo").joinpath("zone.tab").read_text("utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        table = ""
+    found = {line.split("\t")[2] for line in table.splitlines() if line and line[0] != "#"}
+    known = set(_zone_names())
+    return tuple(sorted(found & known)) or tuple(n for n in _zone_names() if "/" in n)
+
+
+@functools.cache
+def _by_city() -> dict[str, str]:
+    """The zone of each city that names exactly one (`kolkata` -> Asia/Kolkata)."""
+    cities: dict[str, list[str]] = {}
+    for name in _places():
+        cities.setdefault(name.rsplit("/", 1)[-1].casefold(), []).append(name)
+    return {city: names[0] for city, names in cities.items() if len(names) == 1}
+
+
 def warm() -> int:
     """Read the list of timezone names now (file I/O), so suggestions never read it on the loop."""
-    return len(_zone_names())
+    return len(_zone_names()) + len(_places())
 
 
 def zone(name: str) -> ZoneInfo:
@@ -43,20 +123,61 @@ def zone(name: str) -> ZoneInfo:
 
 
 def parse_timezone(value: str) -> str:
-    """The canonical IANA name for what a person typed; WhenError carries a suggestion."""
+    """The canonical IANA name for what a person typed; WhenError carries what to suggest.
+
+    Accepts names, cities (`New York`), and abbreviations and countries that name one zone
+    (IST, India). An offset (`GMT+5:30`) or an Etc/GMT zone is never guessed: the error
+    lists the places at that offset to choose from.
+    """
     cleaned = value.strip().replace(" ", "_")
-    if cleaned.upper() in ("UTC", "GMT", "Z"):
+    folded = cleaned.casefold()
+    words = " ".join(folded.replace("_", " ").split())
+    if folded in ("utc", "gmt", "z"):
         return "UTC"
-    exact = _zone_lookup().get(cleaned.casefold())
+    if etc := _ETC.fullmatch(folded):
+        # Etc/GMT+5 is five hours behind UTC (POSIX inverts the sign): say so, never take it.
+        minutes = (-60 if etc.group(1) == "+" else 60) * int(etc.group(2))
+        raise WhenError(options=zones_at(minutes), offset=offset_text(minutes), inverted=True)
+    exact = _zone_lookup().get(folded)
     if (exact and "/" in exact) or exact == "UTC":
         return exact
+    named = ONE_ZONE.get(words) or _by_city().get(folded)
+    if named:
+        return named
+    if words in SEVERAL:
+        raise WhenError(SEVERAL[words][0], options=SEVERAL[words])
+    if typed := _OFFSET.fullmatch(words):
+        sign = -1 if typed.group(1) in "-−" else 1
+        minutes = sign * (int(typed.group(2)) * 60 + int(typed.group(3) or 0))
+        raise WhenError(options=zones_at(minutes), offset=offset_text(minutes))
     raise WhenError(suggest_timezone(cleaned) or "")
+
+
+def offset_text(minutes: int) -> str:
+    """An offset from UTC as people write it: +05:30, −05:00 (a true minus sign)."""
+    sign = "−" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
+
+
+@functools.cache
+def zones_at(minutes: int, limit: int = 8) -> tuple[str, ...]:
+    """Places whose clocks are at this offset from UTC in January or in July, by name."""
+    # Two fixed moments stand for winter and summer, so the list is the same any day.
+    moments = (datetime(2026, 1, 15, 12, tzinfo=UTC), datetime(2026, 7, 15, 12, tzinfo=UTC))
+    wanted = timedelta(minutes=minutes)
+    found = [
+        name
+        for name in _places()
+        if any(m.astimezone(ZoneInfo(name)).utcoffset() == wanted for m in moments)
+    ]
+    return tuple(found[:limit])
 
 
 def suggest_timezone(value: str) -> str | None:
     """The closest IANA name to value, matching the city part too (`berlin` -> Europe/Berlin)."""
     folded = value.casefold()
-    names = [n for n in _zone_names() if "/" in n]
+    names = list(_places())
     by_city = {n.rsplit("/", 1)[-1].casefold(): n for n in names}
     if folded in by_city:
         return by_city[folded]
@@ -70,7 +191,7 @@ def suggest_timezone(value: str) -> str | None:
 def search_timezones(partial: str, limit: int = 25) -> list[str]:
     """Timezone names containing partial, for autocomplete."""
     folded = partial.casefold().replace(" ", "_")
-    hits = [n for n in _zone_names() if "/" in n and folded in n.casefold()]
+    hits = [n for n in _places() if folded in n.casefold()]
     return hits[:limit]
 
 
@@ -113,38 +234,53 @@ def next_business_day(day: date) -> date:
     return nxt
 
 
-def parse_day(value: str, today: date) -> date:
+def parse_day(value: str, today: date, now: time | None = None) -> date:
     """A local date from what a person typed; a past date raises WhenError.
 
-    Understands today, tomorrow, friday, next week, in 3 days, 2026-12-03, 3 dec and dec 3.
+    Understands today, tomorrow, friday, this friday, next friday (the Friday of the following
+    week), next week, in 3 days, end of the month, 2026-12-03, 3 dec and dec 3. now is the local
+    time of day: a bare weekday that is today means today only while its 10:00 is still ahead.
     """
     text = " ".join(value.strip().lower().replace(",", " ").split())
-    text = re.sub(r"^(on|by|at|before)\s+", "", text)
-    result: date | None = None
-    if text in ("today", "tonight"):
-        result = today
-    elif text in ("tomorrow", "tmrw", "tmr"):
-        result = today + timedelta(days=1)
-    elif text == "next week":
-        result = today + timedelta(days=7 - today.weekday())
-    elif match := re.fullmatch(r"in (\d{1,3}|a|an|one|two|three) (day|days|week|weeks)", text):
-        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
-        count = words.get(match.group(1)) or int(match.group(1))
-        result = today + timedelta(days=count * (7 if match.group(2).startswith("week") else 1))
-    elif (name := re.sub(r"^(next|this)\s+", "", text)) and _weekday(name) is not None:
-        target = _weekday(name)
-        assert target is not None
-        ahead = (target - today.weekday()) % 7 or 7
-        result = today + timedelta(days=ahead)
-    elif match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text):
+    # "by the end of the month", "on friday": the little words in front carry no date.
+    text = re.sub(r"^(?:(?:on|by|at|before|until|till)\s+)?(?:the\s+)?", "", text)
+    result = _relative_day(text, today, now)
+    if result is None and (match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", text)):
         result = _safe_date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
-    else:
+    elif result is None:
         result = _day_month(text, today)
-    if result is None:
-        raise WhenError(value)
-    if result < today:
+    if result is None or result < today:
         raise WhenError(value)
     return result
+
+
+def _relative_day(text: str, today: date, now: time | None) -> date | None:
+    """A day named relative to today (tomorrow, next tuesday, end of the month), else None."""
+    if text in ("today", "tonight"):
+        return today
+    if text in ("tomorrow", "tmrw", "tmr"):
+        return today + timedelta(days=1)
+    if text == "next week":
+        return today + timedelta(days=7 - today.weekday())
+    if re.fullmatch(r"end of (?:the |this )?month", text):
+        following = date(today.year + today.month // 12, today.month % 12 + 1, 1)
+        return following - timedelta(days=1)
+    if match := re.fullmatch(r"in (\d{1,3}|a|an|one|two|three) (day|days|week|weeks)", text):
+        words = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
+        count = words.get(match.group(1)) or int(match.group(1))
+        return today + timedelta(days=count * (7 if match.group(2).startswith("week") else 1))
+    match = re.fullmatch(r"(?:(next|this)\s+)?([a-z]+)", text)
+    target = _weekday(match.group(2)) if match else None
+    if match is None or target is None:
+        return None
+    if match.group(1) == "next":
+        # "next tuesday" is the Tuesday of the following week, even when said on a Monday.
+        return today + timedelta(days=7 - today.weekday() + target)
+    ahead = (target - today.weekday()) % 7
+    if ahead == 0 and (now is None or now >= DEFAULT_HOUR):
+        # Today's 10:00, when reminders come, has passed: the person means the next one.
+        ahead = 7
+    return today + timedelta(days=ahead)
 
 
 def parse_weekday(word: str) -> int | None:
@@ -205,13 +341,13 @@ def _day_month(text: str, today: date) -> date | None:
     return found
 
 
-def split_step_and_day(text: str, today: date) -> tuple[str, date | None]:
+def split_step_and_day(text: str, today: date, now: time | None = None) -> tuple[str, date | None]:
     """Split `update my CV by friday` into the step and its date, when the text ends with one."""
     words = text.strip().split()
-    # Longest tail first, at most five words: "by the end of" phrasing is not worth guessing.
-    for cut in range(max(1, len(words) - 5), len(words)):
+    # Longest tail first, at most six words: enough for "by the end of the month".
+    for cut in range(max(1, len(words) - 6), len(words)):
         try:
-            day = parse_day(" ".join(words[cut:]), today)
+            day = parse_day(" ".join(words[cut:]), today, now)
         except WhenError:
             continue
         step = " ".join(words[:cut]).rstrip(" ,;:-")

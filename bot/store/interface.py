@@ -121,6 +121,10 @@ class People(Protocol):
         """The timezone of the person's most recently joined community that set one."""
         ...
 
+    async def without_timezone(self, community_id: int) -> list[int]:
+        """The ids of the community's members who set no timezone of their own."""
+        ...
+
 
 class Rejections(Protocol):
     """Logged rejections."""

@@ -16,6 +16,7 @@ from bot.usecases.checks import parse_days, parse_on_off, parse_zone, preview
 from bot.usecases.kit import Kit, Me, find_me
 from bot.usecases.outcome import Outcome, run
 from bot.usecases.reflection import prompt
+from bot.usecases.reminders import follow_timezone
 from bot.vocab import UserError
 
 JOURNAL_SIZE = 5
@@ -66,6 +67,8 @@ async def settings(
             nudges=nudges_on,
             weekend_followups=weekends_on,
         )
+        if tz_name is not None:
+            await follow_timezone(u, me.id, me.tz, when.zone(tz_name), now)
         if checkin_days == ():
             await u.reminders.cancel(me.id, "checkin", now)
         if nudges_on is False:

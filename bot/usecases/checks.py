@@ -94,6 +94,14 @@ def parse_zone(value: str, raw: str) -> str:
     try:
         return when.parse_timezone(value)
     except when.WhenError as exc:
+        zones = Text.of(", ".join(exc.options)) if exc.options else None
+        first = exc.options[0] if exc.options else None
+        if exc.offset is not None:
+            key = "error.timezone_inverted" if exc.inverted else "error.timezone_offset"
+            offset = Text.of(exc.offset)
+            raise UserError(key, value=raw, offset=offset, zones=zones, first=first) from None
+        if len(exc.options) > 1:
+            raise UserError("error.timezone_choose", value=raw, zones=zones, first=first) from None
         if str(exc):
             raise UserError("error.bad_timezone", value=raw, suggestion=Text.of(str(exc))) from None
         raise UserError("error.bad_timezone_plain", value=raw) from None

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot import streaks, when
 from bot.models import Context, Reply, Text, Where
+from bot.store.interface import UnitOfWork
 from bot.usecases.checks import clean, in_range, parse_on_off, parse_zone
 from bot.usecases.kit import Kit, find_me
 from bot.usecases.outcome import Outcome
+from bot.usecases.reminders import follow_timezone
 from bot.vocab import NOTE_MAX, OFF_WORDS, PERIODS, UserError
 
 DIGEST_DAY = "friday"
@@ -93,6 +96,7 @@ async def admin(kit: Kit, ctx: Context, **options: str | None) -> Outcome:
     async with kit.store.unit() as u:
         me = await find_me(kit, u, ctx, now)
         assert me.community_id is not None
+        zones = await _member_zones(kit, u, me.community_id) if "timezone" in changes else {}
         for key, value in changes.items():
             old = me.community.get(key)
             if old == value:
@@ -103,12 +107,27 @@ async def admin(kit: Kit, ctx: Context, **options: str | None) -> Outcome:
                 await u.community.set_setting(me.community_id, key, value, me.id, now)
             await u.community.log_change(me.community_id, me.id, key, old, value, now)
         settings = await u.community.settings(me.community_id)
+        if zones:
+            for person_id, zone in (await _member_zones(kit, u, me.community_id)).items():
+                await follow_timezone(u, person_id, zones.get(person_id, zone), zone, now)
     reply = kit.private(
         kit.msg("admin.saved" if changes else "admin.hint"),
         title=kit.msg("admin.title"),
         fields=admin_fields(kit, settings),
     )
     return Outcome.of(me, [reply])
+
+
+async def _member_zones(kit: Kit, u: UnitOfWork, community_id: int) -> dict[int, ZoneInfo]:
+    """The timezone each member without one of their own follows (a community's, or the default).
+
+    Read before and after a community's timezone changes, so each member's reminders move only
+    when their own days moved (a member whose latest community is another keeps theirs).
+    """
+    return {
+        person_id: when.zone(await u.people.community_timezone(person_id) or kit.default_timezone)
+        for person_id in await u.people.without_timezone(community_id)
+    }
 
 
 def admin_fields(kit: Kit, settings: Mapping[str, str]) -> tuple[tuple[Text, Text], ...]:

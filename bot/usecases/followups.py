@@ -97,29 +97,43 @@ async def followup_add(
         plan = FollowupPlan(
             rejection_id, contact, company, role, channel_key, draft_kind(kind_key, stage)
         )
-        day = _day(when_text, today(me.tz, now))
+        day = _day(when_text, now.astimezone(me.tz))
         # A day the person named is kept even on a weekend; a day we chose is not.
         followup_id, draft, due = await new_followup(
             kit, u, me, plan, at_10(day, me.tz), now, chosen=bool(when_text)
         )
     values = {"name": ctx.person.display_name, "contact": contact, "company": company, "role": role}
-    return Outcome.of(me, [_draft_reply(kit, me, plan, followup_id, draft.render(values), due)])
+    later = tomorrow(me, now) > due
+    reply = _draft_reply(kit, me, plan, followup_id, draft.render(values), due, later)
+    return Outcome.of(me, [reply])
 
 
-def _day(when_text: str | None, local_today: date) -> date:
+def _day(when_text: str | None, local_now: datetime) -> date:
     """The day a follow-up is due: the one the person named, else the next business day."""
     if not when_text:
-        return when.next_business_day(local_today)
+        return when.next_business_day(local_now.date())
     try:
-        return when.parse_day(when_text, local_today)
+        return when.parse_day(when_text, local_now.date(), local_now.time())
     except when.WhenError:
         raise UserError("error.bad_date", value=when_text) from None
 
 
+def tomorrow(me: Me, now: datetime) -> datetime:
+    """When "remind me tomorrow" would bring a follow-up back: 10:00, off the weekend."""
+    return fit(me.person, me.tz, at_10(today(me.tz, now) + timedelta(days=1), me.tz), followup=True)
+
+
 def _draft_reply(
-    kit: Kit, me: Me, plan: FollowupPlan, followup_id: int, draft: Text, due: datetime
+    kit: Kit,
+    me: Me,
+    plan: FollowupPlan,
+    followup_id: int,
+    draft: Text,
+    due: datetime,
+    offer_tomorrow: bool,
 ) -> Reply:
     """The draft to copy, when its reminder comes, and the sent / snooze / skip buttons."""
+    snooze = kit.button("button.snooze_tomorrow", Action("followup", "snooze", followup_id))
     text = (
         kit.msg(
             "followup.draft_intro",
@@ -138,7 +152,8 @@ def _draft_reply(
         ),
         buttons=(
             kit.button("button.sent", Action("followup", "sent", followup_id), Style.PRIMARY),
-            kit.button("button.snooze_tomorrow", Action("followup", "snooze", followup_id)),
+            # "Tomorrow" is offered only when it is later than the note is already due.
+            *((snooze,) if offer_tomorrow else ()),
             kit.button("button.skip", Action("followup", "skip", followup_id)),
         ),
     )
@@ -177,6 +192,7 @@ async def followup_list(kit: Kit, ctx: Context) -> Outcome:
         return Outcome.of(me, [kit.private(kit.msg("followup.list_empty"))])
     text = Text()
     buttons: list[Button] = []
+    snooze_until = tomorrow(me, now)
     for index, followup in enumerate(pending):
         text += ("\n" if index else "") + kit.msg(
             "followup.item",
@@ -189,7 +205,11 @@ async def followup_list(kit: Kit, ctx: Context) -> Outcome:
         n = followup.id
         buttons += [
             kit.button("button.item_sent", Action("followup", "sent", n), n=n),
-            kit.button("button.item_snooze", Action("followup", "snooze", n), n=n),
+            *(
+                (kit.button("button.item_snooze", Action("followup", "snooze", n), n=n),)
+                if snooze_until > followup.due_at
+                else ()
+            ),
             kit.button("button.item_skip", Action("followup", "skip", n), n=n),
         ]
     title = kit.msg("followup.list_title")
@@ -215,8 +235,14 @@ async def followup_mark(kit: Kit, ctx: Context, followup_id: int | str, action: 
             await u.followups.update(followup.id, status="skipped", now=now)
             await u.reminders.close(reminder_key(followup.id), "skipped", now)
             return Outcome.of(me, [kit.private(kit.msg("followup.skipped"))])
-        tomorrow = at_10(today(me.tz, now) + timedelta(days=1), me.tz)
-        due = await snooze(u, me, followup.id, tomorrow, now)
+        due = tomorrow(me, now)
+        if due <= followup.due_at:
+            # A snooze never brings a note forward: it is already due tomorrow or later.
+            kept = kit.msg(
+                "reminder.snooze_kept", when=Text.of(when.describe(followup.due_at, me.tz))
+            )
+            return Outcome.of(me, [kit.private(kept)])
+        due = await snooze(u, me, followup.id, due, now)
     text = kit.msg("followup.snoozed", when=Text.of(when.describe(due, me.tz)))
     return Outcome.of(me, [kit.private(text)])
 

@@ -292,7 +292,15 @@ async def step_text(
     typed = clean(text, "step", STEP_MAX)
     if typed is None:
         raise UserError("error.empty", field=Text.of("step"))
-    step, day = when.split_step_and_day(typed, today(me.tz, now))
+    local = now.astimezone(me.tz)
+    try:
+        only_day: date | None = when.parse_day(typed, local.date(), local.time())
+    except when.WhenError:
+        only_day = None
+    if only_day is not None:
+        # A reply that is only a day answers "when?": the step already named keeps its words.
+        return [await set_step_day(kit, u, me, reflection, None, only_day, now)]
+    step, day = when.split_step_and_day(typed, local.date(), local.time())
     if day is not None:
         return [await set_step_day(kit, u, me, reflection, step, day, now)]
     await u.reflections.set_next_step(reflection.id, step, None, now)

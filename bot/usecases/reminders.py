@@ -11,6 +11,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from bot import when
 from bot.actions import Action
@@ -245,6 +246,10 @@ async def act(kit: Kit, ctx: Context, verb: str, reminder_id: int, hours: int | 
                 due = now + timedelta(hours=1)
             else:
                 due = at_10(today(me.tz, now) + timedelta(hours=hours), me.tz)
+            if due <= reminder.due_at:
+                # A snooze never brings a reminder forward (it was moved later since it came).
+                shown = Text.of(when.describe(reminder.due_at, me.tz))
+                return Outcome.of(me, [kit.private(kit.msg("reminder.snooze_kept", when=shown))])
             due = await kind.snooze(u, me, reminder, due, now, hours != 1)
             text = kit.msg("reminder.snoozed", when=Text.of(when.describe(due, me.tz)))
             return Outcome.of(me, [kit.private(text)])
@@ -255,6 +260,28 @@ async def act(kit: Kit, ctx: Context, verb: str, reminder_id: int, hours: int | 
         return Outcome.of(me, [kit.private(kit.msg(await kind.stop(u, me, now)))])
 
 
+async def follow_timezone(
+    u: UnitOfWork, person_id: int, old: ZoneInfo, new: ZoneInfo, now: datetime
+) -> int:
+    """Move a person's pending reminders to the same local wall time in a new timezone."""
+    if old.key == new.key:
+        return 0
+    pending = await u.reminders.for_person(person_id, ["pending"])
+    for reminder in pending:
+        # 10:00 in Berlin stays 10:00 in Kolkata: people plan by their clock, not by UTC.
+        local = reminder.due_at.astimezone(old)
+        due = when.local_to_utc(local.date(), local.time().replace(tzinfo=None), new)
+        kind, ref_id = reminder.kind, reminder.ref_id
+        await u.reminders.schedule(
+            person_id, kind=kind, ref_id=ref_id, key=reminder.key, due=due, now=now
+        )
+        if kind == "followup" and ref_id is not None:
+            await u.followups.update(ref_id, due=due, now=now)
+        elif kind == "next_step" and ref_id is not None:
+            await u.reflections.set_next_step(ref_id, None, due, now)
+    return len(pending)
+
+
 async def upcoming(kit: Kit, ctx: Context) -> Outcome:
     """The person's pending reminders, soonest first, in their own time."""
     now = kit.clock.now()
@@ -263,11 +290,19 @@ async def upcoming(kit: Kit, ctx: Context) -> Outcome:
         pending = await u.reminders.for_person(me.id, ["pending", "sending"])
     if not pending:
         return Outcome.of(me, [kit.private(kit.msg("reminder.upcoming_empty"))])
-    text = Text()
+    person = me.person
+    paused = not person.dm_reminders
+    text = kit.msg("reminder.upcoming_paused") + "\n" if paused else Text()
     for index, reminder in enumerate(pending[:UPCOMING_SIZE]):
+        # When it will really come: not before now, and not inside the quiet hours.
+        comes = when.after_quiet_hours(
+            max(reminder.due_at, now), me.tz, person.quiet_start, person.quiet_end
+        )
         text += ("\n" if index else "") + kit.msg(
-            "reminder.upcoming_item",
-            when=Text.of(when.describe(reminder.due_at, me.tz)),
+            "reminder.upcoming_item_paused" if paused else "reminder.upcoming_item",
+            when=Text.of(when.describe(comes, me.tz)),
             what=kit.msg(f"reminder.kind.{reminder.kind}"),
         )
+    if len(pending) > UPCOMING_SIZE:
+        text += "\n" + kit.msg("reminder.upcoming_more", count=len(pending) - UPCOMING_SIZE)
     return Outcome.of(me, [kit.private(text, title=kit.msg("reminder.upcoming_title"))])

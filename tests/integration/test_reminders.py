@@ -236,8 +236,12 @@ async def test_a_check_in_due_on_leap_day(core, engine, clock, store):
 
 async def test_followups_skip_weekends_unless_the_person_allows_them(core, clock, store):
     clock.set(datetime(2026, 11, 27, 12, tzinfo=UTC))  # Friday
-    replies = await core.followup_add(in_channel(), contact="Dana")
-    assert "Monday 30 November" in text_of(replies)
+    # Due today, so "tomorrow" moves it later (a snooze never moves a note forward).
+    replies = await core.followup_add(in_channel(), contact="Dana", when_text="today")
+    assert "Remind me tomorrow" in text_of(replies)
+    monday = await core.press(in_channel(), action(replies, "followup:snooze"))
+    assert "Monday 30 November" in text_of(monday)  # weekends off: Saturday becomes Monday
+    replies = await core.followup_add(in_channel(), contact="Lee", when_text="today")
     await core.settings(in_channel(), weekends="on")
     snoozed = await core.press(in_channel(), action(replies, "followup:snooze"))
     assert "Saturday 28 November" in text_of(snoozed)

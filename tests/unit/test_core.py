@@ -288,7 +288,8 @@ async def test_marking_a_followup_sent_earns_three_points_and_closes_its_reminde
 
 
 async def test_snooze_moves_the_followup_to_tomorrow_at_ten(core, store):
-    replies = await core.followup_add(in_channel(), contact="Dana", when_text="in 5 days")
+    # Due today (a snooze never moves a note due later forward: issue 14, item 5).
+    replies = await core.followup_add(in_channel(), contact="Dana", when_text="today")
     snoozed = await core.press(in_channel(), action(replies, "followup:snooze"))
     assert "Friday 27 November, 10:00" in text_of(snoozed)
     listing = text_of(await core.followup_list(in_channel()))

@@ -205,6 +205,17 @@ def community_timezone_for(conn: Conn, person_id: int) -> str | None:
     return row["value"] if row else None
 
 
+def members_without_timezone(conn: Conn, community_id: int) -> list[int]:
+    """The ids of the community's members who set no timezone of their own."""
+    found = sql.rows(
+        conn,
+        "SELECT p.id FROM memberships m JOIN people p ON p.id = m.person_id"
+        " WHERE m.community_id = ? AND p.timezone IS NULL ORDER BY p.id",
+        (community_id,),
+    )
+    return [int(row["id"]) for row in found]
+
+
 def arrive(conn: Conn, ref: PersonRef, community: CommunityRef | None, now: datetime) -> Arrival:
     """The person (created on first sight) and their membership where they are, as one call."""
     person = ensure_person(conn, ref, now)
@@ -238,3 +249,4 @@ class SqlitePeople(Repository):
     on_leaderboard = hop(on_leaderboard)
     shoutouts_on = hop(shoutouts_on)
     community_timezone = hop(community_timezone_for)
+    without_timezone = hop(members_without_timezone)
