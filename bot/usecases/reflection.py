@@ -17,7 +17,7 @@ from bot.usecases.checks import clean
 from bot.usecases.effort import celebrate, earn, streak_line
 from bot.usecases.kit import Kit, Me, at_10, find_me, pick, pick_text, schedule, today
 from bot.usecases.outcome import Outcome
-from bot.vocab import ANSWER_MAX, STEP_MAX, UserError
+from bot.vocab import ANSWER_MAX, SKIP_WORDS, STEP_MAX, STOP_WORDS, UserError
 
 # How many themes a reflection asks about, by how the person felt.
 THEME_COUNT = {"low": 2, "middling": 3, "steady": 4}
@@ -234,15 +234,32 @@ async def reflection_action(
         if reflection.status == "finished":
             raise UserError("error.gone")
         if action == "stop":
-            await u.reflections.set_status(reflection.id, "stopped", now)
-            await u.conversations.clear(me.id)
-            return Outcome.of(me, [Reply(text=kit.msg("reflect.stopped"), where=Where.DM)])
+            return Outcome.of(me, await _stop(kit, u, me, reflection, now))
         # A skip button on an older prompt must not skip the prompt being asked now.
         if position != reflection.position:
             values = await values_for(u, reflection, me.id)
             return Outcome.of(me, [prompt_reply(kit, reflection, None, values)])
         await u.conversations.set(me.id, "reflection", reflection.id, now)
         return Outcome.of(me, await advance(kit, u, me, reflection, None, now))
+
+
+async def _stop(
+    kit: Kit, u: UnitOfWork, me: Me, reflection: Reflection, now: datetime
+) -> list[Reply]:
+    """Pause a reflection where it is; /reflect resumes it."""
+    await u.reflections.set_status(reflection.id, "stopped", now)
+    await u.conversations.clear(me.id)
+    return [Reply(text=kit.msg("reflect.stopped"), where=Where.DM)]
+
+
+def control_word(text: str) -> str | None:
+    """The button ("skip" or "stop") a typed reply means, or None when it is an answer."""
+    word = " ".join(text.lower().split()).strip(" .!?,")
+    if word in SKIP_WORDS:
+        return "skip"
+    if word in STOP_WORDS:
+        return "stop"
+    return None
 
 
 async def answer_text(
@@ -254,7 +271,12 @@ async def answer_text(
     now: datetime,
     care: Care | None,
 ) -> list[Reply]:
-    """A DM answering the prompt being asked."""
+    """A DM answering the prompt being asked, or typing what a button does."""
+    control = control_word(text)
+    if control == "stop":
+        return await _stop(kit, u, me, reflection, now)
+    if control == "skip":
+        return await advance(kit, u, me, reflection, None, now, care)
     answer = clean(text, "answer", ANSWER_MAX)
     if answer is None:
         raise UserError("error.empty", field=Text.of("answer"))
@@ -289,6 +311,10 @@ async def step_text(
     kit: Kit, u: UnitOfWork, me: Me, reflection: Reflection, text: str, now: datetime
 ) -> list[Reply]:
     """A DM naming the next step, perhaps with its day ("update my CV on friday")."""
+    if control_word(text) is not None:
+        # "later" or "skip" here declines a reminder; it is not the name of a step.
+        await u.conversations.clear(me.id)
+        return [Reply(text=kit.msg("reflect.step_none"), where=Where.DM)]
     typed = clean(text, "step", STEP_MAX)
     if typed is None:
         raise UserError("error.empty", field=Text.of("step"))

@@ -1,0 +1,39 @@
+"""A reflection that listens, end to end: scripted sessions piped into `rebound console`."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from tests.e2e.process import rebound
+
+
+def console(tmp_path: Path, lines: list[str]) -> str:
+    """Everything the terminal printed for a script; the process must end cleanly."""
+    # The clock starts on Thursday 26 November 2026, 15:00 UTC.
+    result: subprocess.CompletedProcess = rebound(
+        tmp_path, "console", stdin="\n".join(lines) + "\n"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    return result.stdout
+
+
+def test_typed_skip_and_pause_act_like_the_buttons(tmp_path):
+    out = console(
+        tmp_path,
+        [
+            "/rejected company:Umbrella stage:final feeling:3",
+            "1",  # Reflect now
+            "skip",
+            "later",
+            "/reflect",
+            "skip",
+            "skip",
+            "/streak",
+        ],
+    )
+    assert "Paused and saved" in out
+    assert "We were on question 2 of 3" in out
+    assert "No answers this time" in out
+    assert "Points this week: 0" in out

@@ -1,0 +1,72 @@
+"""A reflection that listens: typed controls, the conversation a reply belongs to, and more."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Rebound
+from tests.conftest import action, in_channel, in_dm, text_of
+
+
+async def start_reflection(core: Rebound, feeling: int = 3, stage: str = "final", **kw: str):
+    logged = await core.rejected(in_channel(), company="Acme", stage=stage, feeling=feeling, **kw)
+    return await core.press(in_channel(), action(logged, "reflect:start"))
+
+
+async def points(core: Rebound) -> int:
+    me = await core.store.people.find("test", "alex")
+    return (await core.store.effort.streak(me.id)).total_points
+
+
+async def answers_held(core: Rebound) -> list[str | None]:
+    me = await core.store.people.find("test", "alex")
+    exported = await core.store.accounts.export(me.id)
+    return [row["answer"] for row in exported["reflection_answers"]]
+
+
+# -- item 8: typed skip, stop, pause, later act like the buttons ---------------------------
+
+
+async def test_typed_skip_moves_on_and_is_never_saved_or_scored(core):
+    await start_reflection(core)
+    skipped = await core.dm_text(in_dm(), "skip")
+    assert "2 of 3" in skipped[0].title.plain()
+    skipped = await core.dm_text(in_dm(), "  Skip. ")
+    assert "3 of 3" in skipped[0].title.plain()
+    closing = await core.dm_text(in_dm(), "SKIP")
+    assert "No answers this time" in text_of(closing)
+    assert await points(core) == 0
+    assert not [a for a in await answers_held(core) if a]
+    assert "skip" not in text_of(await core.journal(in_channel())).lower()
+
+
+@pytest.mark.parametrize("word", ["stop", "pause", "later", "Later!", "not now"])
+async def test_typed_stop_words_pause_like_the_button(core, word):
+    await start_reflection(core)
+    await core.dm_text(in_dm(), "I rushed the system design answer")
+    paused = await core.dm_text(in_dm(), word)
+    assert "Paused and saved" in text_of(paused)
+    assert "I'm here" in text_of(await core.dm_text(in_dm(), "hello?"))
+    resumed = await core.reflect(in_channel())
+    assert "2 of 3" in resumed[-1].title.plain()
+    assert [a for a in await answers_held(core) if a] == ["I rushed the system design answer"]
+
+
+async def test_a_word_inside_a_real_answer_is_still_an_answer(core):
+    await start_reflection(core)
+    replies = await core.dm_text(in_dm(), "I wanted to stop talking and listen")
+    assert "2 of 3" in replies[-1].title.plain()
+    assert "I wanted to stop talking and listen" in await answers_held(core)
+
+
+async def test_typed_skip_for_the_next_step_keeps_the_suggestion_without_a_reminder(core):
+    await start_reflection(core, feeling=1)
+    await core.dm_text(in_dm(), "tired, but my sister came round")
+    await core.dm_text(in_dm(), "friends who listen")
+    replies = await core.dm_text(in_dm(), "later")
+    assert "no reminder" in text_of(replies).lower()
+    me = await core.store.people.find("test", "alex")
+    pending = await core.store.reminders.for_person(me.id, ["pending"])
+    assert not [r for r in pending if r.kind == "next_step"]
+    journal = text_of(await core.journal(in_channel()))
+    assert "Next step: later" not in journal
