@@ -37,3 +37,21 @@ def test_typed_skip_and_pause_act_like_the_buttons(tmp_path):
     assert "We were on question 2 of 3" in out
     assert "No answers this time" in out
     assert "Points this week: 0" in out
+
+
+def test_a_note_typed_after_todays_checkin_goes_to_todays_checkin(tmp_path):
+    out = console(
+        tmp_path,
+        [
+            "/rejected company:Umbrella stage:final feeling:2",
+            ":advance 2d",  # the nudge, then Saturday's check-in
+            "2",  # a mood of 2 on Saturday; no note follows
+            ":advance 5d",  # Thursday's check-in arrives
+            "slept well and sent two applications",
+            "4",
+        ],
+    )
+    thursday = out.split("[DM · Thursday 3 December, 10:00] Checking in", 1)[1]
+    assert "Added to your check-in" not in thursday
+    assert "And if you had to give today a number, from 1 (rough) to 5 (good)?" in thursday
+    assert "Check-in saved." in thursday

@@ -70,3 +70,45 @@ async def test_typed_skip_for_the_next_step_keeps_the_suggestion_without_a_remin
     assert not [r for r in pending if r.kind == "next_step"]
     journal = text_of(await core.journal(in_channel()))
     assert "Next step: later" not in journal
+
+
+# -- item 10: a typed reply goes to the conversation the person is in now -----------------
+
+
+async def deliver_next_checkin(core: Rebound, clock) -> None:
+    """Move the clock to the person's next check-in reminder and deliver it, as the engine does."""
+    me = await core.store.people.find("test", "alex")
+    pending = await core.store.reminders.for_person(me.id, ["pending"])
+    due = min((r for r in pending if r.kind == "checkin"), key=lambda r: r.due_at)
+    clock.set(due.due_at)
+    assert await core.reminder_message(due, me, due.due_at) is not None
+    await core.reminder_delivered(due, me, due.due_at)
+
+
+async def notes_held(core: Rebound) -> list[str | None]:
+    me = await core.store.people.find("test", "alex")
+    return [row["note"] for row in (await core.store.accounts.export(me.id))["checkins"]]
+
+
+async def test_a_checkin_delivered_today_is_what_a_typed_note_answers(core, clock):
+    await core.rejected(in_channel(), company="Acme", stage="final", feeling=2)
+    # A check-in in DMs asks for a note; none comes that day.
+    asked = await core.checkin(in_dm(), mood=2)
+    assert "reply here with a few words" in text_of(asked)
+    await deliver_next_checkin(core, clock)
+    # Days later, the reply answers today's check-in question, not Thursday's check-in.
+    typed = await core.dm_text(in_dm(), "slept well and sent two applications")
+    assert "Added to your check-in" not in text_of(typed)
+    assert "from 1 (rough) to 5 (good)" in text_of(typed)
+    await core.press(in_dm(), action(typed, "checkin:mood").rsplit(":", 1)[0] + ":4")
+    assert await notes_held(core) == [None, "slept well and sent two applications"]
+
+
+async def test_a_checkin_delivered_mid_way_through_an_old_reflection_takes_the_reply(core, clock):
+    await start_reflection(core, feeling=3)
+    await deliver_next_checkin(core, clock)
+    typed = await core.dm_text(in_dm(), "a quiet day, mostly okay")
+    assert "from 1 (rough) to 5 (good)" in text_of(typed)
+    assert "a quiet day, mostly okay" not in await answers_held(core)
+    resumed = await core.reflect(in_channel())
+    assert "1 of 3" in resumed[-1].title.plain()
