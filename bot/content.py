@@ -99,6 +99,7 @@ class Theme:
     reframes: tuple[Template, ...]
     prompts: tuple[Prompt, ...]
     next_steps: tuple[Template, ...]
+    acknowledgements: tuple[Template, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +207,8 @@ def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tupl
     for key in THEMES:
         spot = f"{where} themes.{key}"
         entry = _table(themes_data[key], spot)
-        _exact_keys(entry, ("title", "angle", "reframes", "prompts", "next_steps"), spot)
+        parts = ("title", "angle", "reframes", "prompts", "next_steps", "acknowledgements")
+        _exact_keys(entry, parts, spot)
         for text_key in ("title", "angle"):
             if not isinstance(entry[text_key], str) or not entry[text_key].strip():
                 raise ContentError(f"{spot}.{text_key}: the text is empty")
@@ -237,6 +239,9 @@ def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tupl
             prompts=tuple(prompts),
             next_steps=_pool(
                 f"step.{key}", entry["next_steps"], THEME_VALUES, f"{spot}.next_steps", none
+            ),
+            acknowledgements=_pool(
+                f"ack.{key}", entry["acknowledgements"], THEME_VALUES, f"{spot}.acks", none
             ),
         )
     return themes, stage_themes

@@ -21,6 +21,11 @@ from bot.vocab import ANSWER_MAX, SKIP_WORDS, STEP_MAX, STOP_WORDS, UserError
 
 # How many themes a reflection asks about, by how the person felt.
 THEME_COUNT = {"low": 2, "middling": 3, "steady": 4}
+# An answer of fewer words than this is asked its prompt's gentler follow-up, once: a word or
+# two often means "not sure yet", and a smaller question helps more than the next big one.
+SHORT_ANSWER_WORDS = 4
+# The conversation payload saying the last message asked a follow-up, not a new prompt.
+FOLLOW_UP = "follow_up"
 
 
 def choose_themes(kit: Kit, stage: str, feeling: int | None) -> list[str]:
@@ -50,32 +55,55 @@ def prompt(kit: Kit, key: str) -> Prompt:
 
 
 def prompt_reply(
-    kit: Kit, reflection: Reflection, intro: Text | None, values: Mapping[str, Any]
+    kit: Kit,
+    reflection: Reflection,
+    intro: Text | None,
+    values: Mapping[str, Any],
+    ack: Text | None = None,
 ) -> Reply:
-    """The DM asking the reflection's current prompt, with skip and stop buttons."""
-    position = reflection.position
-    asked = prompt(kit, reflection.prompt_keys[position])
-    theme = kit.content.themes[asked.theme]
-    text = (
-        asked.ask.render(values)
-        + "\n"
-        + kit.msg("reflect.follow_up", follow_up=asked.follow_up.render(values))
-    )
-    if intro:
-        text = intro + "\n\n" + text
+    """The DM asking the reflection's current prompt, one question, with skip and stop buttons."""
+    text = prompt(kit, reflection.prompt_keys[reflection.position]).ask.render(values)
+    for before in (ack, intro):
+        if before:
+            text = before + "\n\n" + text
     return Reply(
         text=text,
-        title=kit.msg(
-            "reflect.prompt_title",
-            position=position + 1,
-            count=len(reflection.prompt_keys),
-            theme_title=Text.of(theme.title),
-        ),
-        buttons=(
-            kit.button("button.skip", Action("reflect", "skip", reflection.id, position)),
-            kit.button("button.stop", Action("reflect", "stop", reflection.id)),
-        ),
+        title=_title(kit, reflection, reflection.position),
+        buttons=_buttons(kit, reflection),
         where=Where.DM,
+    )
+
+
+def follow_up_reply(
+    kit: Kit, reflection: Reflection, ack: Text, values: Mapping[str, Any]
+) -> Reply:
+    """The DM asking the gentler follow-up of the prompt just answered in a few words."""
+    position = reflection.position - 1
+    asked = prompt(kit, reflection.prompt_keys[position])
+    follow_up = kit.msg("reflect.follow_up", follow_up=asked.follow_up.render(values))
+    return Reply(
+        text=ack + "\n\n" + follow_up,
+        title=_title(kit, reflection, position),
+        buttons=_buttons(kit, reflection),
+        where=Where.DM,
+    )
+
+
+def _title(kit: Kit, reflection: Reflection, position: int) -> Text:
+    theme = kit.content.themes[prompt(kit, reflection.prompt_keys[position]).theme]
+    return kit.msg(
+        "reflect.prompt_title",
+        position=position + 1,
+        count=len(reflection.prompt_keys),
+        theme_title=Text.of(theme.title),
+    )
+
+
+def _buttons(kit: Kit, reflection: Reflection) -> tuple[Button, ...]:
+    # Skip carries the position being asked, so an old message's skip cannot skip a newer one.
+    return (
+        kit.button("button.skip", Action("reflect", "skip", reflection.id, reflection.position)),
+        kit.button("button.stop", Action("reflect", "stop", reflection.id)),
     )
 
 
@@ -156,24 +184,91 @@ async def advance(
     now: datetime,
     care: Care | None = None,
 ) -> list[Reply]:
-    """Save an answer or skip, then ask the next prompt or close the reflection."""
+    """Save an answer or skip, then ask its follow-up, the next prompt, or close."""
     key = reflection.prompt_keys[reflection.position]
     await u.reflections.record_answer(reflection.id, reflection.position, key, answer, now)
+    if answer is None:
+        return await _go_on(kit, u, me, reflection.id, now, care, None)
+    ack = await _acknowledge(kit, u, me, reflection, key, now)
+    if len(answer.split()) >= SHORT_ANSWER_WORDS or (care is not None and care.alone):
+        return await _go_on(kit, u, me, reflection.id, now, care, ack)
     nxt = await u.reflections.get(reflection.id, me.id)
+    assert nxt is not None
+    await u.conversations.set(me.id, "reflection", reflection.id, now, payload=FOLLOW_UP)
+    return [follow_up_reply(kit, nxt, ack, await values_for(u, nxt, me.id))]
+
+
+async def _follow_up_answered(
+    kit: Kit,
+    u: UnitOfWork,
+    me: Me,
+    reflection: Reflection,
+    answer: str,
+    now: datetime,
+    care: Care | None,
+) -> list[Reply]:
+    """The answer to a follow-up joins the short answer it followed, as one answer."""
+    position = reflection.position - 1
+    key = reflection.prompt_keys[position]
+    earlier = [a.text for a in await u.reflections.answers(reflection.id) if a.position == position]
+    joined = "\n".join(t for t in (*earlier, answer) if t)
+    await u.reflections.record_answer(reflection.id, position, key, joined, now)
+    ack = await _acknowledge(kit, u, me, reflection, key, now)
+    return await _go_on(kit, u, me, reflection.id, now, care, ack)
+
+
+async def _acknowledge(
+    kit: Kit, u: UnitOfWork, me: Me, reflection: Reflection, key: str, now: datetime
+) -> Text:
+    """One line showing the answer was read: its theme's words, never the same twice in a row."""
+    theme = kit.content.themes[prompt(kit, key).theme]
+    chosen = await pick_text(kit, u, me.id, f"ack.{theme.key}", theme.acknowledgements, now)
+    return chosen.render(await values_for(u, reflection, me.id))
+
+
+async def _go_on(
+    kit: Kit,
+    u: UnitOfWork,
+    me: Me,
+    reflection_id: int,
+    now: datetime,
+    care: Care | None,
+    ack: Text | None,
+) -> list[Reply]:
+    """Ask the next prompt, or close the reflection after its last."""
+    nxt = await u.reflections.get(reflection_id, me.id)
     assert nxt is not None
     if care is not None and care.alone:
         # Not the moment for the next question: keep the answer and pause; the reply is
         # support alone, and /reflect picks up at the next question whenever they want.
-        await u.reflections.set_status(reflection.id, "stopped", now)
+        await u.reflections.set_status(nxt.id, "stopped", now)
         await u.conversations.clear(me.id)
         return []
+    await u.conversations.set(me.id, "reflection", nxt.id, now)
     if nxt.position < len(nxt.prompt_keys):
-        return [prompt_reply(kit, nxt, None, await values_for(u, nxt, me.id))]
-    return await _close(kit, u, me, nxt, now, care)
+        return [prompt_reply(kit, nxt, None, await values_for(u, nxt, me.id), ack)]
+    return await _close(kit, u, me, nxt, now, care, ack)
+
+
+async def following_up(u: UnitOfWork, me: Me, reflection: Reflection) -> bool:
+    """True when the last message asked the follow-up of this reflection's previous prompt."""
+    conversation = await u.conversations.get(me.id)
+    return (
+        conversation is not None
+        and conversation.flow == "reflection"
+        and conversation.ref_id == reflection.id
+        and conversation.payload == FOLLOW_UP
+    )
 
 
 async def _close(
-    kit: Kit, u: UnitOfWork, me: Me, reflection: Reflection, now: datetime, care: Care | None
+    kit: Kit,
+    u: UnitOfWork,
+    me: Me,
+    reflection: Reflection,
+    now: datetime,
+    care: Care | None,
+    ack: Text | None = None,
 ) -> list[Reply]:
     """Finish a reflection: a closing word, a next step to name, and the point it earned."""
     await u.reflections.set_status(reflection.id, "finished", now)
@@ -193,7 +288,8 @@ async def _close(
     await u.conversations.set(me.id, "next_step", reflection.id, now)
     closing = await pick_text(kit, u, me.id, "closing", kit.content.closings, now)
     text = (
-        closing.render(
+        (ack + "\n\n" if ack else "")
+        + closing.render(
             answered=len(answers), count=len(reflection.prompt_keys), themes=Text.of(titles)
         )
         + "\n\n"
@@ -237,8 +333,12 @@ async def reflection_action(
             return Outcome.of(me, await _stop(kit, u, me, reflection, now))
         # A skip button on an older prompt must not skip the prompt being asked now.
         if position != reflection.position:
+            await u.conversations.set(me.id, "reflection", reflection.id, now)
             values = await values_for(u, reflection, me.id)
             return Outcome.of(me, [prompt_reply(kit, reflection, None, values)])
+        if await following_up(u, me, reflection):
+            # Skipping a follow-up keeps the short answer and moves on to the next prompt.
+            return Outcome.of(me, await _go_on(kit, u, me, reflection.id, now, None, None))
         await u.conversations.set(me.id, "reflection", reflection.id, now)
         return Outcome.of(me, await advance(kit, u, me, reflection, None, now))
 
@@ -275,11 +375,16 @@ async def answer_text(
     control = control_word(text)
     if control == "stop":
         return await _stop(kit, u, me, reflection, now)
+    following = await following_up(u, me, reflection)
     if control == "skip":
+        if following:
+            return await _go_on(kit, u, me, reflection.id, now, care, None)
         return await advance(kit, u, me, reflection, None, now, care)
     answer = clean(text, "answer", ANSWER_MAX)
     if answer is None:
         raise UserError("error.empty", field=Text.of("answer"))
+    if following:
+        return await _follow_up_answered(kit, u, me, reflection, answer, now, care)
     return await advance(kit, u, me, reflection, answer, now, care)
 
 

@@ -55,3 +55,29 @@ def test_a_note_typed_after_todays_checkin_goes_to_todays_checkin(tmp_path):
     assert "Added to your check-in" not in thursday
     assert "And if you had to give today a number, from 1 (rough) to 5 (good)?" in thursday
     assert "Check-in saved." in thursday
+
+
+def after(out: str, typed: str) -> list[str]:
+    """The lines printed in answer to one typed line, up to the next prompt."""
+    return out.split(f"you> {typed}\n", 1)[1].split("you>", 1)[0].splitlines()
+
+
+def test_one_question_a_turn_a_follow_up_after_a_short_answer_and_an_acknowledgement(tmp_path):
+    answers = [
+        "not sure",
+        "I rushed the system design question and lost the thread",
+        "the recruiter and the team lead were both generous with time",
+    ]
+    out = console(
+        tmp_path,
+        ["/rejected company:Umbrella stage:final feeling:3", "1", *answers],  # 1: Reflect now
+    )
+    assert "A line or two is plenty" not in "\n".join(after(out, "1"))  # one question
+    follow_up = after(out, answers[0])
+    assert follow_up[0] == "[DM] Reflection · 1 of 3 · Interview skills"
+    assert "A line or two is plenty, or type skip to move on." in follow_up[3]
+    moved_on = after(out, answers[1])
+    assert moved_on[0].startswith("[DM] Reflection · 2 of 3")
+    assert "A line or two is plenty" not in "\n".join(moved_on)
+    acks = [after(out, typed)[1].strip() for typed in answers]
+    assert all(acks) and len(set(acks)) == 3  # each answer acknowledged, never the same twice

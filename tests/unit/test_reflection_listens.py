@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from bot.core import Rebound
@@ -62,7 +64,7 @@ async def test_a_word_inside_a_real_answer_is_still_an_answer(core):
 async def test_typed_skip_for_the_next_step_keeps_the_suggestion_without_a_reminder(core):
     await start_reflection(core, feeling=1)
     await core.dm_text(in_dm(), "tired, but my sister came round")
-    await core.dm_text(in_dm(), "friends who listen")
+    await core.dm_text(in_dm(), "friends who listen without fixing anything")
     replies = await core.dm_text(in_dm(), "later")
     assert "no reminder" in text_of(replies).lower()
     me = await core.store.people.find("test", "alex")
@@ -112,3 +114,69 @@ async def test_a_checkin_delivered_mid_way_through_an_old_reflection_takes_the_r
     assert "a quiet day, mostly okay" not in await answers_held(core)
     resumed = await core.reflect(in_channel())
     assert "1 of 3" in resumed[-1].title.plain()
+
+
+# -- item 6: one question per turn, a follow-up only after a short answer, an acknowledgement --
+
+
+async def asked_now(core: Rebound):
+    """The prompt the person's open reflection is on."""
+    me = await core.store.people.find("test", "alex")
+    current = await core.store.reflections.current(me.id)
+    return core.content.prompt(current.prompt_keys[current.position])
+
+
+def first_line(replies) -> str:
+    return replies[-1].text.plain().splitlines()[0]
+
+
+async def test_each_turn_asks_one_question(core):
+    replies = await start_reflection(core)
+    asked = await asked_now(core)
+    text = replies[-1].text.plain()
+    assert asked.ask.render({"company": "Acme"}).plain() in text
+    assert asked.follow_up.render({"company": "Acme"}).plain() not in text
+
+
+async def test_a_short_answer_gets_the_follow_up_and_a_long_one_moves_on(core):
+    await start_reflection(core)
+    asked = await asked_now(core)
+    follow = await core.dm_text(in_dm(), "not sure")
+    assert asked.follow_up.render({"company": "Acme"}).plain() in text_of(follow)
+    assert "1 of 3" in follow[-1].title.plain()  # still the same question
+    nxt = await core.dm_text(in_dm(), "Maybe the pace: I like a calm team with time to think")
+    assert "2 of 3" in nxt[-1].title.plain()
+    asked = await asked_now(core)
+    moved = await core.dm_text(in_dm(), "The recruiter, Dana, was kind and quick to reply")
+    assert "3 of 3" in moved[-1].title.plain()
+    assert asked.follow_up.render({"company": "Acme"}).plain() not in text_of(moved)
+    journal = text_of(await core.journal(in_channel()))
+    assert "not sure" in journal and "I like a calm team" in journal
+
+
+async def test_skipping_a_follow_up_keeps_the_short_answer_and_asks_the_next_question(core):
+    await start_reflection(core)
+    follow = await core.dm_text(in_dm(), "the pace")
+    nxt = await core.press(in_dm(), action(follow, "reflect:skip"))
+    assert "2 of 3" in nxt[-1].title.plain()
+    typed = await core.dm_text(in_dm(), "no idea")  # short: its follow-up
+    assert "2 of 3" in typed[-1].title.plain()
+    assert "3 of 3" in (await core.dm_text(in_dm(), "skip"))[-1].title.plain()
+    assert "the pace" in await answers_held(core)
+
+
+async def test_every_answer_is_acknowledged_by_its_theme_never_twice_in_a_row(core, content):
+    acks = {
+        key: {a.render({}).plain() for a in theme.acknowledgements}
+        for key, theme in content.themes.items()
+    }
+    seen = []
+    for _ in range(3):
+        await start_reflection(core, feeling=5)  # four questions
+        theme = (await asked_now(core)).theme  # the follow-up is on the same theme
+        for answer in ("hmm", "I think the hiring manager wanted more leadership stories"):
+            line = first_line(await core.dm_text(in_dm(), answer))
+            assert line in acks[theme], (theme, line)
+            seen.append(line)
+        await core.dm_text(in_dm(), "stop")
+    assert all(a != b for a, b in itertools.pairwise(seen))
