@@ -19,6 +19,8 @@ from bot.vocab import STAGES
 
 BANDS: tuple[str, ...] = ("low", "middling", "steady")
 THEMES: tuple[str, ...] = ("fit", "interview", "skills", "resilience", "network", "direction")
+# What a reflection prompt may take for granted: that a rejection was logged, or an interview.
+ASSUMPTIONS: tuple[str, ...] = ("rejection", "interview")
 MOODS: tuple[str, ...] = ("1", "2", "3", "4", "5")
 DRAFT_KINDS: tuple[str, ...] = (
     "thank_you_screen",
@@ -87,6 +89,7 @@ class Prompt:
     theme: str
     ask: Template
     follow_up: Template
+    assumes: str | None = None  # "rejection" or "interview": what the words take for granted
 
 
 @dataclass(frozen=True, slots=True)
@@ -219,7 +222,12 @@ def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tupl
         for index, raw in enumerate(raw_prompts):
             pspot = f"{spot}.prompts[{index}]"
             item = _table(raw, pspot)
-            _exact_keys(item, ("ask", "follow_up"), pspot)
+            _exact_keys(
+                item, ("ask", "follow_up", *(["assumes"] if "assumes" in item else [])), pspot
+            )
+            assumes = item.get("assumes")
+            if assumes not in (None, *ASSUMPTIONS):
+                raise ContentError(f"{pspot}.assumes: one of {', '.join(ASSUMPTIONS)}")
             ask = make_template(f"{key}.p", item["ask"], THEME_VALUES, f"{pspot}.ask")
             follow = make_template(
                 f"{key}.f", item["follow_up"], THEME_VALUES, f"{pspot}.follow_up"
@@ -228,7 +236,7 @@ def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tupl
                 if template.required:
                     raise ContentError(f"{pspot}.{part}: company and role go inside {{?...}}")
             digest = hashlib.sha1(item["ask"].encode()).hexdigest()[:10]
-            prompts.append(Prompt(f"{key}.{digest}", key, ask, follow))
+            prompts.append(Prompt(f"{key}.{digest}", key, ask, follow, assumes))
         themes[key] = Theme(
             key=key,
             title=entry["title"].strip(),

@@ -24,6 +24,8 @@ THEME_COUNT = {"low": 2, "middling": 3, "steady": 4}
 # An answer of fewer words than this is asked its prompt's gentler follow-up, once: a word or
 # two often means "not sure yet", and a smaller question helps more than the next big one.
 SHORT_ANSWER_WORDS = 4
+# Stages where the person usually met nobody, so no prompt may assume an interview.
+NO_INTERVIEW_STAGES = frozenset({"application"})
 # The conversation payload saying the last message asked a follow-up, not a new prompt.
 FOLLOW_UP = "follow_up"
 
@@ -68,7 +70,7 @@ def prompt_reply(
             text = before + "\n\n" + text
     return Reply(
         text=text,
-        title=_title(kit, reflection, reflection.position),
+        title=_title(kit, reflection, reflection.position, values),
         buttons=_buttons(kit, reflection),
         where=Where.DM,
     )
@@ -83,19 +85,20 @@ def follow_up_reply(
     follow_up = kit.msg("reflect.follow_up", follow_up=asked.follow_up.render(values))
     return Reply(
         text=ack + "\n\n" + follow_up,
-        title=_title(kit, reflection, position),
+        title=_title(kit, reflection, position, values),
         buttons=_buttons(kit, reflection),
         where=Where.DM,
     )
 
 
-def _title(kit: Kit, reflection: Reflection, position: int) -> Text:
+def _title(kit: Kit, reflection: Reflection, position: int, values: Mapping[str, Any]) -> Text:
     theme = kit.content.themes[prompt(kit, reflection.prompt_keys[position]).theme]
     return kit.msg(
         "reflect.prompt_title",
         position=position + 1,
         count=len(reflection.prompt_keys),
         theme_title=Text.of(theme.title),
+        subject=values.get("subject"),
     )
 
 
@@ -107,14 +110,27 @@ def _buttons(kit: Kit, reflection: Reflection) -> tuple[Button, ...]:
     )
 
 
-async def values_for(u: UnitOfWork, reflection: Reflection, person_id: int) -> dict[str, Any]:
-    """The company and role a reflection's prompts may name."""
+async def values_for(
+    kit: Kit, u: UnitOfWork, reflection: Reflection, person_id: int
+) -> dict[str, Any]:
+    """The company and role a reflection's prompts may name, and how its header names it."""
     if reflection.rejection_id is None:
         return {}
     rejection = await u.rejections.get(reflection.rejection_id, person_id)
     if rejection is None:
         return {}
-    return {"company": rejection.company, "role": rejection.role}
+    return {
+        "company": rejection.company,
+        "role": rejection.role,
+        "subject": subject(kit, rejection),
+    }
+
+
+def subject(kit: Kit, rejection: Rejection) -> Text | str:
+    """How a reflection names its rejection: the company, else the stage ("your screening no")."""
+    if rejection.company:
+        return rejection.company
+    return kit.msg("reflect.subject_stage", stage_label=kit.stage_label(rejection.stage))
 
 
 async def reflect(kit: Kit, ctx: Context, rejection_id: int | None = None) -> Outcome:
@@ -128,6 +144,10 @@ async def reflect(kit: Kit, ctx: Context, rejection_id: int | None = None) -> Ou
             rejection = await u.rejections.get(rejection_id, me.id)
             if rejection is None:
                 raise UserError("error.not_yours")
+        if current is not None and rejection_id is None:
+            which = await _which(kit, u, me, current)
+            if which is not None:
+                return Outcome.of(me, [which])
         if current is not None and (rejection_id is None or current.rejection_id == rejection_id):
             reflection = current
             await u.reflections.set_status(reflection.id, "active", now)
@@ -139,12 +159,45 @@ async def reflect(kit: Kit, ctx: Context, rejection_id: int | None = None) -> Ou
         else:
             reflection, intro = await _begin(kit, u, me, rejection, now)
         await u.conversations.set(me.id, "reflection", reflection.id, now)
-        values = await values_for(u, reflection, me.id)
+        values = await values_for(kit, u, reflection, me.id)
     replies = []
     if not ctx.in_dm:
         replies.append(kit.private(kit.msg("reflect.sent_to_dm")))
     replies.append(prompt_reply(kit, reflection, intro, values))
     return Outcome.of(me, replies)
+
+
+async def _which(kit: Kit, u: UnitOfWork, me: Me, current: Reflection) -> Reply | None:
+    """Ask which rejection to reflect on when a newer one waits behind an open reflection."""
+    if current.rejection_id is None:
+        return None
+    latest = await u.rejections.latest(me.id)
+    if latest is None or latest.id == current.rejection_id:
+        return None
+    older = await u.rejections.get(current.rejection_id, me.id)
+    if older is None or await u.reflections.started_for(latest.id):
+        return None
+    text = kit.msg(
+        "reflect.which",
+        old=subject(kit, older),
+        new=subject(kit, latest),
+        position=current.position + 1,
+        count=len(current.prompt_keys),
+    )
+    buttons = (
+        kit.button("button.reflect_resume", Action("reflect", "start", older.id), Style.PRIMARY),
+        kit.button("button.reflect_newer", Action("reflect", "start", latest.id)),
+    )
+    return kit.private(text, buttons=buttons)
+
+
+def fits(item: Prompt, stage: str, general: bool) -> bool:
+    """Whether a prompt suits a reflection: none about a rejection or interview that never was."""
+    if item.assumes is None:
+        return True
+    if general:
+        return False
+    return item.assumes != "interview" or stage not in NO_INTERVIEW_STAGES
 
 
 async def _begin(
@@ -156,9 +209,8 @@ async def _begin(
     stage = rejection.stage if rejection else "other"
     keys = []
     for theme in choose_themes(kit, stage, rejection.feeling if rejection else None):
-        chosen = await pick(
-            kit, u, me.id, f"prompt.{theme}", kit.content.themes[theme].prompts, _key, now
-        )
+        suited = [p for p in kit.content.themes[theme].prompts if fits(p, stage, rejection is None)]
+        chosen = await pick(kit, u, me.id, f"prompt.{theme}", suited, _key, now)
         keys.append(chosen.key)
     new_id = await u.reflections.start(me.id, rejection.id if rejection else None, stage, keys, now)
     if rejection is not None:
@@ -195,7 +247,7 @@ async def advance(
     nxt = await u.reflections.get(reflection.id, me.id)
     assert nxt is not None
     await u.conversations.set(me.id, "reflection", reflection.id, now, payload=FOLLOW_UP)
-    return [follow_up_reply(kit, nxt, ack, await values_for(u, nxt, me.id))]
+    return [follow_up_reply(kit, nxt, ack, await values_for(kit, u, nxt, me.id))]
 
 
 async def _follow_up_answered(
@@ -223,7 +275,7 @@ async def _acknowledge(
     """One line showing the answer was read: its theme's words, never the same twice in a row."""
     theme = kit.content.themes[prompt(kit, key).theme]
     chosen = await pick_text(kit, u, me.id, f"ack.{theme.key}", theme.acknowledgements, now)
-    return chosen.render(await values_for(u, reflection, me.id))
+    return chosen.render(await values_for(kit, u, reflection, me.id))
 
 
 async def _go_on(
@@ -246,7 +298,7 @@ async def _go_on(
         return []
     await u.conversations.set(me.id, "reflection", nxt.id, now)
     if nxt.position < len(nxt.prompt_keys):
-        return [prompt_reply(kit, nxt, None, await values_for(u, nxt, me.id), ack)]
+        return [prompt_reply(kit, nxt, None, await values_for(kit, u, nxt, me.id), ack)]
     return await _close(kit, u, me, nxt, now, care, ack)
 
 
@@ -279,7 +331,7 @@ async def _close(
     earned = await earn(u, me, "reflection", now)
     theme_keys = list(dict.fromkeys(prompt(kit, a.prompt_key).theme for a in answers))
     titles = ", ".join(kit.content.themes[t].title.lower() for t in theme_keys)
-    values = await values_for(u, reflection, me.id)
+    values = await values_for(kit, u, reflection, me.id)
     first = kit.content.themes[theme_keys[0]]
     step = (await pick_text(kit, u, me.id, f"step.{theme_keys[0]}", first.next_steps, now)).render(
         values
@@ -334,7 +386,7 @@ async def reflection_action(
         # A skip button on an older prompt must not skip the prompt being asked now.
         if position != reflection.position:
             await u.conversations.set(me.id, "reflection", reflection.id, now)
-            values = await values_for(u, reflection, me.id)
+            values = await values_for(kit, u, reflection, me.id)
             return Outcome.of(me, [prompt_reply(kit, reflection, None, values)])
         if await following_up(u, me, reflection):
             # Skipping a follow-up keeps the short answer and moves on to the next prompt.

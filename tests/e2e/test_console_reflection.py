@@ -74,10 +74,38 @@ def test_one_question_a_turn_a_follow_up_after_a_short_answer_and_an_acknowledge
     )
     assert "A line or two is plenty" not in "\n".join(after(out, "1"))  # one question
     follow_up = after(out, answers[0])
-    assert follow_up[0] == "[DM] Reflection · 1 of 3 · Interview skills"
+    assert follow_up[0] == "[DM] Reflection on Umbrella · 1 of 3 · Interview skills"
     assert "A line or two is plenty, or type skip to move on." in follow_up[3]
     moved_on = after(out, answers[1])
-    assert moved_on[0].startswith("[DM] Reflection · 2 of 3")
+    assert moved_on[0].startswith("[DM] Reflection on Umbrella · 2 of 3")
     assert "A line or two is plenty" not in "\n".join(moved_on)
     acks = [after(out, typed)[1].strip() for typed in answers]
     assert all(acks) and len(set(acks)) == 3  # each answer acknowledged, never the same twice
+
+
+def test_the_header_names_the_no_and_reflect_asks_which_one(tmp_path):
+    out = console(
+        tmp_path,
+        [
+            "/reflect",  # nothing logged yet: a general reflection
+            "stop",
+            "/rejected company:Acme stage:final feeling:3",
+            "1",  # Reflect now
+            "I rushed the system design question and lost the thread",
+            "stop",
+            "/rejected company:Umbrella stage:application feeling:3",
+            "/reflect",
+            "2",  # Start on the newer one
+        ],
+    )
+    general = after(out, "/reflect")
+    assert general[2].startswith("[DM] Reflection · 1 of 3")
+    assert "this will be a general reflection" in general[3]
+    assert "[DM] Reflection on Acme · 2 of 3" in out
+    which = out.rsplit("you> /reflect\n", 1)[1].split("you>", 1)[0]  # the second /reflect
+    assert (
+        "You paused a reflection on Acme at question 2 of 3, and you haven't looked at "
+        "Umbrella yet." in which
+    )
+    assert "[1] Carry on where I paused" in which and "[2] Start on the newer one" in which
+    assert "[DM] Reflection on Umbrella · 1 of 3" in after(out, "2")[2]

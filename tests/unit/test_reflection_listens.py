@@ -180,3 +180,69 @@ async def test_every_answer_is_acknowledged_by_its_theme_never_twice_in_a_row(co
             seen.append(line)
         await core.dm_text(in_dm(), "stop")
     assert all(a != b for a, b in itertools.pairwise(seen))
+
+
+# -- item 7: the header names the rejection; /reflect asks which one; a general reflection ---
+
+
+async def test_the_header_names_the_rejection(core):
+    replies = await start_reflection(core)
+    assert replies[-1].title.plain().startswith("Reflection on Acme · 1 of 3 · ")
+    logged = await core.rejected(in_channel(), stage="screen", feeling=3)
+    replies = await core.press(in_channel(), action(logged, "reflect:start"))
+    assert replies[-1].title.plain().startswith("Reflection on your screening no · 1 of 3")
+
+
+async def test_reflect_asks_which_when_an_old_one_is_open_and_a_newer_no_is_waiting(core):
+    await start_reflection(core)  # on Acme
+    await core.dm_text(in_dm(), "I rushed the system design question and lost the thread")
+    await core.dm_text(in_dm(), "stop")
+    await core.rejected(in_channel(), company="Umbrella", stage="technical", feeling=3)
+    asked = await core.reflect(in_channel())
+    text = text_of(asked)
+    assert "Acme" in text and "Umbrella" in text and "question 2 of 3" in text
+    assert not [r for r in asked if r.title and "of 3" in r.title.plain()]  # nothing started
+    resumed = await core.press(in_channel(), action(asked, "reflect:start:1"))
+    assert resumed[-1].title.plain().startswith("Reflection on Acme · 2 of 3")
+    again = await core.reflect(in_channel())
+    started = await core.press(in_channel(), action(again, "reflect:start:2"))
+    assert started[-1].title.plain().startswith("Reflection on Umbrella · 1 of ")
+
+
+async def test_reflect_resumes_without_asking_when_the_newest_no_is_the_open_one(core):
+    await core.rejected(in_channel(), company="Umbrella", stage="technical", feeling=3)
+    await start_reflection(core)  # the newest, on Acme
+    await core.dm_text(in_dm(), "stop")
+    resumed = await core.reflect(in_channel())
+    assert resumed[-1].title.plain().startswith("Reflection on Acme · 1 of 3")
+
+
+async def test_a_general_reflection_never_speaks_of_a_rejection(core, content):
+    shown = []
+    for _ in range(6):
+        replies = await core.reflect(in_channel())
+        assert replies[-1].title.plain().startswith("Reflection · 1 of ")
+        shown.append(text_of(replies))
+        me = await core.store.people.find("test", "alex")
+        current = await core.store.reflections.current(me.id)
+        for key in current.prompt_keys:
+            asked = content.prompt(key)
+            shown += [asked.ask.render({}).plain(), asked.follow_up.render({}).plain()]
+        for _ in current.prompt_keys:
+            await core.dm_text(in_dm(), "skip")
+    for text in shown:
+        for phrase in ("this same rejection", "this rejection", "this role", "the no came"):
+            assert phrase not in text, text
+
+
+async def test_an_application_stage_no_is_never_asked_about_an_interview(core, content):
+    for _ in range(5):
+        await start_reflection(core, feeling=5, stage="application")
+        me = await core.store.people.find("test", "alex")
+        current = await core.store.reflections.current(me.id)
+        asked = [content.prompt(key) for key in current.prompt_keys]
+        assert {p.theme for p in asked} == {"direction", "skills", "network", "resilience"}
+        assert not [p.ask.render({}).plain() for p in asked if p.assumes == "interview"]
+        for text in [p.ask.render({}).plain() for p in asked]:
+            assert "this process" not in text and "thank-you note" not in text
+        await core.dm_text(in_dm(), "stop")
