@@ -103,6 +103,8 @@ class Theme:
     prompts: tuple[Prompt, ...]
     next_steps: tuple[Template, ...]
     acknowledgements: tuple[Template, ...]
+    words: tuple[str, ...] = ()  # a note using one of these (as a word's start) is about this
+    interview_steps: tuple[Template, ...] = ()  # next steps that assume an interview happened
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,8 +212,10 @@ def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tupl
     for key in THEMES:
         spot = f"{where} themes.{key}"
         entry = _table(themes_data[key], spot)
-        parts = ("title", "angle", "reframes", "prompts", "next_steps", "acknowledgements")
-        _exact_keys(entry, parts, spot)
+        parts = ("title", "angle", "reframes", "prompts", "next_steps", "acknowledgements", "words")
+        _exact_keys(
+            entry, (*parts, *(["interview_steps"] if "interview_steps" in entry else [])), spot
+        )
         for text_key in ("title", "angle"):
             if not isinstance(entry[text_key], str) or not entry[text_key].strip():
                 raise ContentError(f"{spot}.{text_key}: the text is empty")
@@ -251,6 +255,12 @@ def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tupl
             acknowledgements=_pool(
                 f"ack.{key}", entry["acknowledgements"], THEME_VALUES, f"{spot}.acks", none
             ),
+            words=tuple(w.lower() for w in _text_list(entry["words"], f"{spot}.words", "word")),
+            interview_steps=_pool(
+                f"step.{key}", entry["interview_steps"], THEME_VALUES, f"{spot}.steps", none
+            )
+            if "interview_steps" in entry
+            else (),
         )
     return themes, stage_themes
 

@@ -38,7 +38,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "reflect.stopped": "",
         "reflect.closing_title": "",
         "reflect.closing_empty": "",
-        "reflect.next_step": "step",
+        "reflect.next_step": "step theme",
         "reflect.next_step_how": "",
         "reflect.streak_line": "current",
         "reflect.streak_line_days": "current",

@@ -8,10 +8,12 @@ from typing import Any
 
 from bot import when
 from bot.actions import Action
-from bot.content import Prompt, band
+from bot.content import Prompt, Theme, band
 from bot.models import Button, Context, Reply, Style, Text, Where
 from bot.store.interface import UnitOfWork
 from bot.store.records import Reflection, Rejection
+from bot.templates import Template
+from bot.usecases import next_step
 from bot.usecases.care import Care
 from bot.usecases.checks import clean
 from bot.usecases.effort import celebrate, earn, streak_line
@@ -329,13 +331,13 @@ async def _close(
         await u.conversations.clear(me.id)
         return [Reply(text=kit.msg("reflect.closing_empty"), where=Where.DM)]
     earned = await earn(u, me, "reflection", now)
-    theme_keys = list(dict.fromkeys(prompt(kit, a.prompt_key).theme for a in answers))
-    titles = ", ".join(kit.content.themes[t].title.lower() for t in theme_keys)
+    written: dict[str, list[str]] = {}
+    for a in answers:
+        written.setdefault(prompt(kit, a.prompt_key).theme, []).append(a.text or "")
+    titles = ", ".join(kit.content.themes[t].title.lower() for t in written)
     values = await values_for(kit, u, reflection, me.id)
-    first = kit.content.themes[theme_keys[0]]
-    step = (await pick_text(kit, u, me.id, f"step.{theme_keys[0]}", first.next_steps, now)).render(
-        values
-    )
+    theme, step = await _step(kit, u, me, reflection, written, now)
+    step = step.render(values)
     await u.reflections.set_next_step(reflection.id, step.plain(), None, now)
     await u.conversations.set(me.id, "next_step", reflection.id, now)
     closing = await pick_text(kit, u, me.id, "closing", kit.content.closings, now)
@@ -345,7 +347,7 @@ async def _close(
             answered=len(answers), count=len(reflection.prompt_keys), themes=Text.of(titles)
         )
         + "\n\n"
-        + kit.msg("reflect.next_step", step=step)
+        + kit.msg("reflect.next_step", step=step, theme=Text.of(theme.title.lower()))
         + "\n"
         + kit.msg("reflect.next_step_how")
         + streak_line(kit, me, earned, care=care)
@@ -357,6 +359,26 @@ async def _close(
         where=Where.DM,
     )
     return [closing_reply, *await celebrate(kit, u, Context(me.ref), me, earned, now, care)]
+
+
+async def _step(
+    kit: Kit,
+    u: UnitOfWork,
+    me: Me,
+    reflection: Reflection,
+    written: dict[str, list[str]],
+    now: datetime,
+) -> tuple[Theme, Template]:
+    """The theme written about most, and its step closest to the words (repeats kept apart)."""
+    rejection = None
+    if reflection.rejection_id is not None:
+        rejection = await u.rejections.get(reflection.rejection_id, me.id)
+    note = rejection.note if rejection else None
+    theme = kit.content.themes[next_step.most_written(kit.content, written, note)]
+    interviewed = rejection is not None and reflection.stage not in NO_INTERVIEW_STAGES
+    steps = next_step.steps_for(theme, interviewed)
+    closest = next_step.closest_steps(steps, written[theme.key], note)
+    return theme, await pick_text(kit, u, me.id, f"step.{theme.key}", closest, now)
 
 
 def step_buttons(kit: Kit, reflection_id: int) -> tuple[Button, ...]:

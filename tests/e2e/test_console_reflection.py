@@ -109,3 +109,19 @@ def test_the_header_names_the_no_and_reflect_asks_which_one(tmp_path):
     )
     assert "[1] Carry on where I paused" in which and "[2] Start on the newer one" in which
     assert "[DM] Reflection on Umbrella · 1 of 3" in after(out, "2")[2]
+
+
+def test_the_closing_step_follows_from_what_was_written(tmp_path):
+    out = console(
+        tmp_path,
+        [
+            "/rejected company:Umbrella stage:final feeling:3",
+            "1",  # Reflect now: interview, fit, network
+            "The hardest question was about conflict and my answer wandered",
+            "skip",
+            "skip",
+        ],
+    )
+    closing = out.rsplit("you> skip\n", 1)[1]
+    assert "You wrote most about interview skills, so here is one small step" in closing
+    assert "Pick the question you found hardest" in closing

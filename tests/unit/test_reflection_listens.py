@@ -246,3 +246,66 @@ async def test_an_application_stage_no_is_never_asked_about_an_interview(core, c
         for text in [p.ask.render({}).plain() for p in asked]:
             assert "this process" not in text and "thank-you note" not in text
         await core.dm_text(in_dm(), "stop")
+
+
+# -- item 9: the closing next step follows from what the person wrote -----------------------
+
+
+def step_of(closing) -> str:
+    text = closing[0].text.plain()
+    line = text.split("here is one small step that follows from it: ", 1)[1].split("\n", 1)[0]
+    return line.removesuffix(".")
+
+
+async def test_the_next_step_comes_from_the_theme_written_about_most(core, content):
+    await start_reflection(core)  # final round: interview, fit, network
+    await core.dm_text(in_dm(), "I was a bit nervous early on")
+    await core.dm_text(
+        in_dm(),
+        "The team worked in long meetings and every decision went up to a director. I do my best "
+        "work with room to think and a small group that decides things together, so this pace "
+        "and this way of working would probably have worn me down within months.",
+    )
+    closing = await core.dm_text(in_dm(), "skip")
+    assert "You wrote most about culture and team fit" in text_of(closing)
+    fit_steps = {s.render({}).plain() for s in content.themes["fit"].next_steps}
+    assert step_of(closing) in fit_steps
+
+
+async def test_the_note_on_the_rejection_counts_toward_the_step(core, content):
+    await start_reflection(core, note="the recruiter never replied to my follow-up")
+    for answer in (
+        "I think I talked for too long each time",
+        "They seemed friendly and a little bit rushed",
+        "Mostly the hiring manager and a designer",
+    ):
+        closing = await core.dm_text(in_dm(), answer)
+    assert "You wrote most about people and connections" in text_of(closing)
+
+
+async def test_the_step_within_a_theme_is_the_one_closest_to_the_answer(core):
+    for _ in range(3):
+        await start_reflection(core)  # interview first
+        await core.dm_text(
+            in_dm(), "The hardest question was about conflict and my answer wandered"
+        )
+        await core.dm_text(in_dm(), "skip")
+        closing = await core.dm_text(in_dm(), "skip")
+        assert step_of(closing).startswith("Pick the question you found hardest")
+
+
+async def test_an_application_stage_no_gets_no_step_that_assumes_an_interview(core, content):
+    interview_steps = {s.render({}).plain() for s in content.themes["network"].interview_steps}
+    assert interview_steps
+    for _ in range(4):
+        await start_reflection(core, stage="application", feeling=5)
+        me = await core.store.people.find("test", "alex")
+        keys = (await core.store.reflections.current(me.id)).prompt_keys
+        for key in keys:
+            if content.prompt(key).theme == "network":
+                answer = "I could send a short note to someone I know on LinkedIn"
+            else:
+                answer = "skip"
+            closing = await core.dm_text(in_dm(), answer)
+        assert "You wrote most about people and connections" in text_of(closing)
+        assert step_of(closing) not in interview_steps
