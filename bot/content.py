@@ -191,6 +191,21 @@ def _load_encouragement(data: dict[str, Any]) -> dict[tuple[str, str], tuple[Tem
     return out
 
 
+def _load_prompt(key: str, raw: Any, pspot: str) -> Prompt:
+    item = _table(raw, pspot)
+    _exact_keys(item, ("ask", "follow_up", *(["assumes"] if "assumes" in item else [])), pspot)
+    assumes = item.get("assumes")
+    if assumes not in (None, *ASSUMPTIONS):
+        raise ContentError(f"{pspot}.assumes: one of {', '.join(ASSUMPTIONS)}")
+    ask = make_template(f"{key}.p", item["ask"], THEME_VALUES, f"{pspot}.ask")
+    follow = make_template(f"{key}.f", item["follow_up"], THEME_VALUES, f"{pspot}.follow_up")
+    for template, part in ((ask, "ask"), (follow, "follow_up")):
+        if template.required:
+            raise ContentError(f"{pspot}.{part}: company and role go inside {{?...}}")
+    digest = hashlib.sha1(item["ask"].encode()).hexdigest()[:10]
+    return Prompt(f"{key}.{digest}", key, ask, follow, assumes)
+
+
 def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tuple[str, ...]]]:
     where = "prompts/themes.toml"
     _exact_keys(data, ("stages", "themes"), where)
@@ -222,25 +237,10 @@ def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tupl
         raw_prompts = entry["prompts"]
         if not isinstance(raw_prompts, list) or not raw_prompts:
             raise ContentError(f"{spot}.prompts: expected a non-empty list of prompts")
-        prompts = []
-        for index, raw in enumerate(raw_prompts):
-            pspot = f"{spot}.prompts[{index}]"
-            item = _table(raw, pspot)
-            _exact_keys(
-                item, ("ask", "follow_up", *(["assumes"] if "assumes" in item else [])), pspot
-            )
-            assumes = item.get("assumes")
-            if assumes not in (None, *ASSUMPTIONS):
-                raise ContentError(f"{pspot}.assumes: one of {', '.join(ASSUMPTIONS)}")
-            ask = make_template(f"{key}.p", item["ask"], THEME_VALUES, f"{pspot}.ask")
-            follow = make_template(
-                f"{key}.f", item["follow_up"], THEME_VALUES, f"{pspot}.follow_up"
-            )
-            for template, part in ((ask, "ask"), (follow, "follow_up")):
-                if template.required:
-                    raise ContentError(f"{pspot}.{part}: company and role go inside {{?...}}")
-            digest = hashlib.sha1(item["ask"].encode()).hexdigest()[:10]
-            prompts.append(Prompt(f"{key}.{digest}", key, ask, follow, assumes))
+        prompts = [
+            _load_prompt(key, raw, f"{spot}.prompts[{index}]")
+            for index, raw in enumerate(raw_prompts)
+        ]
         themes[key] = Theme(
             key=key,
             title=entry["title"].strip(),
