@@ -19,6 +19,8 @@ from bot.vocab import STAGES
 
 BANDS: tuple[str, ...] = ("low", "middling", "steady")
 THEMES: tuple[str, ...] = ("fit", "interview", "skills", "resilience", "network", "direction")
+# What a reflection prompt may take for granted: that a rejection was logged, or an interview.
+ASSUMPTIONS: tuple[str, ...] = ("rejection", "interview")
 MOODS: tuple[str, ...] = ("1", "2", "3", "4", "5")
 DRAFT_KINDS: tuple[str, ...] = (
     "thank_you_screen",
@@ -87,6 +89,7 @@ class Prompt:
     theme: str
     ask: Template
     follow_up: Template
+    assumes: str | None = None  # "rejection" or "interview": what the words take for granted
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +102,9 @@ class Theme:
     reframes: tuple[Template, ...]
     prompts: tuple[Prompt, ...]
     next_steps: tuple[Template, ...]
+    acknowledgements: tuple[Template, ...]
+    words: tuple[str, ...] = ()  # a note using one of these (as a word's start) is about this
+    interview_steps: tuple[Template, ...] = ()  # next steps that assume an interview happened
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,6 +191,21 @@ def _load_encouragement(data: dict[str, Any]) -> dict[tuple[str, str], tuple[Tem
     return out
 
 
+def _load_prompt(key: str, raw: Any, pspot: str) -> Prompt:
+    item = _table(raw, pspot)
+    _exact_keys(item, ("ask", "follow_up", *(["assumes"] if "assumes" in item else [])), pspot)
+    assumes = item.get("assumes")
+    if assumes not in (None, *ASSUMPTIONS):
+        raise ContentError(f"{pspot}.assumes: one of {', '.join(ASSUMPTIONS)}")
+    ask = make_template(f"{key}.p", item["ask"], THEME_VALUES, f"{pspot}.ask")
+    follow = make_template(f"{key}.f", item["follow_up"], THEME_VALUES, f"{pspot}.follow_up")
+    for template, part in ((ask, "ask"), (follow, "follow_up")):
+        if template.required:
+            raise ContentError(f"{pspot}.{part}: company and role go inside {{?...}}")
+    digest = hashlib.sha1(item["ask"].encode()).hexdigest()[:10]
+    return Prompt(f"{key}.{digest}", key, ask, follow, assumes)
+
+
 def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tuple[str, ...]]]:
     where = "prompts/themes.toml"
     _exact_keys(data, ("stages", "themes"), where)
@@ -206,27 +227,20 @@ def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tupl
     for key in THEMES:
         spot = f"{where} themes.{key}"
         entry = _table(themes_data[key], spot)
-        _exact_keys(entry, ("title", "angle", "reframes", "prompts", "next_steps"), spot)
+        parts = ("title", "angle", "reframes", "prompts", "next_steps", "acknowledgements", "words")
+        _exact_keys(
+            entry, (*parts, *(["interview_steps"] if "interview_steps" in entry else [])), spot
+        )
         for text_key in ("title", "angle"):
             if not isinstance(entry[text_key], str) or not entry[text_key].strip():
                 raise ContentError(f"{spot}.{text_key}: the text is empty")
         raw_prompts = entry["prompts"]
         if not isinstance(raw_prompts, list) or not raw_prompts:
             raise ContentError(f"{spot}.prompts: expected a non-empty list of prompts")
-        prompts = []
-        for index, raw in enumerate(raw_prompts):
-            pspot = f"{spot}.prompts[{index}]"
-            item = _table(raw, pspot)
-            _exact_keys(item, ("ask", "follow_up"), pspot)
-            ask = make_template(f"{key}.p", item["ask"], THEME_VALUES, f"{pspot}.ask")
-            follow = make_template(
-                f"{key}.f", item["follow_up"], THEME_VALUES, f"{pspot}.follow_up"
-            )
-            for template, part in ((ask, "ask"), (follow, "follow_up")):
-                if template.required:
-                    raise ContentError(f"{pspot}.{part}: company and role go inside {{?...}}")
-            digest = hashlib.sha1(item["ask"].encode()).hexdigest()[:10]
-            prompts.append(Prompt(f"{key}.{digest}", key, ask, follow))
+        prompts = [
+            _load_prompt(key, raw, f"{spot}.prompts[{index}]")
+            for index, raw in enumerate(raw_prompts)
+        ]
         themes[key] = Theme(
             key=key,
             title=entry["title"].strip(),
@@ -238,6 +252,15 @@ def _load_themes(data: dict[str, Any]) -> tuple[dict[str, Theme], dict[str, tupl
             next_steps=_pool(
                 f"step.{key}", entry["next_steps"], THEME_VALUES, f"{spot}.next_steps", none
             ),
+            acknowledgements=_pool(
+                f"ack.{key}", entry["acknowledgements"], THEME_VALUES, f"{spot}.acks", none
+            ),
+            words=tuple(w.lower() for w in _text_list(entry["words"], f"{spot}.words", "word")),
+            interview_steps=_pool(
+                f"step.{key}", entry["interview_steps"], THEME_VALUES, f"{spot}.steps", none
+            )
+            if "interview_steps" in entry
+            else (),
         )
     return themes, stage_themes
 

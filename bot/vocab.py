@@ -45,6 +45,11 @@ ON_OFF = ("on", "off")
 ON_WORDS = {"on", "yes", "true", "1", "y"}
 OFF_WORDS = {"off", "no", "false", "0", "n"}
 
+# Words typed in a reflection that mean its buttons, not an answer (read without case or
+# trailing punctuation): saving "skip" as an answer would also earn a point for it.
+SKIP_WORDS = {"skip", "skip this", "skip it", "skip this one", "pass", "next"}
+STOP_WORDS = {"stop", "pause", "later", "not now", "maybe later", "stop for now", "enough"}
+
 # Feelings and moods are told on one scale.
 FEELING_LOW = 1
 FEELING_HIGH = 5

@@ -179,9 +179,11 @@ async def _snooze_followup(
 
 async def _checkin_delivered(kit: Kit, reminder: Reminder, person: Person, now: datetime) -> None:
     """After a check-in DM lands, a typed reply to it counts as the check-in's note."""
+    # The check-in is now the last thing Rebound asked, so it replaces any older state: a note
+    # typed today must not land on a check-in from days ago, or in a paused reflection
+    # (which /reflect still resumes).
     async with kit.store.unit() as u:
-        if await u.conversations.get(person.id) is None:
-            await u.conversations.set(person.id, "checkin", reminder.id, now)
+        await u.conversations.set(person.id, "checkin", reminder.id, now)
 
 
 async def _nothing(kit: Kit, reminder: Reminder, person: Person, now: datetime) -> None:

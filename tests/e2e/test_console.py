@@ -50,8 +50,8 @@ def test_the_whole_rejection_journey_and_restart_persistence(tmp_path):
     out = first.stdout
     assert "[private] Logged: a no from Acme at the final round stage" in out
     assert "[1] Reflect now" in out and "[3] Share with the community" in out
-    assert "[DM] Reflection · 1 of 3" in out
-    assert "[DM] Reflection · 3 of 3" in out
+    assert "[DM] Reflection on Acme · 1 of 3" in out
+    assert "[DM] Reflection on Acme · 3 of 3" in out
     assert "[DM] Reflection saved to your journal" in out
     assert re.search(r"2 of 3 questions|2 answers written", out)
     assert 'Got it: "ask Priya for a mock interview". I\'ll remind you on Friday 27 November' in out

@@ -38,4 +38,6 @@ def test_a_five_thousand_digit_number_is_refused_as_a_button(tmp_path):
     out = result.stdout
     assert out.count("[error] That number is too long to be a button") == 2
     assert HUGE not in out.replace(f"you> {HUGE}", "")  # the refusal does not echo it back
-    assert "[DM] Reflection · 1 of 3" in out  # the buttons still work afterwards
+    assert (
+        "[DM] Reflection on your screening no · 1 of 3" in out
+    )  # the buttons still work afterwards

@@ -181,7 +181,7 @@ async def test_a_button_pressed_after_a_restart_and_the_dm_reflection(double, se
                 c for c in calls if c.method == "POST" and c.path.startswith("/channels/")
             ]
         )
-        assert "Reflection · 1 of 3" in text_of(prompt[0].body)
+        assert "Reflection on your final round no · 1 of 3" in text_of(prompt[0].body)
         dm_channel = double.dm_channels[ADA]
         await double.dispatch(
             "MESSAGE_CREATE",
@@ -206,7 +206,7 @@ async def test_a_button_pressed_after_a_restart_and_the_dm_reflection(double, se
     sent = [
         c for c in second if c.method == "POST" and c.path == f"/channels/{dm_channel}/messages"
     ]
-    assert "Reflection · 2 of 3" in text_of(sent[1].body)
+    assert "Reflection on your final round no · 2 of 3" in text_of(sent[1].body)
 
 
 async def test_a_reminder_dm_carries_a_nonce_and_closed_dms_are_recorded(double, settings):

@@ -185,7 +185,7 @@ async def test_a_button_press_starts_the_reflection_in_dms_and_a_dm_answer_conti
     [prompt] = await double.wait_for(
         lambda calls: [c for c in double.called("chat.postMessage") if c.body["channel"] == "DU1"]
     )
-    assert "Reflection · 1 of 3" in text_of(prompt.body)
+    assert "Reflection on Initech · 1 of 3" in text_of(prompt.body)
     answer = {
         "type": "message",
         "channel_type": "im",
@@ -274,7 +274,7 @@ async def test_a_dm_that_fails_is_recorded_and_explained(double, slack):
     await post(url, command_body(double, "/reflect", "", user="U9"), FORM)
     replies = await double.wait_for(
         lambda calls: (
-            [c for c in double.called("response_url") if "Reflection ·" in text_of(c.body)]
+            [c for c in double.called("response_url") if "Reflection on Hooli ·" in text_of(c.body)]
             and double.called("response_url")
         )
     )

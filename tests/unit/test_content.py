@@ -28,6 +28,8 @@ def all_pools(content):
     for key, theme in content.themes.items():
         yield f"themes.{key}.reframes", theme.reframes
         yield f"themes.{key}.next_steps", theme.next_steps
+        yield f"themes.{key}.acknowledgements", theme.acknowledgements
+        yield f"themes.{key}.interview_steps", theme.interview_steps
         yield f"themes.{key}.prompts.ask", [p.ask for p in theme.prompts]
         yield f"themes.{key}.prompts.follow_up", [p.follow_up for p in theme.prompts]
     yield "checkins.questions", content.checkin_questions

@@ -182,8 +182,8 @@ async def test_a_whole_reflection_saves_answers_earns_points_and_offers_a_next_s
 async def test_next_step_button_schedules_a_reminder_at_ten_local(core, store, clock):
     await core.settings(in_channel(), timezone="America/New_York")
     await start_reflection(core, feeling=1)
-    await core.dm_text(in_dm(), "tired but okay")
-    closing = await core.dm_text(in_dm(), "my sister helped")
+    await core.dm_text(in_dm(), "tired but okay after a long walk")
+    closing = await core.dm_text(in_dm(), "my sister helped me see it clearly")
     done = await core.press(in_dm(), action(closing, "step:when:").rsplit(":", 1)[0] + ":3")
     assert "I'll remind you on Sunday 29 November, 10:00" in text_of(done)
     me = await store.people.find("test", "alex")
@@ -195,8 +195,8 @@ async def test_next_step_button_schedules_a_reminder_at_ten_local(core, store, c
 
 async def test_a_typed_next_step_with_a_day_replaces_the_suggestion(core, store):
     await start_reflection(core, feeling=1)
-    await core.dm_text(in_dm(), "fine")
-    await core.dm_text(in_dm(), "friends")
+    await core.dm_text(in_dm(), "fine, mostly, after some sleep")
+    await core.dm_text(in_dm(), "friends who check in on me")
     replies = await core.dm_text(in_dm(), "redo the SQL exercise by monday")
     assert 'Got it: "redo the SQL exercise". I\'ll remind you on Monday 30 November' in text_of(
         replies
@@ -230,7 +230,7 @@ async def test_an_answer_that_is_too_long_is_refused_and_the_prompt_stays(core):
     await start_reflection(core)
     refused = await core.dm_text(in_dm(), "x" * 4001)
     assert "4001 characters" in text_of(refused)
-    replies = await core.dm_text(in_dm(), "shorter")
+    replies = await core.dm_text(in_dm(), "a shorter answer that fits")
     assert "2 of 3" in replies[0].title.plain()
 
 

@@ -255,7 +255,7 @@ async def test_a_worrying_reflection_answer_pauses_the_reflection(core, store):
     replies = await core.dm_text(in_dm(), "I don't want to be here anymore")
     assert replies[0].title.plain() == "Support, any time"
     assert len(replies) == 1
-    assert not any("Reflection ·" in (r.title.plain() if r.title else "") for r in replies)
+    assert not any("Reflection on" in (r.title.plain() if r.title else "") for r in replies)
     resumed = await core.reflect(in_channel())
     assert "question 2 of 3" in text_of(resumed)
 
