@@ -1,0 +1,29 @@
+"""Issue 14: the terminal forgives how people type commands (item 11)."""
+
+from __future__ import annotations
+
+from tests.e2e.test_console import run
+
+
+def test_commands_typed_the_way_people_type_them(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "/rejected Acme data analyst final round",
+            "/checkin 3",
+            "/leaderboard month",
+            '/followup contact:"Sam Lee" company:Initech',
+            "/followup sent 1",
+            "/followup sent 1 2",
+            ":quit",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Logged: a no from Acme at the final round stage" in out
+    assert "takes options written as name:value" in out  # only for the stray "2"
+    assert out.count("takes options written as name:value") == 1
+    assert 'doesn\'t have "month"' not in out and "this month" in out
+    assert "Hi Sam," in out or "Hello Sam," in out  # greeted by first name
+    assert "Sent. " in out
+    assert "Text(" not in out
