@@ -121,6 +121,10 @@ class People(Protocol):
         """The timezone of the person's most recently joined community that set one."""
         ...
 
+    async def community_setting(self, person_id: int, key: str) -> str | None:
+        """A setting (such as streak_period) of the person's latest community that set it."""
+        ...
+
 
 class Rejections(Protocol):
     """Logged rejections."""

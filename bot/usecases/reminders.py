@@ -12,12 +12,13 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot import when
+from bot import streaks, when
 from bot.actions import Action
 from bot.models import Button, Context, Reply, Style, Text, Where
 from bot.store.interface import UnitOfWork
 from bot.store.records import Person, Reminder
 from bot.usecases import followups
+from bot.usecases.boards import span
 from bot.usecases.checkins import mood_buttons
 from bot.usecases.kit import Kit, Me, at_10, find_me, pick_text, schedule, today
 from bot.usecases.outcome import Outcome
@@ -195,6 +196,32 @@ async def _unknown_message(
     return None
 
 
+# The words for a streak note, by its kind and whether the community counts days.
+STREAK_WORDS = {
+    ("streak_reserve", False): "reminder.streak_reserve",
+    ("streak_reserve", True): "reminder.streak_reserve_day",
+    ("streak_paused", False): "reminder.streak_paused",
+    ("streak_paused", True): "reminder.streak_paused_day",
+}
+
+
+async def _streak_message(
+    kit: Kit, reminder: Reminder, person: Person, now: datetime
+) -> Reply | None:
+    """A reserve covered a quiet period, or the streak paused: said once, kindly, no buttons."""
+    period = reminder.key.split(":")[2] if reminder.key.count(":") >= 3 else streaks.WEEK
+    key = STREAK_WORDS[reminder.kind, period == streaks.DAY]
+    started_again = (await kit.store.effort.streak(person.id, period)).current > 0
+    if reminder.kind == "streak_paused" and started_again:
+        return None  # they started again before the note came: "paused" would be untrue
+    length = span(kit, period, reminder.ref_id or 0)
+    return Reply(
+        title=kit.msg("reminder.streak_title"),
+        text=kit.msg(key, streak=length),
+        where=Where.DM,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     """One kind of reminder: what it says, what stop switches off, how snooze and delivery act."""
@@ -210,6 +237,8 @@ KINDS: dict[str, Kind] = {
     "nudge": Kind(_nudge_message, stop=_stop_nudges),
     "followup": Kind(_followup_message, snooze=_snooze_followup),
     "next_step": Kind(_next_step_message),
+    "streak_reserve": Kind(_streak_message),
+    "streak_paused": Kind(_streak_message),
 }
 UNKNOWN = Kind(_unknown_message)
 
