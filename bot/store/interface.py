@@ -164,6 +164,12 @@ class Rejections(Protocol):
         """The person's most recent rejection, or None."""
         ...
 
+    async def logged_between(
+        self, person_id: int, start: datetime, end: datetime
+    ) -> list[Rejection]:
+        """The person's rejections logged from start up to (not including) end, oldest first."""
+        ...
+
 
 class Reflections(Protocol):
     """Guided reflections, their answers, and the next step each ends with."""

@@ -27,3 +27,21 @@ def test_commands_typed_the_way_people_type_them(tmp_path):
     assert "Hi Sam," in out or "Hello Sam," in out  # greeted by first name
     assert "Sent. " in out
     assert "Text(" not in out
+
+
+def test_three_rejections_in_one_day_bring_one_checkin_that_names_them(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "/settings nudges:off",
+            "/rejected company:Acme stage:screen",
+            "/rejected company:Initech stage:final",
+            "/rejected company:Umbrella stage:application",
+            ":advance 2d",
+            ":quit",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.count("Checking in") == 1
+    assert "On Thursday you logged several at once: Acme, Initech and Umbrella." in out
