@@ -45,3 +45,27 @@ def test_three_rejections_in_one_day_bring_one_checkin_that_names_them(tmp_path)
     out = result.stdout
     assert out.count("Checking in") == 1
     assert "On Thursday you logged several at once: Acme, Initech and Umbrella." in out
+
+
+def test_streak_and_board_words_agree_and_checkins_count_once_a_day(tmp_path):
+    result = run(
+        tmp_path,
+        [
+            "/leaderboard join",
+            "/leaderboard",
+            "/checkin 3",
+            "/checkin 4 a walk helped",
+            "/streak",
+            ":advance 21d",
+            "/streak",
+            ":quit",
+        ],
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Nobody has joined" not in out and "No one has points here yet (this week)" in out
+    assert "today's point is already counted" in out
+    first, later = out.split("The clock now reads", 1)
+    assert "Points this week: 1" in first
+    assert "Your streak is paused for now. Your best run of 1 week still stands" in later
+    assert "No streak yet" not in later
