@@ -334,6 +334,9 @@ def parse_invocation(text: str) -> tuple[str, str | None, dict[str, str]]:
         key, colon, value = word.partition(":")
         if colon and key:
             options[key.lower()] = value
+        elif command is None and (bare or options):
+            # No spec to place it by: a word after the first (or after options) is stray.
+            raise UserError("error.positional", command=name, value=word)  # typed: escaped
         else:
             bare.append(word)
     if command is None:
