@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from bot.content import CommandText, ContentError
+from bot.freetext import parse_rejection
 from bot.models import Context, Reply, Text
 from bot.vocab import (
     BOARD_VIEWS,
@@ -315,22 +316,92 @@ def tokens(text: str) -> list[str]:
 
 
 def parse_invocation(text: str) -> tuple[str, str | None, dict[str, str]]:
-    """`name [sub] key:value key:"quoted value"` as (name, sub, options)."""
+    """`name [sub] [value] key:value key:"quoted value"` as (name, sub, options)."""
     words = tokens(text)
     if not words:
         raise UserError("error.missing_command")
     name, rest = words[0].lstrip("/").lower(), words[1:]
-    sub = None
+    try:
+        command: Command | None = resolve(name)
+    except UserError:
+        command = None  # `run` says so, with the closest name
+    if command is not None and command.name == "rejected" and _free_text(command, rest):
+        # `/rejected Acme data analyst final round`: the reader Slack's /rejected uses.
+        return name, None, _rejection_options(text.strip().split(None, 1)[1:])
+    bare: list[str] = []
     options: dict[str, str] = {}
     for word in rest:
         key, colon, value = word.partition(":")
         if colon and key:
             options[key.lower()] = value
-        elif sub is None and not options:
-            sub = word
-        else:
+        elif command is None and (bare or options):
+            # No spec to place it by: a word after the first (or after options) is stray.
             raise UserError("error.positional", command=name, value=word)  # typed: escaped
-    return name, sub, options
+        else:
+            bare.append(word)
+    if command is None:
+        return name, (bare[0] if bare else None), options
+    sub = _subcommand(command, bare, options)
+    return name, sub, _place_bare(command, sub, bare, options)
+
+
+def _free_text(command: Command, words: Sequence[str]) -> bool:
+    """True when no word names one of the command's options: the line is prose."""
+    names = set(command.option_names())
+    return bool(words) and not any(w.partition(":")[0].lower() in names for w in words)
+
+
+def _rejection_options(rest: Sequence[str]) -> dict[str, str]:
+    parsed = parse_rejection(rest[0] if rest else "")
+    found = {
+        "company": parsed.company,
+        "role": parsed.role,
+        "stage": parsed.stage,
+        "feeling": None if parsed.feeling is None else str(parsed.feeling),
+        "note": parsed.note,
+    }
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def _subcommand(command: Command, bare: list[str], options: Mapping[str, str]) -> str | None:
+    """The subcommand typed first, or the one the option names can only belong to."""
+    if not command.subcommands:
+        return None
+    if bare and bare[0].lower() in command.subcommands:
+        return bare.pop(0).lower()
+    if options:
+        # `/followup contact:Sam` can only mean `add`; ambiguous names are left to the default.
+        fits = [s for s, opts in command.subcommands.items() if set(options) <= _names(opts)]
+        if command.default_sub not in fits and len(fits) == 1:
+            return fits[0]
+    return command.default_sub
+
+
+def _names(options: Sequence[Option]) -> set[str]:
+    return {o.name for o in options}
+
+
+def _place_bare(
+    command: Command, sub: str | None, bare: Sequence[str], options: dict[str, str]
+) -> dict[str, str]:
+    """Give a bare value to the command's first option (`/checkin 3`, `/followup sent 1`).
+
+    Words after it go to a note-length option, so `/checkin 2 rough week` keeps its words.
+    """
+    if not bare:
+        return options
+    declared = command.options_of(sub)
+    label = Text.of(command.name + (f" {sub}" if sub else ""))
+    if not declared or declared[0].name in options:
+        raise UserError("error.positional", command=label, value=bare[0])
+    placed = dict(options)
+    placed[declared[0].name] = bare[0]
+    if len(bare) > 1:
+        note = next((o for o in declared[1:] if o.long and o.name not in options), None)
+        if note is None:
+            raise UserError("error.positional", command=label, value=bare[1])
+        placed[note.name] = " ".join(bare[1:])
+    return placed
 
 
 async def run(

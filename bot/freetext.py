@@ -9,7 +9,11 @@ from bot.vocab import STAGE_ALIASES, STAGES
 
 _FEELING = re.compile(r"^(?:feeling|feel|mood)?\s*:?\s*([1-5])\s*(?:/\s*5)?$", re.IGNORECASE)
 _NOTE_SPLIT = re.compile(r"\s+[-–—]\s+|\s*:\s+")
-_ROUND = re.compile(r"\b(round|stage|interview)s?\b", re.IGNORECASE)
+_ROUND = re.compile(r"\b(round|stage|interview|call)s?\b", re.IGNORECASE)
+_AT = re.compile(r"\s+at\s+", re.IGNORECASE)
+# A lone last word is read as the stage only when it can mean nothing else: "Acme Tech" is a
+# company, "Acme final" is not.
+_PLAIN_STAGES = frozenset(STAGES) - {"other"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +40,19 @@ def _stage_of(segment: str) -> str | None:
     return STAGE_ALIASES.get(trimmed)
 
 
+def _stage_at_end(segment: str) -> tuple[str, str | None]:
+    """`Acme data analyst final round` as (`Acme data analyst`, "final"); else (segment, None)."""
+    words = segment.split()
+    for size in (3, 2, 1):
+        if len(words) <= size:
+            continue
+        tail = " ".join(words[-size:])
+        found = _stage_of(tail)
+        if found and (size > 1 or tail.lower() in _PLAIN_STAGES):
+            return " ".join(words[:-size]), found
+    return segment, None
+
+
 def parse_rejection(text: str) -> Parsed:
     """Split a line into company, role, stage, feeling and note; flag what could not be placed."""
     line = text.strip()
@@ -45,16 +62,25 @@ def parse_rejection(text: str) -> Parsed:
     parts = _NOTE_SPLIT.split(line, maxsplit=1)
     if len(parts) == 2:
         head, note = parts[0], parts[1].strip() or None
+    segments = [s.strip() for s in head.split(",") if s.strip()]
     company = role = stage = None
     feeling = None
     unclear = False
-    for raw in (s.strip() for s in head.split(",")):
-        if not raw:
-            continue
+    for raw in segments:
         if stage is None and (found := _stage_of(raw)):
             stage = found
-        elif feeling is None and (match := _FEELING.match(raw)):
+            continue
+        if feeling is None and (match := _FEELING.match(raw)):
             feeling = int(match.group(1))
+            continue
+        if stage is None:
+            raw, stage = _stage_at_end(raw)
+        if company is None and role is None and len(at := _AT.split(raw, maxsplit=1)) == 2:
+            role, company = at[0].strip() or None, at[1].strip() or None
+        elif company is None and role is None and stage and len(segments) == 1 and " " in raw:
+            # No commas to go by: the first word as the company is a guess, to be checked.
+            company, role = raw.split(None, 1)
+            unclear = True
         elif company is None:
             company = raw
         elif role is None:

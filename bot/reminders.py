@@ -23,7 +23,8 @@ from bot.core import DIGEST_DAY, DIGEST_HOUR
 from bot.models import PersonRef
 from bot.ports import Clock, Messenger, RateLimited, Undeliverable
 from bot.store import Person, Reminder, ts
-from bot.store.interface import Store
+from bot.store.interface import Store, UnitOfWork
+from bot.store.records import StreakRow
 
 if TYPE_CHECKING:
     from bot.core import Rebound
@@ -348,7 +349,41 @@ class ReminderEngine:
                         if settled != state:
                             await u.effort.save_streak(person_id, settled, now, period)
                             changed += 1
+                            note = streak_note(state, settled)
+                            if note is not None:
+                                await self._tell(u, person_id, note, state, period, index, tz)
         return changed
+
+    async def _tell(
+        self,
+        u: UnitOfWork,
+        person_id: int,
+        kind: str,
+        before: StreakRow,
+        period: str,
+        index: int,
+        tz: ZoneInfo,
+    ) -> None:
+        """Plan a short DM about the streak the person's community counts, at 10:00 local."""
+        counted = await u.people.community_setting(person_id, "streak_period")
+        if (counted or streaks.WEEK) != period:
+            return  # both periods are kept; only the one people see is worth a message
+        now = self.clock.now()
+        ten = when.local_to_utc(now.astimezone(tz).date(), when.DEFAULT_HOUR, tz)
+        # The key names the period closed, so closing it again plans nothing new.
+        key = f"streak:{person_id}:{period}:{index}"
+        await u.reminders.schedule(
+            person_id, kind=kind, ref_id=before.current, key=key, due=max(now, ten), now=now
+        )
+
+
+def streak_note(before: StreakRow, settled: StreakRow) -> str | None:
+    """The reminder kind that tells a person what settling did: a reserve spent, or a pause."""
+    if before.current > 0 and settled.current == 0:
+        return "streak_paused"
+    if settled.reserves < before.reserves:
+        return "streak_reserve"
+    return None
 
 
 class Scheduler:

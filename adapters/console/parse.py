@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot import commands
+from bot.models import Text
 from bot.vocab import UserError
 
 _SPAN = re.compile(r"(\d+)\s*([wdhm])")
@@ -109,7 +110,11 @@ def parse_line(raw: str) -> Line:
         try:
             name, sub, options = commands.parse_invocation(line[1:])
         except UserError as exc:
-            raise LineError(exc.key, **{k: str(v) for k, v in exc.values.items()}) from None
+            # Our own values (command names) come as Text: show their words, never the object.
+            values = {
+                k: v.plain() if isinstance(v, Text) else str(v) for k, v in exc.values.items()
+            }
+            raise LineError(exc.key, **values) from None
         return CommandLine(name, sub, options)
     # isascii first: "²" is a digit to Python but not a number anyone means to press.
     if line.isascii() and line.isdigit():

@@ -125,6 +125,10 @@ class People(Protocol):
         """The ids of the community's members who set no timezone of their own."""
         ...
 
+    async def community_setting(self, person_id: int, key: str) -> str | None:
+        """A setting (such as streak_period) of the person's latest community that set it."""
+        ...
+
 
 class Rejections(Protocol):
     """Logged rejections."""
@@ -162,6 +166,12 @@ class Rejections(Protocol):
 
     async def latest(self, person_id: int) -> Rejection | None:
         """The person's most recent rejection, or None."""
+        ...
+
+    async def logged_between(
+        self, person_id: int, start: datetime, end: datetime
+    ) -> list[Rejection]:
+        """The person's rejections logged from start up to (not including) end, oldest first."""
         ...
 
 

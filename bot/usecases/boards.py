@@ -58,7 +58,10 @@ async def streak(kit: Kit, ctx: Context, *, card: bool = True) -> Outcome:
     period = me.period
     index = streaks.period_index(now, me.tz, period)
     state = streaks.settle(stored, index)
-    if state.current == 0:
+    if state.current == 0 and state.best > 0:
+        # "No streak yet" beside a best streak reads as if the past weeks were wiped.
+        status = kit.msg("streak.paused", best=span(kit, period, state.best))
+    elif state.current == 0:
         status = kit.msg("streak.none_yet")
     elif streaks.at_risk(stored, index):
         status = kit.msg("streak.at_risk_day" if period == streaks.DAY else "streak.at_risk")
@@ -186,7 +189,7 @@ async def _board_reply(
             cards.BoardRowCard(row.rank, row.display_name, detail.plain(), mine, row.after_gap)
         )
     if not board.rows:
-        text = kit.msg("board.empty") + "\n"
+        text = kit.msg("board.empty", view_label=view_label) + "\n"
     buttons: tuple[Button, ...] = ()
     if not opted_in:
         footer = kit.msg("board.invite")

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time
 
 from bot.actions import Action
 from bot.models import Button, Context, Reply, Text, Where
 from bot.store.interface import UnitOfWork
 from bot.usecases.care import despite, low_week, screen
 from bot.usecases.checks import clean, in_range
-from bot.usecases.effort import celebrate, earn, streak_line
-from bot.usecases.kit import Kit, Me, find_me, pick_text
+from bot.usecases.effort import celebrate, earn, standing, streak_line
+from bot.usecases.kit import Kit, Me, find_me, pick_text, today
 from bot.usecases.outcome import Outcome
 from bot.vocab import FEELING_HIGH, FEELING_LOW, NOTE_MAX, UserError
 
@@ -57,11 +57,13 @@ async def _record(
     if note is None and conversation and conversation.flow == "checkin":
         note = conversation.payload  # typed before the mood button was pressed
     care = await screen(kit, u, me, note)
+    # Check-ins earn one point a day: checking in is welcome any time, but not a points tap.
+    again = await _checked_in_today(u, me, now)
     checkin_id = await u.checkins.add(me.id, mood, note, now)
     if mood == 1 and care is None:
         # A second very low day in a week: check in gently, with the same resources.
         care = await low_week(kit, u, me, now)
-    earned = await earn(u, me, "checkin", now)
+    earned = await standing(u, me, now) if again else await earn(u, me, "checkin", now)
     celebrations = await celebrate(kit, u, ctx, me, earned, now, care)
     response = await pick_text(
         kit, u, me.id, f"checkin.{mood}", kit.content.checkin_responses[mood], now
@@ -74,12 +76,21 @@ async def _record(
     text = (
         response.render(name=ctx.person.display_name)
         + "\n\n"
-        + kit.msg("checkin.saved")
+        + kit.msg("checkin.saved_again" if again else "checkin.saved")
         + streak_line(kit, me, earned, low=mood == 1, care=care)
     )
     if ask_note:
         text += "\n" + kit.msg("checkin.note_prompt")
     return Outcome.of(me, [kit.private(text), *celebrations], care)
+
+
+async def _checked_in_today(u: UnitOfWork, me: Me, now: datetime) -> bool:
+    """True when the person already checked in today, in their own timezone."""
+    midnight = datetime.combine(today(me.tz, now), time(0), tzinfo=me.tz)
+    for mood in range(FEELING_LOW, FEELING_HIGH + 1):
+        if await u.checkins.count(me.id, mood, midnight):
+            return True
+    return False
 
 
 async def note_text(

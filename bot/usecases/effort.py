@@ -56,6 +56,15 @@ async def earn(u: UnitOfWork, me: Me, kind: str, now: datetime) -> Earned:
     return Earned(week=week, day=states[streaks.DAY][1], milestone=milestone)
 
 
+async def standing(u: UnitOfWork, me: Me, now: datetime) -> Earned:
+    """The person's streaks as they stand now, for an action that earns nothing more."""
+    states = {}
+    for period in (streaks.WEEK, streaks.DAY):
+        index = streaks.period_index(now, me.tz, period)
+        states[period] = streaks.settle(await u.effort.streak(me.id, period), index)
+    return Earned(week=states[streaks.WEEK], day=states[streaks.DAY], milestone=None)
+
+
 async def celebrate(
     kit: Kit,
     u: UnitOfWork,

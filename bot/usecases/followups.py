@@ -18,6 +18,8 @@ from bot.vocab import CHANNELS, FOLLOWUP_TYPES, NAME_MAX, UserError
 
 LIST_SIZE = 5
 STAY_IN_TOUCH_AFTER = timedelta(weeks=6)
+# Said after a follow-up is sent; a pool, because one fixed line soon reads as canned.
+SENT_LINES = ("followup.sent_1", "followup.sent_2", "followup.sent_3", "followup.sent_4")
 
 
 def reminder_key(followup_id: int) -> str:
@@ -41,13 +43,21 @@ def draft_text(kit: Kit, followup: Followup, name: str) -> Text:
     """The draft shown when the follow-up was planned (unless the wording changed), filled in."""
     texts = kit.content.drafts[followup.kind].texts
     draft = next((t for t in texts if t.key == followup.draft_key), texts[0])
-    values = {
+    return draft.render(draft_values(name, followup.contact, followup.company, followup.role))
+
+
+def draft_values(
+    name: str, contact: str | None, company: str | None, role: str | None
+) -> dict[str, str | None]:
+    """What a draft is filled with; people greet a contact by first name ("Hi Priya,")."""
+    first_name = contact.split()[0] if contact and contact.split() else None
+    return {
         "name": name,
-        "contact": followup.contact,
-        "company": followup.company,
-        "role": followup.role,
+        "contact": contact,
+        "first_name": first_name,
+        "company": company,
+        "role": role,
     }
-    return draft.render(values)
 
 
 def _kind(kind: str | None) -> str | None:
@@ -102,7 +112,7 @@ async def followup_add(
         followup_id, draft, due = await new_followup(
             kit, u, me, plan, at_10(day, me.tz), now, chosen=bool(when_text)
         )
-    values = {"name": ctx.person.display_name, "contact": contact, "company": company, "role": role}
+    values = draft_values(ctx.person.display_name, contact, company, role)
     later = tomorrow(me, now) > due
     reply = _draft_reply(kit, me, plan, followup_id, draft.render(values), due, later)
     return Outcome.of(me, [reply])
@@ -270,7 +280,8 @@ async def _sent(
     await u.followups.update(followup.id, status="sent", now=now)
     await u.reminders.close(reminder_key(followup.id), "done", now)
     earned = await earn(u, me, "followup_sent", now)
-    text = kit.msg("followup.sent")
+    sent_lines = [kit.content.messages[key] for key in SENT_LINES]
+    text = (await pick_text(kit, u, me.id, "followup.sent", sent_lines, now)).render()
     if followup.kind != "stay_in_touch":
         # Weeks later, a hello keeps the door open: plan it with its own draft.
         later = at_10(today(me.tz, now) + STAY_IN_TOUCH_AFTER, me.tz)

@@ -65,12 +65,14 @@ def plan_reminders(
 ) -> tuple[ReminderPlan, ...]:
     """The check-ins the person asked for after a rejection, and tomorrow's nudge to reflect."""
     day = today(tz, now)
+    # Keyed by the person and the day it comes, so several rejections logged on one day share
+    # one check-in (it names them all); the first one logged stays its reference.
     plans = [
         ReminderPlan(
             person.id,
             "checkin",
             rejection_id,
-            f"checkin:{rejection_id}:{days}d",
+            f"checkin:p{person.id}:{day + timedelta(days=days)}",
             fit(person, tz, at_10(day + timedelta(days=days), tz)),
         )
         for days in person.checkin_days

@@ -10,17 +10,18 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import when
+from bot import streaks, when
 from bot.actions import Action
 from bot.models import Button, Context, Reply, Style, Text, Where
 from bot.store.interface import UnitOfWork
-from bot.store.records import Person, Reminder
+from bot.store.records import Person, Rejection, Reminder
 from bot.usecases import followups
+from bot.usecases.boards import span
 from bot.usecases.checkins import mood_buttons
-from bot.usecases.kit import Kit, Me, at_10, find_me, pick_text, schedule, today
+from bot.usecases.kit import Kit, Me, at_10, find_me, pick_text, schedule, today, zone_of
 from bot.usecases.outcome import Outcome
 from bot.vocab import UserError
 
@@ -64,12 +65,48 @@ async def _checkin_message(
     async with kit.store.unit() as u:
         questions = kit.content.checkin_questions
         question = await pick_text(kit, u, person.id, "checkin.q", questions, now)
+        about = await _checkin_about(kit, u, reminder, person, now)
     return Reply(
         title=kit.msg("reminder.checkin_title"),
-        text=question.render(name=person.display_name) + "\n" + kit.msg("reminder.checkin_hint"),
+        text=about
+        + question.render(name=person.display_name)
+        + "\n"
+        + kit.msg("reminder.checkin_hint"),
         buttons=(*mood_buttons(kit), *buttons(kit, reminder)),
         where=Where.DM,
     )
+
+
+def day_name(logged: date, today: date) -> Text:
+    """A past day as people say it: a weekday within the week, else with its date."""
+    if (today - logged).days < 7:
+        return Text.of(f"{logged:%A}")
+    return Text.of(f"{logged:%A} {logged.day} {logged:%B}")
+
+
+def _names(rejections: list[Rejection]) -> str | None:
+    """The companies, as a list people read ("Acme, Initech and Umbrella"); None if unnamed."""
+    names = list(dict.fromkeys(r.company for r in rejections if r.company))
+    if not names:
+        return None
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+async def _checkin_about(
+    kit: Kit, u: UnitOfWork, reminder: Reminder, person: Person, now: datetime
+) -> Text:
+    """What a check-in follows: every rejection logged that day, so one check-in covers them."""
+    first = await u.rejections.get(reminder.ref_id, person.id) if reminder.ref_id else None
+    if first is None:
+        return Text()
+    tz = await zone_of(kit, u, person)
+    logged = first.created_at.astimezone(tz).date()
+    start = when.local_to_utc(logged, time(0), tz)
+    that_day = await u.rejections.logged_between(person.id, start, start + timedelta(days=1))
+    day = day_name(logged, today(tz, now))
+    if len(that_day) > 1:
+        return kit.msg("reminder.checkin_about_many", day=day, companies=_names(that_day)) + "\n\n"
+    return kit.msg("reminder.checkin_about_one", day=day, company=first.company) + "\n\n"
 
 
 async def _nudge_message(
@@ -84,9 +121,18 @@ async def _nudge_message(
     reflect = kit.button(
         "button.reflect_now", Action("reflect", "start", rejection.id), Style.PRIMARY
     )
+    async with kit.store.unit() as u:
+        tz = await zone_of(kit, u, person)
+    # A snoozed nudge comes later than the day after: then "yesterday" would be untrue.
+    logged, local_today = rejection.created_at.astimezone(tz).date(), today(tz, now)
+    if (local_today - logged).days == 1:
+        text = kit.msg("reminder.nudge", company=rejection.company)
+    else:
+        day = day_name(logged, local_today)
+        text = kit.msg("reminder.nudge_on", day=day, company=rejection.company)
     return Reply(
         title=kit.msg("reminder.nudge_title"),
-        text=kit.msg("reminder.nudge", company=rejection.company),
+        text=text,
         buttons=buttons(kit, reminder, reflect),
         where=Where.DM,
     )
@@ -198,6 +244,32 @@ async def _unknown_message(
     return None
 
 
+# The words for a streak note, by its kind and whether the community counts days.
+STREAK_WORDS = {
+    ("streak_reserve", False): "reminder.streak_reserve",
+    ("streak_reserve", True): "reminder.streak_reserve_day",
+    ("streak_paused", False): "reminder.streak_paused",
+    ("streak_paused", True): "reminder.streak_paused_day",
+}
+
+
+async def _streak_message(
+    kit: Kit, reminder: Reminder, person: Person, now: datetime
+) -> Reply | None:
+    """A reserve covered a quiet period, or the streak paused: said once, kindly, no buttons."""
+    period = reminder.key.split(":")[2] if reminder.key.count(":") >= 3 else streaks.WEEK
+    key = STREAK_WORDS[reminder.kind, period == streaks.DAY]
+    started_again = (await kit.store.effort.streak(person.id, period)).current > 0
+    if reminder.kind == "streak_paused" and started_again:
+        return None  # they started again before the note came: "paused" would be untrue
+    length = span(kit, period, reminder.ref_id or 0)
+    return Reply(
+        title=kit.msg("reminder.streak_title"),
+        text=kit.msg(key, streak=length),
+        where=Where.DM,
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Kind:
     """One kind of reminder: what it says, what stop switches off, how snooze and delivery act."""
@@ -213,6 +285,8 @@ KINDS: dict[str, Kind] = {
     "nudge": Kind(_nudge_message, stop=_stop_nudges),
     "followup": Kind(_followup_message, snooze=_snooze_followup),
     "next_step": Kind(_next_step_message),
+    "streak_reserve": Kind(_streak_message),
+    "streak_paused": Kind(_streak_message),
 }
 UNKNOWN = Kind(_unknown_message)
 

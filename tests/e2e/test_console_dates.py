@@ -13,8 +13,8 @@ def test_next_tuesday_on_a_monday_is_the_tuesday_of_the_following_week(tmp_path)
             ":advance 4d",
             "/rejected company:Acme stage:final feeling:1",
             "1",  # Reflect now
-            "tired but okay",
-            "my sister helped",
+            "tired but okay today, honestly",
+            "my sister helped me think it through",
             "ask Priya for a mock interview by next tuesday",
             "/followup add contact:Dana when:tuesday",
             ":quit",
@@ -37,8 +37,8 @@ def test_a_day_typed_alone_after_when_keeps_the_step(tmp_path):
         [
             "/rejected company:Acme stage:final feeling:1",
             "1",  # Reflect now
-            "tired but okay",
-            "my sister helped",
+            "tired but okay today, honestly",
+            "my sister helped me think it through",
             "go climbing with Jo",
             "saturday",
             "/journal",

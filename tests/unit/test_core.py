@@ -346,10 +346,16 @@ async def test_leaderboard_invites_people_who_have_not_joined_and_never_ranks_th
     assert replies[0].buttons[0].action_id == "board:join"
 
 
+async def send_followups(core: Rebound, name: str, count: int) -> None:
+    """Earn points the way people do several times a day: follow-ups sent (3 points each)."""
+    for _ in range(count):
+        planned = await core.followup_add(in_channel(name), contact="Dana")
+        await core.press(in_channel(name), action(planned, "followup:sent"))
+
+
 async def test_leaderboard_ranks_effort_points_and_equal_points_share_a_place(core, clock):
-    for name, checkins in (("Cleo", 2), ("Bea", 1), ("Ada", 1), ("Dev", 3)):
-        for _ in range(checkins):
-            await core.checkin(in_channel(name), mood=3)
+    for name, sent in (("Cleo", 2), ("Bea", 1), ("Ada", 1), ("Dev", 3)):
+        await send_followups(core, name, sent)
         await core.leaderboard(in_channel(name), "join")
     text = text_of(await core.leaderboard(in_channel("Ada"), view="all"))
     rows = [line.split(":")[0] for line in text.splitlines() if ". " in line[:4]]
@@ -368,8 +374,7 @@ async def test_leaderboard_ranks_effort_points_and_equal_points_share_a_place(co
 async def test_leaderboard_shows_neighbours_of_someone_far_from_the_top(core):
     for index in range(20):
         name = f"P{index:02d}"
-        for _ in range(20 - index):
-            await core.checkin(in_channel(name), mood=3)
+        await send_followups(core, name, 20 - index)
         await core.leaderboard(in_channel(name), "join")
     text = text_of(await core.leaderboard(in_channel("P15")))
     assert "P09" in text and "P10" not in text.split("…")[0]

@@ -14,8 +14,9 @@ async def reach_the_next_step(core):
     """Log a rejection and answer a short reflection, up to "what's your next step?"."""
     logged = await core.rejected(in_channel(), company="Acme", stage="final", feeling=1)
     await core.press(in_channel(), action(logged, "reflect:start"))
-    await core.dm_text(in_dm(), "tired but okay")
-    return await core.dm_text(in_dm(), "my sister helped")
+    # Answers of four words or more: a shorter one brings its follow-up question first.
+    await core.dm_text(in_dm(), "tired but okay today, honestly")
+    return await core.dm_text(in_dm(), "my sister helped me think it through")
 
 
 async def test_next_tuesday_said_on_a_monday_is_eight_days_away(core, clock):
@@ -48,8 +49,8 @@ async def test_a_reply_that_is_only_a_day_keeps_the_steps_words(core, clock):
 async def test_a_day_alone_in_reply_to_the_suggested_step_keeps_the_suggestion(core, clock):
     clock.set(MONDAY_MORNING)
     closing = await reach_the_next_step(core)
-    [offered] = [line for line in text_of(closing).splitlines() if "you could take: " in line]
-    suggested = offered.split("you could take: ", 1)[1].removesuffix(".")
+    [offered] = [line for line in text_of(closing).splitlines() if "follows from it: " in line]
+    suggested = offered.split("follows from it: ", 1)[1].removesuffix(".")
     replies = await core.dm_text(in_dm(), "by next tuesday")
     assert f'Got it: "{suggested}". I\'ll remind you on Tuesday 1 December, 10:00' in text_of(
         replies

@@ -58,10 +58,11 @@ def test_the_plans_reminders_come_at_10_in_the_persons_own_timezone(store, conte
     seen = {name: [] for name in plan.pools}
     words = plan(view(person(checkin_days=(2, 7)), seen, zone="Asia/Tokyo"))
     keys = [r.key for r in words.reminders]
-    assert keys == ["checkin:41:2d", "checkin:41:7d", "nudge:41"]
+    # Check-ins are keyed by the day they come (in Tokyo it is already Friday 27 November).
+    assert keys == ["checkin:p7:2026-11-29", "checkin:p7:2026-12-04", "nudge:41"]
     assert {r.due.astimezone(UTC).time() for r in words.reminders} == {time(1, 0)}  # 10:00 JST
     mine = plan(view(person(timezone="UTC", nudges=False), seen, zone="Asia/Tokyo"))
-    assert [r.key for r in mine.reminders] == ["checkin:41:2d", "checkin:41:7d"]
+    assert [r.key for r in mine.reminders] == ["checkin:p7:2026-11-28", "checkin:p7:2026-12-03"]
     assert {r.due.time() for r in mine.reminders} == {time(10, 0)}
 
 

@@ -193,14 +193,14 @@ def on_leaderboard(conn: Conn, person_id: int, community_id: int) -> bool:
     return bool(row and row["leaderboard"])
 
 
-def community_timezone_for(conn: Conn, person_id: int) -> str | None:
-    """The timezone of the person's most recently joined community that set one."""
+def community_setting_for(conn: Conn, person_id: int, key: str) -> str | None:
+    """A setting of the person's most recently joined community that set it."""
     row = sql.one(
         conn,
         "SELECT s.value FROM memberships m JOIN community_settings s"
-        " ON s.community_id = m.community_id AND s.key = 'timezone'"
+        " ON s.community_id = m.community_id AND s.key = ?"
         " WHERE m.person_id = ? ORDER BY m.joined_at DESC, m.community_id DESC LIMIT 1",
-        (person_id,),
+        (key, person_id),
     )
     return row["value"] if row else None
 
@@ -214,6 +214,11 @@ def members_without_timezone(conn: Conn, community_id: int) -> list[int]:
         (community_id,),
     )
     return [int(row["id"]) for row in found]
+
+
+def community_timezone_for(conn: Conn, person_id: int) -> str | None:
+    """The timezone of the person's most recently joined community that set one."""
+    return community_setting_for(conn, person_id, "timezone")
 
 
 def arrive(conn: Conn, ref: PersonRef, community: CommunityRef | None, now: datetime) -> Arrival:
@@ -250,3 +255,4 @@ class SqlitePeople(Repository):
     shoutouts_on = hop(shoutouts_on)
     community_timezone = hop(community_timezone_for)
     without_timezone = hop(members_without_timezone)
+    community_setting = hop(community_setting_for)

@@ -76,6 +76,17 @@ def latest_rejection(conn: Conn, person_id: int) -> Rejection | None:
     )
 
 
+def logged_between(conn: Conn, person_id: int, start: datetime, end: datetime) -> list[Rejection]:
+    """The person's rejections logged from start up to (not including) end, oldest first."""
+    found = sql.rows(
+        conn,
+        "SELECT * FROM rejections WHERE person_id = ? AND created_at >= ? AND created_at < ?"
+        " ORDER BY created_at, id",
+        (person_id, ts(start), ts(end)),
+    )
+    return [_rejection(r) for r in found]
+
+
 def log_rejection(
     conn: Conn, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
 ) -> tuple[RejectionView, PlanT]:
@@ -125,6 +136,7 @@ class SqliteRejections(Repository):
     add = hop(add_rejection)
     get = hop(rejection)
     latest = hop(latest_rejection)
+    logged_between = hop(logged_between)
 
     async def log(
         self, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
