@@ -39,7 +39,7 @@ def _parser() -> argparse.ArgumentParser:
         "--status",
         action="append",
         choices=(*REPORT_STATUSES, "sent", "cancelled", "muted", "skipped", "done"),
-        help="only these states (repeatable); default: all of them",
+        help="only these states (repeatable); default: pending, sending, failed and undeliverable",
     )
     reminders.add_argument("--limit", type=int, default=200, help="at most this many rows")
     return parser
