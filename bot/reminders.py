@@ -19,12 +19,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot import streaks, when
-from bot.core import DIGEST_DAY, DIGEST_HOUR
 from bot.models import PersonRef
 from bot.ports import Clock, Messenger, RateLimited, Undeliverable
 from bot.store import Person, Reminder, ts
 from bot.store.interface import Store, UnitOfWork
 from bot.store.records import StreakRow
+from bot.usecases.community import DIGEST_DAY, DIGEST_HOUR
 
 if TYPE_CHECKING:
     from bot.core import Rebound
