@@ -64,7 +64,8 @@ async def _record(
         # A second very low day in a week: check in gently, with the same resources.
         care = await low_week(kit, u, me, now)
     earned = await standing(u, me, now) if again else await earn(u, me, "checkin", now)
-    celebrations = await celebrate(kit, u, ctx, me, earned, now, care)
+    # A low day gets a short, gentle reply: no streak line and no milestone cheer.
+    celebrations = [] if mood == 1 else await celebrate(kit, u, ctx, me, earned, now, care)
     response = await pick_text(
         kit, u, me.id, f"checkin.{mood}", kit.content.checkin_responses[mood], now
     )

@@ -149,3 +149,15 @@ async def test_a_crisis_typed_as_a_next_step_is_never_scheduled_back(core, store
     me = await store.people.find("test", "alex")
     due = await store.reminders.for_person(me.id, ("pending",))
     assert not [r for r in due if r.kind == "next_step"]
+
+
+async def test_a_milestone_reached_on_a_mood_1_day_brings_no_cheer(core, clock):
+    from datetime import timedelta
+
+    await core.settings(in_channel(), shoutouts="on")
+    for week in range(4):
+        replies = await core.checkin(in_channel(), mood=1 if week == 3 else 3)
+        if week < 3:
+            clock.advance(timedelta(days=7))
+    assert "weeks in a row" not in text_of(replies)
+    assert [r.where.value for r in replies] == ["private"]
