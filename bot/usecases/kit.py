@@ -86,10 +86,15 @@ class Me:
         return PersonRef(self.person.platform, self.person.user_id, self.person.display_name)
 
 
+def zone_for(own: str | None, community: str | None, default: str) -> ZoneInfo:
+    """The zone a person's days are counted in: their own, else their community's, else ours."""
+    return when.zone(own or community or default)
+
+
 def me_of(kit: Kit, arrival: Arrival) -> Me:
     """The Me of a person as the store found them (see People.arrive)."""
     person = arrival.person
-    tz = when.zone(person.timezone or arrival.community_timezone or kit.default_timezone)
+    tz = zone_for(person.timezone, arrival.community_timezone, kit.default_timezone)
     found = Missed(person.id, person.dm_failed_count) if person.dm_failed_count else None
     return Me(person, arrival.community_id, tz, arrival.settings, found)
 
@@ -111,8 +116,8 @@ async def zone_of(kit: Kit, u: UnitOfWork, person: Person) -> ZoneInfo:
     """
     if person.timezone:
         return when.zone(person.timezone)
-    found = await u.people.community_timezone(person.id)
-    return when.zone(found or kit.default_timezone)
+    community = await u.people.community_timezone(person.id)
+    return zone_for(None, community, kit.default_timezone)
 
 
 def choose(

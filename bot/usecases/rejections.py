@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from bot import when
 from bot.actions import Action
 from bot.content import Template, band
 from bot.models import Context, Reply, Style, Where
@@ -31,6 +30,7 @@ from bot.usecases.kit import (
     me_of,
     template_key,
     today,
+    zone_for,
 )
 from bot.usecases.outcome import Outcome
 from bot.vocab import FEELING_HIGH, FEELING_LOW, NAME_MAX, NOTE_MAX, UserError
@@ -114,7 +114,7 @@ class Planner:
     def __call__(self, view: RejectionView) -> Words:
         """The plan for this rejection."""
         person = view.person
-        tz = when.zone(person.timezone or view.community_timezone or self.default_timezone)
+        tz = zone_for(person.timezone, view.community_timezone, self.default_timezone)
         encouragement, first = self.encouragement.pick(view)
         reframe, second = self.reframe.pick(view) if self.reframe else (None, None)
         return Words(
