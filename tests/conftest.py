@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import sqlite3
 from collections.abc import AsyncIterator, Iterator, Sequence
 from contextlib import closing
 from datetime import UTC, datetime
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -136,3 +138,19 @@ def loose_umask() -> Iterator[None]:
 def mode(path: Path) -> int:
     """The permission bits of a file or folder."""
     return path.stat().st_mode & 0o777
+
+
+@pytest.fixture
+def prompts_copy(tmp_path: Path) -> Path:
+    """A copy of prompts/ that a test may break."""
+    target = tmp_path / "prompts"
+    shutil.copytree(Path(str(resources.files("prompts"))), target)
+    return target
+
+
+def edit_copy(folder: Path, name: str, old: str, new: str) -> None:
+    """Replace the first `old` in a copied prompts file (which must contain it) with `new`."""
+    path = folder / name
+    text = path.read_text()
+    assert old in text, f"{old!r} not in {name}"
+    path.write_text(text.replace(old, new, 1))

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
-
 from bot.core import Rebound
 from bot.ports import FixedClock
 from bot.reminders import ReminderEngine
-from bot.store import Store
 from tests.conftest import in_channel
 from tests.integration.test_reminders import RecordingMessenger
-
-
-@pytest.fixture
-def messenger() -> RecordingMessenger:
-    return RecordingMessenger()
-
-
-@pytest.fixture
-def engine(
-    store: Store, core: Rebound, clock: FixedClock, messenger: RecordingMessenger
-) -> ReminderEngine:
-    engine = ReminderEngine(store, core, clock)
-    engine.register("test", messenger)
-    return engine
 
 
 async def test_several_rejections_on_one_day_bring_one_checkin_naming_them(

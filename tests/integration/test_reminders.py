@@ -46,18 +46,6 @@ class RecordingMessenger:
         return [reply.title.plain() if reply.title else "" for _, reply, _ in self.sent]
 
 
-@pytest.fixture
-def messenger() -> RecordingMessenger:
-    return RecordingMessenger()
-
-
-@pytest.fixture
-def engine(store, core, clock, messenger) -> ReminderEngine:
-    engine = ReminderEngine(store, core, clock)
-    engine.register("test", messenger)
-    return engine
-
-
 async def status_of(store: Store, key: str) -> str:
     reminder = await store.reminders.by_key(key)
     assert reminder is not None, key

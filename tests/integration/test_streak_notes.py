@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import timedelta
 
-import pytest
-
 from bot import when
 from bot.core import Rebound
 from bot.ports import FixedClock
@@ -15,20 +13,6 @@ from bot.store import Store, StreakRow
 from bot.streaks import period_index
 from tests.conftest import in_channel
 from tests.integration.test_reminders import RecordingMessenger
-
-
-@pytest.fixture
-def messenger() -> RecordingMessenger:
-    return RecordingMessenger()
-
-
-@pytest.fixture
-def engine(
-    store: Store, core: Rebound, clock: FixedClock, messenger: RecordingMessenger
-) -> ReminderEngine:
-    engine = ReminderEngine(store, core, clock)
-    engine.register("test", messenger)
-    return engine
 
 
 async def test_a_reserve_covering_a_week_and_a_pause_each_send_one_kind_dm(

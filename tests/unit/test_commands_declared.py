@@ -6,8 +6,6 @@ import ast
 import inspect
 import pathlib
 import re
-import shutil
-from importlib import resources
 from types import SimpleNamespace
 from typing import Any
 
@@ -22,7 +20,7 @@ from bot import commands
 from bot.content import ContentError, load_content
 from bot.core import ADMIN_OPTIONS, Rebound
 from bot.freetext import Parsed
-from tests.conftest import in_channel
+from tests.conftest import edit_copy, in_channel
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 # The use case `commands.run` calls for a command (and subcommand) that has options.
@@ -144,13 +142,6 @@ def test_the_console_reads_every_declared_option(command, sub):
             assert commands.check_options(command, sub, parsed.options)[1] == {option.name: "a b"}
 
 
-@pytest.fixture
-def prompts_copy(tmp_path):
-    target = tmp_path / "prompts"
-    shutil.copytree(pathlib.Path(str(resources.files("prompts"))), target)
-    return target
-
-
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
@@ -160,10 +151,7 @@ def prompts_copy(tmp_path):
     ],
 )
 def test_command_texts_must_match_the_command_set(prompts_copy, old, new, expected):
-    path = prompts_copy / "commands.toml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+    edit_copy(prompts_copy, "commands.toml", old, new)
     with pytest.raises(ContentError) as caught:
         commands.check_texts(load_content(prompts_copy).commands)
     assert "prompts/commands.toml" in str(caught.value)

@@ -1,7 +1,5 @@
 import pathlib
 import re
-import shutil
-from importlib import resources
 
 import pytest
 
@@ -16,6 +14,7 @@ from bot.content import (
     make_template,
 )
 from bot.models import Text
+from tests.conftest import edit_copy
 
 DISCORD_MESSAGE_LIMIT = 2000
 LONG = "W" * 120  # the longest name or company a person may type
@@ -120,13 +119,6 @@ def test_every_message_key_is_used_by_the_code():
     assert unused == []
 
 
-@pytest.fixture
-def prompts_copy(tmp_path):
-    target = tmp_path / "prompts"
-    shutil.copytree(pathlib.Path(str(resources.files("prompts"))), target)
-    return target
-
-
 @pytest.mark.parametrize(
     ("file", "old", "new", "expected"),
     [
@@ -167,10 +159,7 @@ def prompts_copy(tmp_path):
     ],
 )
 def test_broken_wording_stops_start_up_naming_file_and_key(prompts_copy, file, old, new, expected):
-    path = prompts_copy / file
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+    edit_copy(prompts_copy, file, old, new)
     with pytest.raises(ContentError) as caught:
         load_content(prompts_copy)
     assert f"prompts/{file}" in str(caught.value)

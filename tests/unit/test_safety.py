@@ -1,16 +1,13 @@
 """The safety net: a table of phrases that must and must not trigger it, and what it does."""
 
-import pathlib
-import shutil
 from datetime import timedelta
-from importlib import resources
 
 import pytest
 
 from benchmarks.safety import HOSTILE
 from bot.content import ContentError, load_content
 from bot.safety import Concern, normalise
-from tests.conftest import COMMUNITY, in_channel, in_dm, text_of
+from tests.conftest import COMMUNITY, edit_copy, in_channel, in_dm, text_of
 
 MUST_TRIGGER = [
     "I want to kill myself",
@@ -189,13 +186,6 @@ def test_concerning_means_a_crisis_and_nothing_less(content):
     assert not net.concerning(None, "this interview killed me")
 
 
-@pytest.fixture
-def prompts_copy(tmp_path):
-    target = tmp_path / "prompts"
-    shutil.copytree(pathlib.Path(str(resources.files("prompts"))), target)
-    return target
-
-
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [
@@ -219,10 +209,7 @@ def prompts_copy(tmp_path):
     ],
 )
 def test_a_broken_safety_file_stops_start_up_naming_the_key(prompts_copy, old, new, expected):
-    path = prompts_copy / "safety.toml"
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
+    edit_copy(prompts_copy, "safety.toml", old, new)
     with pytest.raises(ContentError) as caught:
         load_content(prompts_copy)
     assert "prompts/safety.toml" in str(caught.value)
