@@ -61,6 +61,13 @@ class Rejection:
     feeling: int | None
     note: str | None
     created_at: datetime
+    # 'rejected' (a no) or 'declined' (an offer the person turned down).
+    outcome: str = "rejected"
+
+    @property
+    def declined(self) -> bool:
+        """Whether this is an offer the person turned down, not a no."""
+        return self.outcome == "declined"
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,6 +238,7 @@ class RejectionLog:
     stage: str
     feeling: int | None
     note: str | None
+    outcome: str = "rejected"
     # Message pools whose seen keys the plan chooses from (see Rejections.log).
     pools: tuple[str, ...] = ()
     # A counter the bot keeps for itself to bump with the rejection (a sign of crisis), or None.
