@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.models import Context, Reply, Where
-from bot.usecases import checkins, reflection
+from bot.usecases import checkins, reflection, writing
 from bot.usecases.care import screen
 from bot.usecases.kit import Kit, find_me
 from bot.usecases.outcome import Outcome
@@ -30,6 +30,11 @@ async def dm_text(kit: Kit, ctx: Context, text: str) -> Outcome:
             if flow == "next_step" and found and not (care and care.alone):
                 replies = await reflection.step_text(kit, u, me, found, text, now)
                 return Outcome.of(me, replies, care)
+            if flow in (None, *writing.FLOWS):
+                # An open day of Write it out takes the text, also once a check-in is done.
+                taken = await writing.take(kit, u, me, flow, ref_id, text, now, care)
+                if taken is not None:
+                    return Outcome.of(me, taken, care)
         except UserError:
             # Too long to keep, but a sign of crisis still gets support, alone.
             if care is not None and care.alone:
