@@ -17,7 +17,7 @@ class WritingProgram:
 
     status is active, paused, stopped or finished; day is the day being written or next to
     open (1 to 5); asked says a missed day was asked about since the last day written;
-    paused_for says why a paused program paused (care or missed).
+    paused_for says why a paused program paused (care, missed, or person: they chose to).
     """
 
     id: int
@@ -72,6 +72,10 @@ class Writing(Protocol):
 
     async def advance(self, program_id: int, day: int, now: datetime) -> None:
         """Move a program to a day, clearing the missed-day question."""
+        ...
+
+    async def set_hour(self, program_id: int, hour: int, now: datetime) -> None:
+        """Change the hour each day opens at."""
         ...
 
     async def set_asked(self, program_id: int, now: datetime) -> None:

@@ -56,8 +56,9 @@ def _standing(kit: Kit, program: WritingProgram) -> Reply:
             "writing.button.resume", Action("write", "resume", program.id), Style.PRIMARY
         )
         return kit.private(kit.msg("writing.paused", day=program.day), buttons=(resume, stop))
+    pause = kit.button("writing.button.pause", Action("write", "pause", program.id))
     text = kit.msg("writing.running", day=program.day, time=_time(program.hour))
-    return kit.private(text, buttons=(stop,))
+    return kit.private(text, buttons=(pause, stop))
 
 
 async def writeitout(kit: Kit, ctx: Context, hour: int | str | None = None) -> Outcome:
@@ -66,6 +67,8 @@ async def writeitout(kit: Kit, ctx: Context, hour: int | str | None = None) -> O
     async with kit.store.unit() as u:
         me = await find_me(kit, u, ctx, now)
         program = await u.writing.current(me.id)
+        if program is not None and hour is not None and program.status == "active":
+            return Outcome.of(me, [await _new_hour(kit, u, me, program, _hour(kit, me, hour), now)])
         if program is not None:
             return Outcome.of(me, [_standing(kit, program)])
         chosen = _hour(kit, me, hour)
@@ -117,6 +120,11 @@ async def _act(
         await u.reminders.cancel(me.id, days.KIND, now)
         await days.let_go(u, me.id, program.id)
         return [kit.private(kit.msg("writing.stopped"))]
+    if sub == "pause":
+        await u.writing.set_status(program.id, "paused", "person", now)
+        await u.reminders.cancel(me.id, days.KIND, now)
+        await days.let_go(u, me.id, program.id)
+        return [kit.private(kit.msg("writing.paused_by_you", day=program.day))]
     if sub == "tomorrow":
         return [kit.private(kit.msg("writing.tomorrow", time=_time(program.hour)))]
     if sub == "resume":
@@ -133,6 +141,25 @@ async def _act(
     raise UserError("error.unknown_button")
 
 
+async def _new_hour(
+    kit: Kit, u: UnitOfWork, me: Me, program: WritingProgram, hour: int, now: datetime
+) -> Reply:
+    """Move a running program to another hour, from the next day that opens."""
+    await u.writing.set_hour(program.id, hour, now)
+    await u.reminders.cancel(me.id, days.KIND, now)
+    moved = await u.writing.get(program.id, me.id) or program
+    entry = days.entry_of(await u.writing.entries(program.id), program.day)
+    person = me.person
+    if entry is not None and entry.is_open:
+        # Today's day is open: the new hour starts tomorrow.
+        due = await days.schedule_day(u, me, moved, today(me.tz, now) + timedelta(days=1), now)
+    else:
+        first = days.first_opening(now, hour, me.tz, person.quiet_start, person.quiet_end)
+        due = await days.schedule_day(u, me, moved, today(me.tz, first), now)
+    shown = Text.of(when.describe(due, me.tz))
+    return kit.private(kit.msg("writing.hour_changed", time=_time(hour), when=shown))
+
+
 async def _start(kit: Kit, ctx: Context, hour: int) -> Outcome:
     """Start the program at a daily hour: day 1 opens at its next occurrence."""
     now = kit.clock.now()
@@ -143,10 +170,11 @@ async def _start(kit: Kit, ctx: Context, hour: int) -> Outcome:
             return Outcome.of(me, [_standing(kit, running)])
         hour = _hour(kit, me, hour)
         program_id = await u.writing.start(me.id, hour, now)
+        program = await u.writing.get(program_id, me.id)
+        assert program is not None  # just written, in this transaction
         person = me.person
-        due = days.first_opening(now, hour, me.tz, person.quiet_start, person.quiet_end)
-        key = f"{days.KIND}:{program_id}:{today(me.tz, due).isoformat()}"
-        due = await schedule(u, me, days.KIND, program_id, key, due, now)
+        first = days.first_opening(now, hour, me.tz, person.quiet_start, person.quiet_end)
+        due = await days.schedule_day(u, me, program, today(me.tz, first), now)
     shown = Text.of(when.describe(due, me.tz))
     return Outcome.of(me, [kit.private(kit.msg("writing.started", when=shown))])
 

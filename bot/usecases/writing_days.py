@@ -155,7 +155,11 @@ async def schedule_day(
     """Schedule the DM of a local day (once per program and date); return when it comes."""
     person = me.person
     due = opening(day, program.hour, me.tz, person.quiet_start, person.quiet_end)
-    key = f"{KIND}:{program.id}:{day.isoformat()}"
+    base = key = f"{KIND}:{program.id}:{day.isoformat()}"
+    # A pause cancelled this day's DM: scheduling the same key at the same time again would
+    # leave it cancelled, so picking the program up plans it under a key of its own.
+    while (found := await u.reminders.by_key(key)) is not None and found.status == "cancelled":
+        key = f"{base}:{found.id}"
     return await schedule(u, me, KIND, program.id, key, due, now)
 
 

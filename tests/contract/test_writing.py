@@ -69,3 +69,11 @@ async def test_the_next_step_sentence_is_kept_with_the_program(store):
     program_id = await store.writing.start(alex.id, 19, NOW)
     await store.writing.set_next_step(program_id, "Call Dana on Friday", later(days=5))
     assert (await store.writing.get(program_id, alex.id)).next_step == "Call Dana on Friday"
+
+
+async def test_the_daily_hour_can_change_while_the_program_runs(store):
+    alex = await someone(store)
+    program_id = await store.writing.start(alex.id, 19, NOW)
+    await store.writing.set_hour(program_id, 8, later(days=1))
+    found = await store.writing.current(alex.id)
+    assert (found.hour, found.day, found.status) == (8, 1, "active")

@@ -220,3 +220,33 @@ async def test_forget_erases_the_program_and_its_days(core, engine, clock, messe
     clock.set(at(27, 19) + timedelta(minutes=1))
     await engine.tick()
     assert len(messenger.sent) == 1
+
+
+async def test_pausing_and_picking_up_on_the_same_day_keeps_tomorrows_dm(
+    core, engine, clock, messenger
+):
+    await start(core)
+    await day_dm(engine, clock, messenger, at(26, 19))
+    standing = await core.writeitout(in_dm())
+    assert "day 1 of 5" in text_of(standing)
+    paused = await core.press(in_dm(), action(standing, "write:pause:"))
+    assert "Paused on day 1 of 5" in text_of(paused)
+    assert "type done" not in text_of(await core.dm_text(in_dm(), "not now"))
+    resumed = await core.press(in_dm(), action(await core.writeitout(in_dm()), "write:resume:"))
+    assert "day 1 of 5" in text_of(resumed)
+    await core.dm_text(in_dm(), "Back again.")
+    await core.dm_text(in_dm(), "done")
+    assert "day 2 of 5" in await day_dm(engine, clock, messenger, at(27, 19))
+
+
+async def test_a_new_hour_moves_the_next_day_and_keeps_the_program(core, engine, clock, messenger):
+    await start(core)
+    await day_dm(engine, clock, messenger, at(26, 19))
+    await core.dm_text(in_dm(), "Some words.")
+    moved = text_of(await core.writeitout(in_dm(), hour=8))
+    assert "each day opens at 08:00" in moved and "Friday 27 November, 08:00" in moved
+    assert "Yesterday's writing is kept" in await day_dm(engine, clock, messenger, at(27, 8))
+    assert len(messenger.sent) == 2
+    clock.set(at(27, 19))
+    await engine.tick()
+    assert len(messenger.sent) == 2  # the old hour is gone

@@ -90,6 +90,15 @@ def advance(conn: Conn, program_id: int, day: int, now: datetime) -> None:
     )
 
 
+def set_hour(conn: Conn, program_id: int, hour: int, now: datetime) -> None:
+    """Change the hour each day opens at."""
+    sql.execute(
+        conn,
+        "UPDATE writing_programs SET hour = ?, updated_at = ? WHERE id = ?",
+        (hour, ts(now), program_id),
+    )
+
+
 def set_asked(conn: Conn, program_id: int, now: datetime) -> None:
     """Remember that a missed day (or a pause) was asked about."""
     sql.execute(
@@ -167,6 +176,7 @@ class SqliteWriting(Repository):
     get = hop(get_program)
     set_status = hop(set_status)
     advance = hop(advance)
+    set_hour = hop(set_hour)
     set_asked = hop(set_asked)
     set_next_step = hop(set_next_step)
     open_entry = hop(open_entry)
