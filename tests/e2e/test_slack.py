@@ -93,6 +93,31 @@ def event(event_id: str, payload: dict) -> str:
     )
 
 
+def press_body(double: SlackDouble, action_id: str) -> str:
+    """The form body of one button press by U1 in C1."""
+    return interactive_body(
+        {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": "U1", "name": "u1"},
+            "api_app_id": "A1",
+            "trigger_id": "t",
+            "channel": {"id": "C1"},
+            "container": {"type": "message", "channel_id": "C1"},
+            "response_url": f"{double.base}/respond/press",
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "type": "button",
+                    "value": action_id,
+                    "action_ts": "1",
+                }
+            ],
+        }
+    )
+
+
 async def test_rejected_with_free_text_is_understood_and_answered_privately(double, slack):
     url, _ = slack
     line = "Acme, data analyst, final round - they went with someone senior <!channel>"
@@ -162,26 +187,7 @@ async def test_a_button_press_starts_the_reflection_in_dms_and_a_dm_answer_conti
     url, _ = slack
     await post(url, command_body(double, "/rejected", "Initech, QA, technical"), FORM)
     [reply] = await double.wait_for(lambda calls: double.called("response_url"))
-    press = {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": "U1", "name": "u1"},
-        "api_app_id": "A1",
-        "trigger_id": "t",
-        "channel": {"id": "C1"},
-        "container": {"type": "message", "channel_id": "C1"},
-        "response_url": f"{double.base}/respond/press",
-        "actions": [
-            {
-                "action_id": action_ids(reply.body)[0],
-                "block_id": "b",
-                "type": "button",
-                "value": action_ids(reply.body)[0],
-                "action_ts": "1",
-            }
-        ],
-    }
-    assert (await post(url, interactive_body(press), FORM))[0] == 200
+    assert (await post(url, press_body(double, action_ids(reply.body)[0]), FORM))[0] == 200
     [prompt] = await double.wait_for(
         lambda calls: [c for c in double.called("chat.postMessage") if c.body["channel"] == "DU1"]
     )
@@ -310,30 +316,6 @@ async def test_misbehaving_slack_ends_every_reminder_in_a_recorded_state(double,
     assert states["ok"][0] == "sent" and states["storm"][0] == "sent"
     assert states["broken"][0] == "failed" and "fatal_error" in states["broken"][1]
     assert states["closed"] == ("undeliverable", "slack cannot_dm_bot")
-
-
-def press_body(double: SlackDouble, action_id: str) -> str:
-    return interactive_body(
-        {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": "U1", "name": "u1"},
-            "api_app_id": "A1",
-            "trigger_id": "t",
-            "channel": {"id": "C1"},
-            "container": {"type": "message", "channel_id": "C1"},
-            "response_url": f"{double.base}/respond/press",
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": "b",
-                    "type": "button",
-                    "value": action_id,
-                    "action_ts": "1",
-                }
-            ],
-        }
-    )
 
 
 async def test_one_day_of_write_it_out_in_dms(double, slack):
