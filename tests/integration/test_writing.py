@@ -250,3 +250,44 @@ async def test_a_new_hour_moves_the_next_day_and_keeps_the_program(core, engine,
     clock.set(at(27, 19))
     await engine.tick()
     assert len(messenger.sent) == 2  # the old hour is gone
+
+
+async def test_an_open_day_shares_dms_with_check_ins_and_reflections(
+    core, engine, clock, messenger
+):
+    logged = await core.rejected(in_channel(), company="Acme", stage="final", feeling=3)
+    await start(core)
+    await day_dm(engine, clock, messenger, at(26, 19))
+    await core.dm_text(in_dm(), "Day one words.")
+    await day_dm(engine, clock, messenger, at(27, 19))  # Friday's nudge, then day 2 opens
+    assert "day 2 of 5" in text_of([messenger.sent[-1][1]])
+    checkin = await day_dm(engine, clock, messenger, at(28, 10))
+    assert "Checking in" in checkin
+    # The check-in asked last, so a typed line is its note; then the open day takes the text.
+    held_note = text_of(await core.dm_text(in_dm(), "tired today"))
+    assert "type done" not in held_note
+    await core.press(in_dm(), "checkin:mood:3")
+    assert "Kept" in text_of(await core.dm_text(in_dm(), "Day two, after the check-in."))
+    # A reflection started now takes its answers; the writing day keeps only its own words.
+    prompt = await core.press(in_channel(), action(logged, "reflect:start:"))
+    assert "1 of" in text_of(prompt)
+    await core.dm_text(in_dm(), "I rushed the last answer")
+    person = await core.store.people.find("test", "alex")
+    export = await core.store.accounts.export(person.id)
+    assert [a["answer"] for a in export["reflection_answers"]] == ["I rushed the last answer"]
+    day_two = next(e for e in export["writing_entries"] if e["day"] == 2)
+    assert day_two["text"] == "Day two, after the check-in."
+    assert export["checkins"][0]["note"] == "tired today"
+
+
+async def test_a_message_past_the_cap_with_a_sign_of_crisis_still_brings_care_alone(
+    core, engine, clock, messenger
+):
+    await start(core)
+    await day_dm(engine, clock, messenger, at(26, 19))
+    # Long enough that the net checks it in a worker thread, and past the day's cap.
+    replies = await core.dm_text(in_dm(), "so tired of all of it. " * 900 + CRISIS)
+    assert len(replies) == 1 and "sounds really heavy" in text_of(replies)
+    assert "20,000" not in text_of(replies)
+    standing = await core.writeitout(in_dm())
+    assert "paused on day 1" in text_of(standing)
