@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.models import Context, Reply, Where
 from bot.usecases import checkins, reflection, writing
-from bot.usecases.care import screen
+from bot.usecases.care import assess, counted
 from bot.usecases.kit import Kit, find_me
 from bot.usecases.outcome import Outcome
 from bot.vocab import UserError
@@ -13,9 +13,11 @@ from bot.vocab import UserError
 async def dm_text(kit: Kit, ctx: Context, text: str) -> Outcome:
     """A message the person typed to Rebound in DMs: an answer, a next step, or a hello."""
     now = kit.clock.now()
+    # Judged before the unit opens: a long text's check must not hold the transaction.
+    concern = await assess(kit, text)
     async with kit.store.unit() as u:
         me = await find_me(kit, u, ctx, now)
-        care = await screen(kit, u, me, text)
+        care = await counted(kit, u, me, concern)
         conversation = await u.conversations.get(me.id)
         flow = conversation.flow if conversation else None
         ref_id = conversation.ref_id if conversation else None
