@@ -291,3 +291,23 @@ async def test_a_message_past_the_cap_with_a_sign_of_crisis_still_brings_care_al
     assert "20,000" not in text_of(replies)
     standing = await core.writeitout(in_dm())
     assert "paused on day 1" in text_of(standing)
+
+
+async def test_done_with_nothing_written_keeps_the_day_and_day_five_left_open_still_closes(
+    core, engine, clock, messenger
+):
+    await start(core)
+    await day_dm(engine, clock, messenger, at(26, 19))
+    assert "the day stays open" in text_of(await core.dm_text(in_dm(), "Done."))
+    for day in range(1, 6):
+        if day > 1:
+            await day_dm(engine, clock, messenger, at(26, 19) + timedelta(days=day - 1))
+        await core.dm_text(in_dm(), "two words")  # never closed with done
+    close = await day_dm(engine, clock, messenger, at(26, 19) + timedelta(days=5))
+    assert "day by day: 2, 2, 2, 2 and 2." in close
+    assert [e["words"] for e in await held(core, "writing_entries")] == [2] * 5
+    [program] = await held(core, "writing_programs")
+    assert program["status"] == "finished"
+    clock.set(at(26, 19) + timedelta(days=8))
+    await engine.tick()
+    assert "day by day" in text_of([messenger.sent[-1][1]])  # nothing after the close
