@@ -320,6 +320,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "writing.carried": "words",
         "writing.kept": "",
         "writing.closed": "day words next when",
+        "writing.between_days": "day when",
         "writing.nothing_yet": "",
         "writing.cap": "limit held left",
         "writing.missed": "day time",

@@ -190,14 +190,8 @@ async def _close(
     await days.let_go(u, me.id, program.id)
     if entry.day >= days.DAYS:
         return [days.close_reply(kit, program.id, counts)]
-    pending = [
-        r
-        for r in await u.reminders.for_person(me.id, ["pending"])
-        if r.kind == days.KIND and r.ref_id == program.id
-    ]
-    if pending:
-        comes = pending[0].due_at
-    else:
+    comes = await _next_opening(u, me, program)
+    if comes is None:
         comes = await days.schedule_day(u, me, program, today(me.tz, now) + timedelta(days=1), now)
     text = kit.msg(
         "writing.closed",
@@ -207,6 +201,12 @@ async def _close(
         when=Text.of(when.describe(comes, me.tz)),
     )
     return [Reply(text=text, where=Where.DM)]
+
+
+async def _next_opening(u: UnitOfWork, me: Me, program: WritingProgram) -> datetime | None:
+    """When the program's next day opens, as scheduled; None when nothing is."""
+    pending = await u.reminders.for_person(me.id, ["pending"])
+    return next((r.due_at for r in pending if r.kind == days.KIND and r.ref_id == program.id), None)
 
 
 def _excerpt(text: str) -> tuple[str, bool]:
@@ -254,6 +254,12 @@ async def take(
     if program is None or entry is None or not entry.is_open:
         if flow == days.FLOW:
             await u.conversations.clear(me.id)
+        if program is not None and program.status == "active" and _done_word(text):
+            # "done" again after the day closed: say when the next one opens, not hello.
+            comes = await _next_opening(u, me, program)
+            shown = Text.of(when.describe(comes, me.tz)) if comes else None
+            text = kit.msg("writing.between_days", day=program.day, when=shown)
+            return [Reply(text=text, where=Where.DM)]
         return None
     part = text.strip()
     if care is not None and care.alone:

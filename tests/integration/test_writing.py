@@ -53,6 +53,9 @@ async def test_five_days_each_at_the_hour_entries_kept_per_day_and_the_close(
         assert await core.dm_text(in_dm(), f"Day {day}, a second part.") == []
         clock.set(at(25 + day, 19, 25))
         closed = text_of(await core.dm_text(in_dm(), "done"))
+        if day == 1:
+            again = text_of(await core.dm_text(in_dm(), "done"))
+            assert "Day 2 opens on Friday 27 November, 19:00." in again
         if day < 5:
             assert f"Day {day} is closed: 10 words." in closed
             assert f"{['Friday', 'Saturday', 'Sunday', 'Monday'][day - 1]}" in closed
