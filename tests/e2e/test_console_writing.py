@@ -48,7 +48,7 @@ def test_five_days_each_opened_at_the_chosen_hour_closed_with_done_and_the_close
     assert "[#general]" not in out
 
 
-def test_a_missed_day_and_a_pause_in_the_terminal(tmp_path):
+def test_a_missed_day_in_the_terminal_is_asked_about_once_and_opens_a_day_later(tmp_path):
     result = run(
         tmp_path,
         ["/writeitout hour:20", "1", ":advance 5h", ":advance 1d", "1", ":advance 1d", ":quit"],

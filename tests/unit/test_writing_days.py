@@ -6,8 +6,6 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from bot.store.interface_writing import WritingEntry, WritingProgram
 from bot.usecases.writing_days import (
     Move,
@@ -101,8 +99,3 @@ def test_word_counts_and_the_once_a_day_points():
     assert earns_today([entry(parts=1)], UTC, evening)
     assert not earns_today([closed_today], UTC, evening)
     assert earns_today([closed_today], UTC, datetime(2026, 11, 27, 19, 0, tzinfo=UTC))
-
-
-@pytest.mark.parametrize("hour", [0, 23])
-def test_the_edges_of_the_day_are_hours_too(hour):
-    assert hour_allowed(hour, "00:00", "00:00")
