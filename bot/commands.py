@@ -214,6 +214,7 @@ COMMANDS: dict[str, Command] = {
             ),
             admin=True,
         ),
+        Command("writeitout", (Option("hour", "int", low=0, high=23),)),
     )
 }
 
@@ -466,5 +467,7 @@ async def run(
         case "admin", _:
             options = {k: str(v) for k, v in opts.items() if v is not None}
             return await core.admin(ctx, **options)
+        case "writeitout", _:
+            return await core.writeitout(ctx, **args)
         case _:
             return await core.help(ctx)

@@ -26,6 +26,7 @@ from bot.usecases import (
     reflection,
     rejections,
     reminders,
+    writing,
 )
 from bot.usecases.checks import parse_days, parse_on_off, parse_stage
 from bot.usecases.community import ADMIN_OPTIONS, DIGEST_DAY, DIGEST_HOUR
@@ -113,6 +114,7 @@ class Rebound:
     home = _routed(account.home)
     upcoming = _routed(reminders.upcoming)
     press = _routed(buttons.press)
+    writeitout = _routed(writing.writeitout)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""

@@ -30,6 +30,7 @@ from bot.store.interface_shared import (
     Effort,
     Reminders,
 )
+from bot.store.interface_writing import Writing
 from bot.store.records import (
     Answer,
     Arrival,
@@ -344,6 +345,7 @@ class UnitOfWork(Protocol):
     digests: Digests
     state: BotState
     accounts: Accounts
+    writing: Writing
 
 
 class Store(UnitOfWork, Protocol):

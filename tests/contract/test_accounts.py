@@ -19,6 +19,7 @@ async def write_everything(store, name: str) -> dict:
     """Write every kind of record for a person; return their ids and the words they typed."""
     words = {w: f"{name}-{w}" for w in ("company", "role", "note", "answer", "step", "payload")}
     words |= {w: f"{name}-{w}" for w in ("mood_note", "contact", "key", "message", "setting")}
+    words |= {w: f"{name}-{w}" for w in ("writing", "writing_step")}
     person, community_id = await member(store, name)
     await store.people.update(person.id, timezone=ZONES[name], checkin_days=(3,))
     await store.people.note_dm_failure(person.id, "403 code 50007")
@@ -57,9 +58,14 @@ async def write_everything(store, name: str) -> dict:
     await store.community.log_change(
         community_id, person.id, "support_text", None, words["setting"], NOW
     )
+    program_id = await store.writing.start(person.id, 19, NOW)
+    await store.writing.open_entry(program_id, person.id, 1, NOW)
+    await store.writing.add_part(program_id, 1, words["writing"], NOW)
+    await store.writing.set_next_step(program_id, words["writing_step"], NOW)
     return {
         "person": person,
         "community_id": community_id,
+        "program_id": program_id,
         "rejection_id": rejection_id,
         "reflection_id": reflection_id,
         "followup_id": followup_id,
@@ -128,6 +134,9 @@ async def assert_gone(store, written: dict) -> None:
     assert await store.reflections.answers(written["reflection_id"]) == []
     assert not await store.reflections.started_for(written["rejection_id"])
     assert await store.conversations.get(pid) is None
+    assert await store.writing.current(pid) is None
+    assert await store.writing.get(written["program_id"], pid) is None
+    assert await store.writing.entries(written["program_id"]) == []
     assert await store.messages.seen(pid, "enc.final.low") == []
     assert await store.checkins.count(pid, 1, long_ago) == 0
     assert await store.followups.get(written["followup_id"], pid) is None

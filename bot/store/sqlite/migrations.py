@@ -302,6 +302,36 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE rejections ADD COLUMN outcome TEXT NOT NULL DEFAULT 'rejected'
         CHECK (outcome IN ('rejected', 'declined'));
     """,
+    # 4: the five-day writing program (issue 18): one row per run, one entry per day written.
+    # Entries name their person too, so export and forget reach them like every personal row.
+    """
+    CREATE TABLE writing_programs (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        hour INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active',
+        day INTEGER NOT NULL DEFAULT 1,
+        asked INTEGER NOT NULL DEFAULT 0,
+        paused_for TEXT,
+        next_step TEXT,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX writing_programs_person ON writing_programs (person_id, status);
+    CREATE TABLE writing_entries (
+        program_id INTEGER NOT NULL REFERENCES writing_programs(id) ON DELETE CASCADE,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        day INTEGER NOT NULL,
+        text TEXT NOT NULL DEFAULT '',
+        parts INTEGER NOT NULL DEFAULT 0,
+        words INTEGER,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        updated_at TEXT,
+        PRIMARY KEY (program_id, day)
+    );
+    CREATE INDEX writing_entries_person ON writing_entries (person_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -321,6 +351,8 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("period_points", "person_id"),
     ("board_rows", "person_id"),
     ("milestones", "person_id"),
+    ("writing_programs", "person_id"),
+    ("writing_entries", "person_id"),
 )
 
 

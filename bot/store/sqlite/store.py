@@ -27,6 +27,7 @@ from bot.store.sqlite.rejections import SqliteRejections
 from bot.store.sqlite.reminders import SqliteReminders
 from bot.store.sqlite.state import SqliteBotState
 from bot.store.sqlite.writer import GroupWriter
+from bot.store.sqlite.writing import SqliteWriting
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +56,7 @@ class SqliteRepositories:
         self.digests = SqliteDigests(engine)
         self.state = SqliteBotState(engine)
         self.accounts = SqliteAccounts(engine)
+        self.writing = SqliteWriting(engine)
 
 
 class SqliteStore(SqliteRepositories):
