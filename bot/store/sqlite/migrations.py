@@ -296,6 +296,50 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE board_rows SET name = NEW.display_name WHERE person_id = NEW.id;
     END;
     """,
+    # 3: practice buddies: who is in each community's pool, its rounds (claimed once, like a
+    # digest's week), each round's seats and what each person answered, and blocked pairs.
+    """
+    CREATE TABLE buddy_members (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        focus TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        paused_until TEXT,
+        silent_rounds INTEGER NOT NULL DEFAULT 0,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, community_id)
+    );
+    CREATE INDEX buddy_members_pool ON buddy_members (community_id, paused);
+    CREATE TABLE buddy_rounds (
+        id INTEGER PRIMARY KEY,
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        round_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        lease_until TEXT,
+        matched_at TEXT,
+        UNIQUE (community_id, round_key)
+    );
+    CREATE TABLE buddy_seats (
+        round_id INTEGER NOT NULL REFERENCES buddy_rounds(id) ON DELETE CASCADE,
+        group_no INTEGER NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        focus TEXT NOT NULL,
+        answer TEXT,
+        another INTEGER NOT NULL DEFAULT 0,
+        answered_at TEXT,
+        credited_at TEXT,
+        PRIMARY KEY (round_id, person_id)
+    );
+    CREATE INDEX buddy_seats_group ON buddy_seats (round_id, group_no);
+    CREATE INDEX buddy_seats_person ON buddy_seats (person_id);
+    CREATE TABLE buddy_blocks (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        blocked_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, blocked_id)
+    );
+    CREATE INDEX buddy_blocks_blocked ON buddy_blocks (blocked_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -315,6 +359,9 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("period_points", "person_id"),
     ("board_rows", "person_id"),
     ("milestones", "person_id"),
+    ("buddy_members", "person_id"),
+    ("buddy_seats", "person_id"),
+    ("buddy_blocks", "person_id"),
 )
 
 
