@@ -14,6 +14,8 @@ POINTS: dict[str, int] = {
     "followup_sent": 3,
     "next_step_done": 3,
     "checkin": 1,
+    # A practice-buddy meeting, for everyone in the group, once a round.
+    "buddy_met": 3,
 }
 RESERVE_EVERY = 4
 MAX_RESERVES = 2

@@ -311,9 +311,10 @@ class BuddySeat:
 
 @dataclass(frozen=True, slots=True)
 class PastRound:
-    """A closed round: its groups, and who asked for someone else next time."""
+    """A closed round: its groups, who answered, and who asked for someone else next time."""
 
     round_id: int
     round_key: str
     groups: tuple[tuple[int, ...], ...]
     another: frozenset[int] = frozenset()
+    answered: frozenset[int] = frozenset()

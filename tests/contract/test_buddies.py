@@ -98,6 +98,7 @@ async def test_a_rounds_groups_answers_and_credit(store):
     assert (seat.answer, seat.credited) == ("met", True)
     (past,) = await store.buddy_rounds.recent(cid, 4)
     assert past.groups == ((a, b), (c, d, e)) and past.another == {a}
+    assert past.answered == {a}
 
 
 async def test_recent_rounds_come_newest_first_and_only_closed_ones(store):

@@ -218,22 +218,26 @@ def recent_rounds(conn: Conn, community_id: int, limit: int) -> list[PastRound]:
     ids = [r["id"] for r in rounds]
     seats = sql.rows(
         conn,
-        "SELECT round_id, group_no, person_id, another FROM buddy_seats"
+        "SELECT round_id, group_no, person_id, another, answered_at FROM buddy_seats"
         f" WHERE round_id IN ({sql.marks(ids)}) ORDER BY round_id, group_no, person_id",
         ids,
     )
     groups: dict[int, dict[int, list[int]]] = {i: {} for i in ids}
     another: dict[int, set[int]] = {i: set() for i in ids}
+    answered: dict[int, set[int]] = {i: set() for i in ids}
     for seat in seats:
         groups[seat["round_id"]].setdefault(seat["group_no"], []).append(seat["person_id"])
         if seat["another"]:
             another[seat["round_id"]].add(seat["person_id"])
+        if seat["answered_at"] is not None:
+            answered[seat["round_id"]].add(seat["person_id"])
     return [
         PastRound(
             r["id"],
             r["round_key"],
             tuple(tuple(g) for _, g in sorted(groups[r["id"]].items())),
             frozenset(another[r["id"]]),
+            frozenset(answered[r["id"]]),
         )
         for r in rounds
     ]
