@@ -45,11 +45,11 @@ def names(seats: list[BuddySeat]) -> Text:
 
 
 def group_focus(seats: list[BuddySeat]) -> str:
-    """What a group practises: mock interviews unless everyone chose accountability."""
+    """What a group practises: what its members chose ("either" goes along with the rest)."""
     focuses = {s.focus for s in seats}
-    if focuses == {"accountability"}:
-        return "accountability"
-    return "mixed" if {"mock", "accountability"} <= focuses else "mock"
+    if {"mock", "accountability"} <= focuses:
+        return "mixed"
+    return "accountability" if "accountability" in focuses else "mock"
 
 
 def answer_buttons(kit: Kit, round_id: int) -> tuple[Button, ...]:
