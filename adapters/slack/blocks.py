@@ -33,7 +33,7 @@ def escape(text: str) -> str:
     return _MENTION.sub("\\1\u200b", text)
 
 
-_USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+_USER_ID = re.compile(r"[UW][A-Z0-9]+")
 
 
 def mention(user_id: str, name: str) -> str:
