@@ -27,9 +27,9 @@ PER_HOUR = 15
 # Heaviest for last round's pair, lighter for older: still far below any fresh pair.
 RECENT_PENALTY = 700
 # Past this many people the exact matcher is too slow (its cost grows with the cube of the
-# pool: 10,000 people in one graph would take hours): larger pools are matched within bands
+# pool: 10,000 people in one graph would take days): larger pools are matched within bands
 # of people close in timezone, each band matched exactly (see `make bench`).
-BAND = 24
+BAND = 16
 # Ties are broken by chance from the seed: a weight is scaled up and a small draw added.
 SCALE = 100
 # An odd band tries this many people as its trio's third, besides the one the matching left.

@@ -117,7 +117,8 @@ async def run_round(
     blocked = set(await store.buddy_blocks.among(community_id))
     history = _history(past, blocked)
     community_tz = settings.get("timezone") or kit.default_timezone
-    candidates = [_candidate(m, community_tz, moment) for m in pool]
+    offsets: dict[str | None, int] = {}
+    candidates = [_candidate(m, community_tz, moment, offsets) for m in pool]
     # Matching thousands is CPU work: off the event loop, so replies keep flowing meanwhile.
     found = await asyncio.to_thread(buddies.match, candidates, history, seed_of(community_id, key))
     focus = {m.person_id: m.focus for m in pool}
@@ -142,10 +143,15 @@ def _plan(person_id: int, kind: str, round_id: int, due: datetime) -> ReminderPl
     return ReminderPlan(person_id, kind, round_id, f"{kind}:{round_id}:{person_id}", due)
 
 
-def _candidate(member: BuddyMember, community_tz: str, moment: datetime) -> buddies.Candidate:
+def _candidate(
+    member: BuddyMember, community_tz: str, moment: datetime, offsets: dict[str | None, int]
+) -> buddies.Candidate:
     """A pool member as the matcher sees them: focus, and their clock's offset at the round."""
-    offset = moment.astimezone(when.zone(member.timezone or community_tz)).utcoffset()
-    minutes = int(offset.total_seconds() // 60) if offset else 0
+    # Thousands of members share a few dozen zones: each zone's offset is computed once.
+    minutes = offsets.get(member.timezone)
+    if minutes is None:
+        offset = moment.astimezone(when.zone(member.timezone or community_tz)).utcoffset()
+        minutes = offsets[member.timezone] = int(offset.total_seconds() // 60) if offset else 0
     return buddies.Candidate(member.person_id, member.focus, minutes)
 
 
