@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -68,15 +68,7 @@ def admin_value(key: str, raw: str) -> str | None:
     if key == "timezone":
         return parse_zone(text, raw)
     if key == "streak_period":
-        period = STREAK_PERIODS.get(text.lower())
-        if period is None:
-            raise UserError(
-                "error.bad_choice",
-                field=Text.of("period"),
-                value=raw,
-                choices=Text.of(", ".join(PERIODS)),
-            )
-        return period
+        return _word(STREAK_PERIODS, text, raw, "period", PERIODS)
     if key in ("leaderboard", "sharing"):
         return "on" if parse_on_off(text, key) else "off"
     support = clean(text, "support", NOTE_MAX)
@@ -87,15 +79,17 @@ def _cadence(text: str, raw: str) -> str | None:
     """How often buddy rounds come: weekly or fortnightly; off (None) stops them."""
     if text.lower() in OFF_WORDS:
         return None
-    cadence = BUDDY_CADENCE_WORDS.get(text.lower())
-    if cadence is None:
+    return _word(BUDDY_CADENCE_WORDS, text, raw, "buddies", ("weekly", "fortnightly", "off"))
+
+
+def _word(words: Mapping[str, str], text: str, raw: str, field: str, shown: Sequence[str]) -> str:
+    """The value a word stands for in words; anything else is refused, listing what is shown."""
+    value = words.get(text.lower())
+    if value is None:
         raise UserError(
-            "error.bad_choice",
-            field=Text.of("buddies"),
-            value=raw,
-            choices=Text.of("weekly, fortnightly, off"),
+            "error.bad_choice", field=Text.of(field), value=raw, choices=Text.of(", ".join(shown))
         )
-    return cadence
+    return value
 
 
 def _changes(options: Mapping[str, str | None]) -> dict[str, str | None]:

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from bot.store.records import BuddyMember, BuddySeat, PastRound, opt_ts, parse_ts, ts
 from bot.store.sqlite import sql
+from bot.store.sqlite.community import communities_with
 from bot.store.sqlite.sql import Conn, Repository, Row, hop
 
 _MEMBER = "SELECT b.*, p.timezone FROM buddy_members b JOIN people p ON p.id = b.person_id"
@@ -130,15 +131,7 @@ def note_rounds(
 
 def buddy_communities(conn: Conn) -> list[tuple[int, dict[str, str]]]:
     """Communities whose admins turned buddies on, with all their settings."""
-    found = sql.rows(
-        conn,
-        "SELECT s.community_id, s.key, s.value FROM community_settings s WHERE"
-        " s.community_id IN (SELECT community_id FROM community_settings WHERE key = 'buddies')",
-    )
-    settings: dict[int, dict[str, str]] = {}
-    for row in found:
-        settings.setdefault(row["community_id"], {})[row["key"]] = row["value"]
-    return sorted(settings.items())
+    return communities_with(conn, "buddies")
 
 
 class SqliteBuddyMembers(Repository):
