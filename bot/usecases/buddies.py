@@ -43,7 +43,8 @@ async def buddy(
     async with kit.store.unit() as u:
         me = await find_me(kit, u, ctx, now)
         assert me.community_id is not None
-        if not me.community.get("buddies"):
+        # Leaving works even after an admin turned buddies off: nobody is held in.
+        if not me.community.get("buddies") and action != "leave":
             raise UserError("buddy.off_here")
         match action:
             case "join":

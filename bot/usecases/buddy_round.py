@@ -1,10 +1,10 @@
 """Practice-buddy rounds: when each community's round is due, and running it once.
 
-A round is claimed with a row per community and round (as the digest claims its week), so
-a restart or a second process never runs one twice. Running it settles the last round's
-answers (three silent rounds in a row pause a person, and say so), matches the pool with
-bot.buddies off the event loop, stores the groups and schedules every DM as a reminder row:
-the intro now, the follow-through three days before the next round.
+A round is claimed with a row per community and round (as the digest claims its week), so a
+restart or a second process never runs one twice. Running it matches the pool with bot.buddies
+off the event loop, then in one transaction settles the last round's answers (three silent
+rounds in a row pause a person, who is told), stores the groups and plans every DM as a
+reminder row: the intro now, the follow-through three days before the next round.
 """
 
 from __future__ import annotations
@@ -93,7 +93,13 @@ async def run_due(kit: Kit, now: datetime, lease: timedelta) -> int:
         round_id = await kit.store.buddy_rounds.claim(community_id, key, now, now + lease)
         if round_id is None:
             continue
-        await run_round(kit, community_id, settings, round_id, key, moment, now)
+        try:
+            await run_round(kit, community_id, settings, round_id, key, moment, now)
+        except Exception:
+            # One community's trouble must not cost the others their round; this one is
+            # claimed again when its lease runs out.
+            logger.exception("buddy round of community %s failed", community_id)
+            continue
         ran += 1
     return ran
 
@@ -110,10 +116,15 @@ async def run_round(
     """Settle the last round, match the pool, store the groups and plan every DM."""
     store = kit.store
     past = await store.buddy_rounds.recent(community_id, buddies.RECENT)
-    plans: list[ReminderPlan] = []
-    if past:
-        plans += await _settle(kit, community_id, past[0], now)
-    pool = await store.buddies.pool(community_id, now)
+    last = past[0] if past else PastRound(0, "", ())
+    silent = [p for group in last.groups for p in group if p not in last.answered]
+    everyone = await store.buddies.pool(community_id, now)
+    pausing = _pausing(everyone, silent)
+    pool = [m for m in everyone if m.person_id not in pausing]
+    plans = [
+        ReminderPlan(p, "buddy_paused", community_id, f"buddy_paused:{community_id}:{p}:{key}", now)
+        for p in sorted(pausing)
+    ]
     blocked = set(await store.buddy_blocks.among(community_id))
     history = _history(past, blocked)
     community_tz = settings.get("timezone") or kit.default_timezone
@@ -131,7 +142,11 @@ async def run_round(
             plans.append(_plan(person, "buddy_check", round_id, check_at))
     alone = "buddy_alone" if len(pool) == 1 else "buddy_unplaced"
     plans += [_plan(p, alone, round_id, now) for p in found.unplaced]
+    # One transaction: a round cut short and claimed again counts nobody's silence twice.
     async with store.unit() as u:
+        await u.buddies.note_rounds(community_id, last.answered, silent)
+        for person in pausing:
+            await u.buddies.pause(person, community_id, None)
         await u.buddy_rounds.record(round_id, groups, now)
         await u.reminders.schedule_many(plans, now)
     logger.info(
@@ -171,24 +186,11 @@ def _history(past: list[PastRound], blocked: set[frozenset[int]]) -> buddies.His
     return buddies.History(last_met, frozenset(blocked))
 
 
-async def _settle(
-    kit: Kit, community_id: int, last: PastRound, now: datetime
-) -> list[ReminderPlan]:
-    """Count who answered the last round; pause who stayed silent three rounds running."""
-    seated = [p for group in last.groups for p in group]
-    silent = [p for p in seated if p not in last.answered]
-    counts = await kit.store.buddies.note_rounds(community_id, last.answered, silent)
-    plans = []
-    for person, count in counts.items():
-        if count >= SILENT_ROUNDS_PAUSE:
-            await kit.store.buddies.pause(person, community_id, None)
-            plans.append(
-                ReminderPlan(
-                    person,
-                    "buddy_paused",
-                    community_id,
-                    f"buddy_paused:{community_id}:{person}:{last.round_key}",
-                    now,
-                )
-            )
-    return plans
+def _pausing(pool: list[BuddyMember], silent: list[int]) -> set[int]:
+    """Who in the pool stays silent a third round running: paused now, and told so."""
+    quiet = set(silent)
+    return {
+        m.person_id
+        for m in pool
+        if m.person_id in quiet and m.silent_rounds + 1 >= SILENT_ROUNDS_PAUSE
+    }

@@ -10,6 +10,7 @@ from bot.core import Rebound
 from bot.models import Context, Reply
 from bot.reminders import ReminderEngine
 from bot.store import open_store
+from bot.store.sqlite.buddies import SqliteBuddyRounds
 from tests.conftest import COMMUNITY, in_channel, in_dm, person, text_of
 from tests.integration.test_reminders import RecordingMessenger
 
@@ -238,3 +239,35 @@ async def test_bad_input_gets_a_kind_answer_and_changes_nothing(core, clock):
     assert "in DMs" in text_of(await core.buddy(in_dm("Ada"), "status"))
     paused = text_of(await core.buddy(in_channel("Ada"), "pause", until="friday"))
     assert "Paused until Friday 27 November" in paused
+
+
+async def test_a_round_cut_short_and_claimed_again_counts_silence_once(
+    core, store, clock, engine, messenger, monkeypatch
+):
+    await turn_on(core)
+    for name in ("Ada", "Bo"):
+        await join(core, name, timezone="UTC")
+    await round_at(engine, clock, ROUND)  # nobody answers this round
+    clock.set(ROUND + WEEK)
+    # The next round fails while storing its groups (a full disk, a crash)...
+    stored = SqliteBuddyRounds.record
+
+    async def fails(self, *args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(SqliteBuddyRounds, "record", fails)
+    assert await engine.run_buddy_rounds() == 0
+    monkeypatch.setattr(SqliteBuddyRounds, "record", stored)
+    # ...and is claimed again once its lease ran out: the silence is counted once, not twice.
+    clock.advance(timedelta(minutes=10))
+    assert await engine.run_buddy_rounds() == 1
+    community_id = (await store.buddies.communities())[0][0]
+    ada = await store.people.find("test", "ada")
+    assert (await store.buddies.get(ada.id, community_id)).silent_rounds == 1
+
+
+async def test_leaving_works_after_buddies_were_turned_off(core, clock):
+    await turn_on(core)
+    await join(core, "Ada")
+    await core.admin(admin(), buddies="off")
+    assert "You've left practice buddies" in text_of(await core.buddy(in_channel("Ada"), "leave"))
