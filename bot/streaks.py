@@ -16,6 +16,8 @@ POINTS: dict[str, int] = {
     "checkin": 1,
     # A day of Write it out, once a day whatever its length (bot/usecases/writing_days.py).
     "writing": 5,
+    # A practice-buddy meeting, for everyone in the group, once a round.
+    "buddy_met": 3,
 }
 RESERVE_EVERY = 4
 MAX_RESERVES = 2

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
+from bot.store.interface_buddies import BuddyBlocks, BuddyMembers, BuddyRounds
 from bot.store.interface_shared import (
     Boards,
     BotState,
@@ -346,6 +347,9 @@ class UnitOfWork(Protocol):
     state: BotState
     accounts: Accounts
     writing: Writing
+    buddies: BuddyMembers
+    buddy_rounds: BuddyRounds
+    buddy_blocks: BuddyBlocks
 
 
 class Store(UnitOfWork, Protocol):

@@ -7,6 +7,7 @@ from bot.models import Context
 from bot.usecases import (
     account,
     boards,
+    buddies,
     checkins,
     followups,
     reflection,
@@ -54,4 +55,6 @@ async def press(kit: Kit, ctx: Context, action_id: str) -> Outcome:
             return await account.forget_cancelled(kit, ctx)
         case "write", sub, _:
             return await writing.press(kit, ctx, sub, first)
+        case "buddy", ("met" | "missed" | "another" | "block" | "stay") as sub, int():
+            return await buddies.press(kit, ctx, sub, first, second)
     raise UserError("error.unknown_button")

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.models import PersonRef
 from bot.store import FollowupPlan, StreakRow
 from tests.contract.conftest import NOW, later, member
 
@@ -62,10 +63,17 @@ async def write_everything(store, name: str) -> dict:
     await store.writing.open_entry(program_id, person.id, 1, NOW)
     await store.writing.add_part(program_id, 1, words["writing"], NOW)
     await store.writing.set_next_step(program_id, words["writing_step"], NOW)
+    await store.buddies.join(person.id, community_id, "mock", NOW)
+    round_id = await store.buddy_rounds.claim(community_id, f"{name}-round", NOW, later(minutes=5))
+    await store.buddy_rounds.record(round_id, [[(person.id, "mock")]], NOW)
+    await store.buddy_rounds.answer(round_id, person.id, "met", NOW)
+    blocked = await store.people.ensure(PersonRef("test", f"blocked-{name}", "Blocked"), NOW)
+    await store.buddy_blocks.block(person.id, blocked.id, NOW)
     return {
         "person": person,
         "community_id": community_id,
         "program_id": program_id,
+        "round_id": round_id,
         "rejection_id": rejection_id,
         "reflection_id": reflection_id,
         "followup_id": followup_id,
@@ -86,6 +94,12 @@ async def test_the_export_holds_everything_written_for_the_person_and_nobody_els
         assert word in text
     for typed in ("Ada", "Pacific/Chatham", "403 code 50007", "thanks#1", "enc.final.low"):
         assert typed in text
+    export = await store.accounts.export(ada["person"].id)
+    assert [r["focus"] for r in export["buddy_members"]] == ["mock"]
+    assert [(r["round_id"], r["answer"]) for r in export["buddy_seats"]] == [
+        (ada["round_id"], "met")
+    ]
+    assert len(export["buddy_blocks"]) == 1
     for word in bob["words"].values():
         assert word not in text
 
@@ -155,5 +169,10 @@ async def assert_gone(store, written: dict) -> None:
     assert all(
         c.person_id != pid and c.display_name != "Ada" for c in await store.community.changes(cid)
     )
+    assert await store.buddies.get(pid, cid) is None
+    assert pid not in {m.person_id for m in await store.buddies.pool(cid, NOW)}
+    assert await store.buddy_rounds.latest(pid, None) is None
+    assert await store.buddy_rounds.group(written["round_id"], pid) == []
+    assert all(pid not in g for r in await store.buddy_rounds.recent(cid, 10) for g in r.groups)
     export = await store.accounts.export(pid)
     assert all(rows == [] for rows in export.values())

@@ -109,6 +109,7 @@ async def test_commands_sync_once_then_only_when_they_change(double, settings):
         "support",
         "help",
         "rebound-admin",
+        "buddy",
     }
     assert int(names["rebound-admin"]["default_member_permissions"]) == 1 << 5
     assert [o["name"] for o in names["followup"]["options"]] == ["add", "list"]

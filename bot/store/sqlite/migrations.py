@@ -332,6 +332,50 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX writing_entries_person ON writing_entries (person_id);
     """,
+    # 5: practice buddies: who is in each community's pool, its rounds (claimed once, like a
+    # digest's week), each round's seats and what each person answered, and blocked pairs.
+    """
+    CREATE TABLE buddy_members (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        focus TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        paused_until TEXT,
+        silent_rounds INTEGER NOT NULL DEFAULT 0,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, community_id)
+    );
+    CREATE INDEX buddy_members_pool ON buddy_members (community_id, paused);
+    CREATE TABLE buddy_rounds (
+        id INTEGER PRIMARY KEY,
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        round_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        lease_until TEXT,
+        matched_at TEXT,
+        UNIQUE (community_id, round_key)
+    );
+    CREATE TABLE buddy_seats (
+        round_id INTEGER NOT NULL REFERENCES buddy_rounds(id) ON DELETE CASCADE,
+        group_no INTEGER NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        focus TEXT NOT NULL,
+        answer TEXT,
+        another INTEGER NOT NULL DEFAULT 0,
+        answered_at TEXT,
+        credited_at TEXT,
+        PRIMARY KEY (round_id, person_id)
+    );
+    CREATE INDEX buddy_seats_group ON buddy_seats (round_id, group_no);
+    CREATE INDEX buddy_seats_person ON buddy_seats (person_id);
+    CREATE TABLE buddy_blocks (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        blocked_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, blocked_id)
+    );
+    CREATE INDEX buddy_blocks_blocked ON buddy_blocks (blocked_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -353,6 +397,9 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("milestones", "person_id"),
     ("writing_programs", "person_id"),
     ("writing_entries", "person_id"),
+    ("buddy_members", "person_id"),
+    ("buddy_seats", "person_id"),
+    ("buddy_blocks", "person_id"),
 )
 
 
