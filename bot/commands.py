@@ -197,6 +197,22 @@ COMMANDS: dict[str, Command] = {
             ),
             admin=True,
         ),
+        # The growth ledger.
+        Command(
+            "rejections",
+            subcommands={
+                "list": (Option("page", "int", low=1),),
+                "edit": (
+                    *_ID,
+                    Option("company", high=NAME_MAX),
+                    Option("role", high=NAME_MAX),
+                    Option("stage", choices=STAGES, label_key="stage."),
+                    Option("note", high=NOTE_MAX),
+                ),
+                "delete": _ID,
+            },
+            default_sub="list",
+        ),
     )
 }
 
@@ -447,5 +463,11 @@ async def run(
         case "admin", _:
             options = {k: str(v) for k, v in opts.items() if v is not None}
             return await core.admin(ctx, **options)
+        case "rejections", "list":
+            return await core.rejections_list(ctx, **args)
+        case "rejections", "edit":
+            return await core.rejections_edit(ctx, **args)
+        case "rejections", "delete":
+            return await core.rejections_delete(ctx, **args)
         case _:
             return await core.help(ctx)

@@ -26,6 +26,7 @@ from bot.usecases import (
     reflection,
     rejections,
     reminders,
+    timeline,
 )
 from bot.usecases.checks import parse_days, parse_on_off, parse_stage
 from bot.usecases.community import ADMIN_OPTIONS, DIGEST_DAY, DIGEST_HOUR
@@ -112,6 +113,10 @@ class Rebound:
     home = _routed(account.home)
     upcoming = _routed(reminders.upcoming)
     press = _routed(buttons.press)
+    # The growth ledger.
+    rejections_list = _routed(timeline.rejections_list)
+    rejections_edit = _routed(timeline.rejections_edit)
+    rejections_delete = _routed(timeline.rejections_delete)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""

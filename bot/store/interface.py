@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
+from bot.store.interface_growth import Timeline
 from bot.store.interface_shared import (
     Boards,
     BotState,
@@ -343,6 +344,8 @@ class UnitOfWork(Protocol):
     digests: Digests
     state: BotState
     accounts: Accounts
+    # The growth ledger (bot/store/interface_growth.py).
+    timeline: Timeline
 
 
 class Store(UnitOfWork, Protocol):

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from bot.actions import Action
 from bot.models import Context
-from bot.usecases import account, boards, checkins, followups, reflection, rejections, reminders
+from bot.usecases import (
+    account,
+    boards,
+    checkins,
+    followups,
+    reflection,
+    rejections,
+    reminders,
+    timeline,
+)
 from bot.usecases.kit import Kit
 from bot.usecases.outcome import Outcome
 from bot.vocab import UserError
@@ -31,6 +40,14 @@ async def press(kit: Kit, ctx: Context, action_id: str) -> Outcome:
             return await rejections.share(kit, ctx, first, how)
         case "rejected", "later", _:
             return await rejections.later(kit, ctx)
+        case "rejected", "stage", int():
+            return await rejections.at_stage(kit, ctx, first)
+        case "timeline", "page", int():
+            return await timeline.rejections_list(kit, ctx, page=first)
+        case "timeline", "delete", int():
+            return await timeline.rejections_delete(kit, ctx, id=first, confirmed=True)
+        case "timeline", "keep", int():
+            return await timeline.kept(kit, ctx, first)
         case "checkin", "mood", int():
             return await checkins.checkin(kit, ctx, mood=first)
         case "rem", ("snooze" | "skip" | "stop") as verb, int():

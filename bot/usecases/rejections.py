@@ -33,7 +33,7 @@ from bot.usecases.kit import (
     zone_for,
 )
 from bot.usecases.outcome import Outcome
-from bot.vocab import FEELING_HIGH, FEELING_LOW, NAME_MAX, NOTE_MAX, UserError
+from bot.vocab import FEELING_HIGH, FEELING_LOW, NAME_MAX, NOTE_MAX, STAGES, UserError
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,6 +152,9 @@ async def rejected(
     note: str | None = None,
 ) -> Outcome:
     """Log a rejection and answer privately with encouragement and a way forward."""
+    if all(v is None or not str(v).strip() for v in (company, role, stage, feeling, note)):
+        # Nothing given: ask at least for the stage rather than log a no at no stage at all.
+        return Outcome([stage_question(kit)])
     try:
         entry = RejectionLog(
             ctx.person,
@@ -242,3 +245,19 @@ async def share(kit: Kit, ctx: Context, rejection_id: int, how: str) -> Outcome:
     return Outcome.of(
         me, [kit.private(kit.msg("share.done")), Reply(text=post, where=Where.CHANNEL)]
     )
+
+
+def stage_question(kit: Kit) -> Reply:
+    """A bare /rejected: which stage the no came at, one button per stage (see press)."""
+    buttons = tuple(
+        kit.button(f"timeline.stage_button.{stage}", Action("rejected", "stage", index))
+        for index, stage in enumerate(STAGES)
+    )
+    return kit.private(kit.msg("timeline.ask_stage"), buttons=buttons)
+
+
+async def at_stage(kit: Kit, ctx: Context, index: int) -> Outcome:
+    """A stage picked after a bare /rejected: log the no at that stage."""
+    if index >= len(STAGES):
+        raise UserError("error.unknown_button")
+    return await rejected(kit, ctx, stage=STAGES[index])

@@ -260,7 +260,10 @@ async def test_a_caller_that_gives_up_does_not_stall_or_break_the_others(tmp_pat
     async with open_store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         quitter = asyncio.create_task(core.rejected(in_channel("Quinn"), company="Gone"))
-        others = [asyncio.create_task(core.rejected(in_channel(f"P{n}"))) for n in range(5)]
+        others = [
+            asyncio.create_task(core.rejected(in_channel(f"P{n}"), stage="screen"))
+            for n in range(5)
+        ]
         await asyncio.sleep(0)  # let every caller hand its transaction over
         quitter.cancel()
         replies = await asyncio.gather(*others)
@@ -268,7 +271,7 @@ async def test_a_caller_that_gives_up_does_not_stall_or_break_the_others(tmp_pat
         # What was handed over is written whole; only the answer to the quitter is lost.
         async with store.db.execute("SELECT COUNT(*) FROM rejections") as cur:
             assert (await cur.fetchone())[0] == 6
-        again = await core.rejected(in_channel("Quinn"))
+        again = await core.rejected(in_channel("Quinn"), stage="final")
         assert again[0].title.plain().startswith("Logged")
 
 

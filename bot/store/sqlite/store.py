@@ -26,6 +26,7 @@ from bot.store.sqlite.reflections import SqliteReflections
 from bot.store.sqlite.rejections import SqliteRejections
 from bot.store.sqlite.reminders import SqliteReminders
 from bot.store.sqlite.state import SqliteBotState
+from bot.store.sqlite.timeline import SqliteTimeline
 from bot.store.sqlite.writer import GroupWriter
 
 logger = logging.getLogger(__name__)
@@ -55,6 +56,8 @@ class SqliteRepositories:
         self.digests = SqliteDigests(engine)
         self.state = SqliteBotState(engine)
         self.accounts = SqliteAccounts(engine)
+        # The growth ledger.
+        self.timeline = SqliteTimeline(engine)
 
 
 class SqliteStore(SqliteRepositories):
