@@ -213,6 +213,14 @@ COMMANDS: dict[str, Command] = {
             },
             default_sub="list",
         ),
+        Command(
+            "applied",
+            (
+                Option("company", high=NAME_MAX),
+                Option("role", high=NAME_MAX),
+                Option("source", high=NAME_MAX),
+            ),
+        ),
     )
 }
 
@@ -469,5 +477,7 @@ async def run(
             return await core.rejections_edit(ctx, **args)
         case "rejections", "delete":
             return await core.rejections_delete(ctx, **args)
+        case "applied", _:
+            return await core.applied(ctx, **args)
         case _:
             return await core.help(ctx)

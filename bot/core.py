@@ -17,6 +17,7 @@ from bot.store.interface import Store
 from bot.store.records import Person, Reminder
 from bot.usecases import (
     account,
+    applications,
     boards,
     buttons,
     checkins,
@@ -117,6 +118,7 @@ class Rebound:
     rejections_list = _routed(timeline.rejections_list)
     rejections_edit = _routed(timeline.rejections_edit)
     rejections_delete = _routed(timeline.rejections_delete)
+    applied = _routed(applications.applied)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""

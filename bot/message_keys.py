@@ -336,5 +336,12 @@ MESSAGES: dict[str, frozenset[str]] = {
         "timeline.stage_button.final": "",
         "timeline.stage_button.offer": "",
         "timeline.stage_button.other": "",
+        # ---- the growth ledger: /applied ----
+        "applied.title": "",
+        "applied.at_as": "company role",
+        "applied.unnamed": "",
+        "applied.logged": "what source count",
+        "applied.point": "",
+        "applied.again": "",
     }.items()
 }

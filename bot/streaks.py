@@ -14,6 +14,8 @@ POINTS: dict[str, int] = {
     "followup_sent": 3,
     "next_step_done": 3,
     "checkin": 1,
+    # The growth ledger: an application, at most one point a day from them.
+    "application": 1,
 }
 RESERVE_EVERY = 4
 MAX_RESERVES = 2

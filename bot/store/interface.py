@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
-from bot.store.interface_growth import Timeline
+from bot.store.interface_growth import Applications, Timeline
 from bot.store.interface_shared import (
     Boards,
     BotState,
@@ -346,6 +346,7 @@ class UnitOfWork(Protocol):
     accounts: Accounts
     # The growth ledger (bot/store/interface_growth.py).
     timeline: Timeline
+    applications: Applications
 
 
 class Store(UnitOfWork, Protocol):

@@ -7,10 +7,11 @@ every repository follows (plain records, UTC times, owned-row lookups).
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol
 
 from bot.store.records import Rejection
-from bot.store.records_growth import RejectionEdit, TimelinePage
+from bot.store.records_growth import Application, RejectionEdit, TimelinePage
 
 
 class Timeline(Protocol):
@@ -32,4 +33,28 @@ class Timeline(Protocol):
         Its reflections, follow-ups and reminders stay (they no longer point at it), and so
         do the points its effort earned.
         """
+        ...
+
+
+class Applications(Protocol):
+    """Applications a person logged: effort, and what the insights count against the no's."""
+
+    async def add(
+        self,
+        person_id: int,
+        *,
+        company: str | None,
+        role: str | None,
+        source: str | None,
+        now: datetime,
+    ) -> int:
+        """Store an application; return its id."""
+        ...
+
+    async def count_since(self, person_id: int, since: datetime) -> int:
+        """How many applications the person logged from since on."""
+        ...
+
+    async def between(self, person_id: int, start: datetime, end: datetime) -> list[Application]:
+        """The person's applications from start up to (not including) end, oldest first."""
         ...

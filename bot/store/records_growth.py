@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from bot.store.records import Rejection
 
@@ -42,3 +43,15 @@ class RejectionEdit:
         given = (self.company, self.role, self.stage, self.note)
         cleared = (self.clear_company, self.clear_role, self.clear_note)
         return all(v is None for v in given) and not any(cleared)
+
+
+@dataclass(frozen=True, slots=True)
+class Application:
+    """One application a person logged with /applied."""
+
+    id: int
+    person_id: int
+    company: str | None
+    role: str | None
+    source: str | None
+    created_at: datetime

@@ -33,6 +33,7 @@ SECRETS = (
     "periwinkle harbour answer",
     "tangerine observatory evening",
     "Ottoline Brackenridge",
+    "Quokkaville Analytics",
 )
 
 
@@ -50,6 +51,7 @@ async def journey(core: Rebound) -> int:
     await core.dm_text(Context(WHO), SECRETS[3])
     await core.checkin(here, mood=2, note=SECRETS[4])
     await core.followup_add(here, contact=SECRETS[5])
+    await core.applied(here, company=SECRETS[6], source="a cousin's referral")
     await core.leaderboard(here, "join")
     # Someone else's words stay: the erase is of one person, not of the file.
     await core.rejected(Context(OTHER, WHERE, "channel-1"), company="Other Co", stage="screen")

@@ -440,7 +440,9 @@ async def test_export_holds_everything_and_forget_erases_everything(core, store)
     await core.checkin(in_channel(), mood=2, note="tired")
     await core.followup_add(in_channel(), contact="Dana")
     await core.leaderboard(in_channel(), "join")
+    await core.applied(in_channel(), company="Initech", source="referral")
     await core.rejected(in_channel("Sam"), company="Other Co")
+    await core.applied(in_channel("Sam"), company="Sam's Co")
 
     exported = await core.export(in_channel())
     [attachment] = exported[0].attachments
@@ -448,7 +450,9 @@ async def test_export_holds_everything_and_forget_erases_everything(core, store)
     assert data["rejections"][0]["company"] == "Acme"
     assert data["reflection_answers"][0]["answer"] == "an answer"
     assert data["checkins"][0]["note"] == "tired"
+    assert data["applications"][0]["company"] == "Initech"
     assert "Other Co" not in attachment.data.decode()
+    assert "Sam's Co" not in attachment.data.decode()
 
     me = await store.people.find("test", "alex")
     confirm = await core.forget(in_channel())
@@ -460,6 +464,7 @@ async def test_export_holds_everything_and_forget_erases_everything(core, store)
         assert await count_held(store, me.id, table) == 0, table
     sam = await store.people.find("test", "sam")
     assert await count_held(store, sam.id, "rejections") == 1
+    assert await count_held(store, sam.id, "applications") == 1
 
 
 # -- the command spec --------------------------------------------------------------------

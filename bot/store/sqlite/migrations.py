@@ -296,6 +296,18 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE board_rows SET name = NEW.display_name WHERE person_id = NEW.id;
     END;
     """,
+    # 3 (growth ledger): applications a person logged, effort that feeds their insights.
+    """
+    CREATE TABLE applications (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        company TEXT,
+        role TEXT,
+        source TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX applications_person ON applications (person_id, created_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -315,6 +327,8 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("period_points", "person_id"),
     ("board_rows", "person_id"),
     ("milestones", "person_id"),
+    # The growth ledger.
+    ("applications", "person_id"),
 )
 
 

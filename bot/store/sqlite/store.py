@@ -13,6 +13,7 @@ from bot.store.errors import StoreError
 from bot.store.interface import UnitOfWork
 from bot.store.sqlite import migrations, sql
 from bot.store.sqlite.accounts import SqliteAccounts
+from bot.store.sqlite.applications import SqliteApplications
 from bot.store.sqlite.boards import SqliteBoards
 from bot.store.sqlite.checkins import SqliteCheckins
 from bot.store.sqlite.community import SqliteCommunities
@@ -58,6 +59,7 @@ class SqliteRepositories:
         self.accounts = SqliteAccounts(engine)
         # The growth ledger.
         self.timeline = SqliteTimeline(engine)
+        self.applications = SqliteApplications(engine)
 
 
 class SqliteStore(SqliteRepositories):
