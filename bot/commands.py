@@ -221,6 +221,7 @@ COMMANDS: dict[str, Command] = {
                 Option("source", high=NAME_MAX),
             ),
         ),
+        Command("insights"),
     )
 }
 
@@ -479,5 +480,7 @@ async def run(
             return await core.rejections_delete(ctx, **args)
         case "applied", _:
             return await core.applied(ctx, **args)
+        case "insights", _:
+            return await core.insights(ctx)
         case _:
             return await core.help(ctx)

@@ -32,6 +32,7 @@ from bot.usecases import (
 from bot.usecases.checks import parse_days, parse_on_off, parse_stage
 from bot.usecases.community import ADMIN_OPTIONS, DIGEST_DAY, DIGEST_HOUR
 from bot.usecases.effort import ALL_TIME, window_keys
+from bot.usecases.insights import insights_view
 from bot.usecases.kit import Kit, zone_of
 from bot.usecases.outcome import Outcome, run
 from bot.vocab import UserError
@@ -119,6 +120,7 @@ class Rebound:
     rejections_edit = _routed(timeline.rejections_edit)
     rejections_delete = _routed(timeline.rejections_delete)
     applied = _routed(applications.applied)
+    insights = _routed(insights_view)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""

@@ -121,6 +121,8 @@ def test_every_message_key_is_used_by_the_code():
         "board.view.",
         "board.unranked.",
         "timeline.stage_button.",
+        "insights.reached.",
+        "insights.suggest.",
     )
     unused = [k for k in MESSAGES if f'"{k}"' not in source and not k.startswith(derived)]
     assert unused == []
