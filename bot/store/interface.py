@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
-from bot.store.interface_growth import Applications, Timeline
+from bot.store.interface_growth import Applications, SkillGaps, Timeline
 from bot.store.interface_shared import (
     Boards,
     BotState,
@@ -347,6 +347,7 @@ class UnitOfWork(Protocol):
     # The growth ledger (bot/store/interface_growth.py).
     timeline: Timeline
     applications: Applications
+    skills: SkillGaps
 
 
 class Store(UnitOfWork, Protocol):

@@ -11,7 +11,15 @@ from datetime import datetime
 from typing import Protocol
 
 from bot.store.records import Rejection
-from bot.store.records_growth import Application, RejectionEdit, TimelinePage
+from bot.store.records_growth import (
+    Application,
+    NamedGap,
+    RejectionEdit,
+    SkillGap,
+    SkillGapView,
+    SkillStep,
+    TimelinePage,
+)
 
 
 class Timeline(Protocol):
@@ -57,4 +65,43 @@ class Applications(Protocol):
 
     async def between(self, person_id: int, start: datetime, end: datetime) -> list[Application]:
         """The person's applications from start up to (not including) end, oldest first."""
+        ...
+
+
+class SkillGaps(Protocol):
+    """Skill gaps a person named, linked to the no's that surfaced them, with dated steps."""
+
+    async def name(
+        self, person_id: int, name: str, key: str, rejection_id: int | None, now: datetime
+    ) -> NamedGap:
+        """The person's gap with this key (created with name if new), linked to rejection_id.
+
+        A rejection_id that is not the person's is not linked.
+        """
+        ...
+
+    async def all(self, person_id: int) -> list[SkillGapView]:
+        """The person's gaps: those being worked on first, then newest first."""
+        ...
+
+    async def get(self, gap_id: int, person_id: int) -> SkillGap | None:
+        """The person's gap with this id, or None (also when it is someone else's)."""
+        ...
+
+    async def set_status(self, gap_id: int, person_id: int, status: str, now: datetime) -> bool:
+        """Mark the gap working or confident; False when it already was (or is not theirs)."""
+        ...
+
+    async def add_step(
+        self, gap_id: int, person_id: int, text: str, due: datetime | None, now: datetime
+    ) -> int:
+        """Add a step to the person's gap; return its id."""
+        ...
+
+    async def step(self, step_id: int, person_id: int) -> SkillStep | None:
+        """The person's step with this id, or None (also when it is someone else's)."""
+        ...
+
+    async def step_done(self, step_id: int, person_id: int, now: datetime) -> bool:
+        """Mark the step done; False when it already was (or is not theirs)."""
         ...

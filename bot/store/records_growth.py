@@ -55,3 +55,46 @@ class Application:
     role: str | None
     source: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SkillStep:
+    """A dated step toward closing a skill gap."""
+
+    id: int
+    gap_id: int
+    text: str
+    due_at: datetime | None
+    done_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SkillGap:
+    """A skill gap a person named: working on it, or confident now."""
+
+    id: int
+    person_id: int
+    name: str
+    status: str
+    created_at: datetime
+    confident_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SkillGapView:
+    """A gap with the rejections that surfaced it (oldest first) and its steps."""
+
+    gap: SkillGap
+    rejections: tuple[Rejection, ...]
+    steps: tuple[SkillStep, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedGap:
+    """What naming a gap did: the gap, whether it is new, and how many no's it is linked to."""
+
+    gap: SkillGap
+    created: bool
+    linked: int
+    # False when the rejection named was already linked to this gap.
+    newly_linked: bool

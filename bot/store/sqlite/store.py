@@ -26,6 +26,7 @@ from bot.store.sqlite.people import SqlitePeople
 from bot.store.sqlite.reflections import SqliteReflections
 from bot.store.sqlite.rejections import SqliteRejections
 from bot.store.sqlite.reminders import SqliteReminders
+from bot.store.sqlite.skills import SqliteSkillGaps
 from bot.store.sqlite.state import SqliteBotState
 from bot.store.sqlite.timeline import SqliteTimeline
 from bot.store.sqlite.writer import GroupWriter
@@ -60,6 +61,7 @@ class SqliteRepositories:
         # The growth ledger.
         self.timeline = SqliteTimeline(engine)
         self.applications = SqliteApplications(engine)
+        self.skills = SqliteSkillGaps(engine)
 
 
 class SqliteStore(SqliteRepositories):
