@@ -222,6 +222,17 @@ COMMANDS: dict[str, Command] = {
             ),
         ),
         Command("insights"),
+        Command(
+            "skills",
+            subcommands={
+                "list": (),
+                "add": (Option("name", high=NAME_MAX),),
+                "step": (*_ID, Option("text", high=NAME_MAX), Option("when", param="when_text")),
+                "confident": _ID,
+                "working": _ID,
+            },
+            default_sub="list",
+        ),
     )
 }
 
@@ -482,5 +493,13 @@ async def run(
             return await core.applied(ctx, **args)
         case "insights", _:
             return await core.insights(ctx)
+        case "skills", "list":
+            return await core.skills_list(ctx)
+        case "skills", "add":
+            return await core.skills_add(ctx, **args)
+        case "skills", "step":
+            return await core.skills_step(ctx, **args)
+        case "skills", ("confident" | "working") as status:
+            return await core.skills_mark(ctx, **args, status=status)
         case _:
             return await core.help(ctx)

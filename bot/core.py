@@ -27,6 +27,7 @@ from bot.usecases import (
     reflection,
     rejections,
     reminders,
+    skills,
     timeline,
 )
 from bot.usecases.checks import parse_days, parse_on_off, parse_stage
@@ -121,6 +122,10 @@ class Rebound:
     rejections_delete = _routed(timeline.rejections_delete)
     applied = _routed(applications.applied)
     insights = _routed(insights_view)
+    skills_list = _routed(skills.skills_list)
+    skills_add = _routed(skills.skills_add)
+    skills_step = _routed(skills.skills_step)
+    skills_mark = _routed(skills.skills_mark)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""

@@ -16,6 +16,8 @@ POINTS: dict[str, int] = {
     "checkin": 1,
     # The growth ledger: an application, at most one point a day from them.
     "application": 1,
+    # Marking a skill gap confident now.
+    "skill_confident": 3,
 }
 RESERVE_EVERY = 4
 MAX_RESERVES = 2

@@ -12,6 +12,7 @@ from bot.usecases import (
     reflection,
     rejections,
     reminders,
+    skills,
     timeline,
 )
 from bot.usecases.kit import Kit
@@ -48,6 +49,12 @@ async def press(kit: Kit, ctx: Context, action_id: str) -> Outcome:
             return await timeline.rejections_delete(kit, ctx, id=first, confirmed=True)
         case "timeline", "keep", int():
             return await timeline.kept(kit, ctx, first)
+        case "skill", "confident", int():
+            return await skills.skills_mark(kit, ctx, id=first, status="confident")
+        case "skill", "done", int():
+            return await skills.step_done(kit, ctx, first)
+        case "skill", "name", int():
+            return await skills.ask_name(kit, ctx, first)
         case "checkin", "mood", int():
             return await checkins.checkin(kit, ctx, mood=first)
         case "rem", ("snooze" | "skip" | "stop") as verb, int():

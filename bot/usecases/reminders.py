@@ -185,6 +185,25 @@ async def _next_step_message(
     )
 
 
+async def _skill_step_message(
+    kit: Kit, reminder: Reminder, person: Person, now: datetime
+) -> Reply | None:
+    """A skill gap's step on its day, with a done button; none once it is done."""
+    if reminder.ref_id is None:
+        return None
+    step = await kit.store.skills.step(reminder.ref_id, person.id)
+    if step is None or step.done_at is not None:
+        return None
+    gap = await kit.store.skills.get(step.gap_id, person.id)
+    done = kit.button("button.done", Action("skill", "done", step.id), Style.PRIMARY)
+    return Reply(
+        title=kit.msg("reminder.skill_step_title", name=gap.name if gap else None),
+        text=kit.msg("reminder.skill_step", step=step.text),
+        buttons=buttons(kit, reminder, done),
+        where=Where.DM,
+    )
+
+
 # -- what stopping, snoozing and delivering do ------------------------------------------------
 
 
@@ -287,6 +306,8 @@ KINDS: dict[str, Kind] = {
     "next_step": Kind(_next_step_message),
     "streak_reserve": Kind(_streak_message),
     "streak_paused": Kind(_streak_message),
+    # The growth ledger.
+    "skill_step": Kind(_skill_step_message),
 }
 UNKNOWN = Kind(_unknown_message)
 

@@ -123,6 +123,8 @@ def test_every_message_key_is_used_by_the_code():
         "timeline.stage_button.",
         "insights.reached.",
         "insights.suggest.",
+        "skills.ordinal.",
+        "skills.status.",
     )
     unused = [k for k in MESSAGES if f'"{k}"' not in source and not k.startswith(derived)]
     assert unused == []

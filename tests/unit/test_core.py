@@ -441,6 +441,8 @@ async def test_export_holds_everything_and_forget_erases_everything(core, store)
     await core.followup_add(in_channel(), contact="Dana")
     await core.leaderboard(in_channel(), "join")
     await core.applied(in_channel(), company="Initech", source="referral")
+    await core.skills_add(in_channel(), name="window functions")
+    await core.skills_step(in_channel(), id=1, text="two katas", when_text="friday")
     await core.rejected(in_channel("Sam"), company="Other Co")
     await core.applied(in_channel("Sam"), company="Sam's Co")
 
@@ -451,6 +453,8 @@ async def test_export_holds_everything_and_forget_erases_everything(core, store)
     assert data["reflection_answers"][0]["answer"] == "an answer"
     assert data["checkins"][0]["note"] == "tired"
     assert data["applications"][0]["company"] == "Initech"
+    assert data["skill_gaps"][0]["name"] == "window functions"
+    assert data["skill_steps"][0]["text"] == "two katas"
     assert "Other Co" not in attachment.data.decode()
     assert "Sam's Co" not in attachment.data.decode()
 
