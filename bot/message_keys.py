@@ -409,5 +409,23 @@ MESSAGES: dict[str, frozenset[str]] = {
         "skills.ordinal.5": "",
         "skills.button.confident": "n",
         "skills.button.name": "",
+        # ---- the growth ledger: follow-ups that become connections ----
+        "reminder.kind.followup_outcome": "",
+        "connect.sent_ask": "contact when",
+        "connect.ask_title": "contact",
+        "connect.ask": "contact company",
+        "connect.not_yet": "contact",
+        "connect.not_yet_last": "",
+        "connect.already": "",
+        "connect.answer.replied": "contact",
+        "connect.answer.referral": "contact",
+        "connect.answer.interview": "contact",
+        "connect.answer.noreply": "contact",
+        "connect.button.replied": "",
+        "connect.button.referral": "",
+        "connect.button.interview": "",
+        "connect.button.notyet": "",
+        "connect.button.noreply": "",
+        "connect.button.hello": "",
     }.items()
 }

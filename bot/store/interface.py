@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
-from bot.store.interface_growth import Applications, SkillGaps, Timeline
+from bot.store.interface_growth import Applications, FollowupOutcomes, SkillGaps, Timeline
 from bot.store.interface_shared import (
     Boards,
     BotState,
@@ -348,6 +348,7 @@ class UnitOfWork(Protocol):
     timeline: Timeline
     applications: Applications
     skills: SkillGaps
+    outcomes: FollowupOutcomes
 
 
 class Store(UnitOfWork, Protocol):

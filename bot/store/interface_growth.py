@@ -13,6 +13,7 @@ from typing import Protocol
 from bot.store.records import Rejection
 from bot.store.records_growth import (
     Application,
+    FollowupOutcome,
     NamedGap,
     RejectionEdit,
     SkillGap,
@@ -104,4 +105,29 @@ class SkillGaps(Protocol):
 
     async def step_done(self, step_id: int, person_id: int, now: datetime) -> bool:
         """Mark the step done; False when it already was (or is not theirs)."""
+        ...
+
+
+class FollowupOutcomes(Protocol):
+    """What sent follow-ups led to: replies, referrals, interviews, or no reply."""
+
+    async def asked(self, followup_id: int, person_id: int, now: datetime) -> int:
+        """Count one more time the person was asked about their follow-up; the count so far.
+
+        0 when the follow-up is not theirs.
+        """
+        ...
+
+    async def decide(self, followup_id: int, person_id: int, outcome: str, now: datetime) -> bool:
+        """Record what the follow-up led to; False when already decided or not theirs."""
+        ...
+
+    async def get(self, followup_id: int, person_id: int) -> FollowupOutcome | None:
+        """What the person's follow-up led to so far, or None when never asked."""
+        ...
+
+    async def decided_between(
+        self, person_id: int, start: datetime, end: datetime
+    ) -> list[FollowupOutcome]:
+        """The person's outcomes decided from start up to (not including) end, oldest first."""
         ...

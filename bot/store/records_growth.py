@@ -98,3 +98,13 @@ class NamedGap:
     linked: int
     # False when the rejection named was already linked to this gap.
     newly_linked: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupOutcome:
+    """What a sent follow-up led to (None while unknown), and how often Rebound asked."""
+
+    followup_id: int
+    outcome: str | None
+    asks: int
+    decided_at: datetime | None

@@ -8,6 +8,7 @@ from bot.usecases import (
     account,
     boards,
     checkins,
+    connections,
     followups,
     reflection,
     rejections,
@@ -53,6 +54,8 @@ async def press(kit: Kit, ctx: Context, action_id: str) -> Outcome:
             return await skills.skills_mark(kit, ctx, id=first, status="confident")
         case "skill", "done", int():
             return await skills.step_done(kit, ctx, first)
+        case "outcome", word, int():
+            return await connections.answer(kit, ctx, word, first)
         case "skill", "name", int():
             return await skills.ask_name(kit, ctx, first)
         case "checkin", "mood", int():

@@ -169,9 +169,10 @@ def test_snooze_and_done_on_a_reminder(tmp_path):
     assert "Friday 4 December, 10:00: follow-up note" in out
     assert out.count("Time for your note to Dana") == 2
     assert "Sent. " in out and "superpower" not in out
-    assert "I'll remind you to say hello again around" in out
+    assert "I'll ask whether Dana replied" in out
     last = out.rsplit("Your upcoming reminders", 1)[1]
-    assert "January" in last  # only the stay-in-touch note is left, six weeks out
+    # Only the question what the note led to is left, a week out; no hello unless asked for.
+    assert "did your note get a reply?" in last and "follow-up note" not in last
 
 
 def test_rebound_reminders_lists_what_is_pending(tmp_path):

@@ -125,6 +125,8 @@ def test_every_message_key_is_used_by_the_code():
         "insights.suggest.",
         "skills.ordinal.",
         "skills.status.",
+        "connect.answer.",
+        "connect.button.",
     )
     unused = [k for k in MESSAGES if f'"{k}"' not in source and not k.startswith(derived)]
     assert unused == []

@@ -279,10 +279,12 @@ async def test_marking_a_followup_sent_earns_three_points_and_closes_its_reminde
     assert (await store.effort.streak(me.id)).total_points == 3
     [first] = await store.reminders.for_person(me.id, ["done"])
     assert first.key.startswith("followup:")
-    # Six weeks on, a stay-in-touch note with its own draft is planned, on a weekday at 10:00.
+    # A week on, the question what it led to; no stay-in-touch note unless asked for.
     [later] = await store.reminders.for_person(me.id, ["pending"])
-    assert later.due_at == datetime(2027, 1, 7, 10, 0, tzinfo=UTC)
-    assert "Thursday 7 January" in text_of(sent)
+    assert (later.kind, later.due_at) == ("followup_outcome", datetime(2026, 12, 3, 10, tzinfo=UTC))
+    assert "On Thursday 3 December I'll ask whether Dana replied" in text_of(sent)
+    hello = await core.press(in_channel(), action(sent, "outcome:hello"))
+    assert "Thursday 7 January" in text_of(hello)
     again = await core.press(in_channel(), action(replies, "followup:sent"))
     assert "already" in text_of(again)
 

@@ -339,6 +339,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX skill_steps_gap ON skill_steps (gap_id);
     """,
+    # 5 (growth ledger): what a sent follow-up led to, asked a week after it was sent.
+    """
+    CREATE TABLE followup_outcomes (
+        followup_id INTEGER PRIMARY KEY REFERENCES followups(id) ON DELETE CASCADE,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        outcome TEXT CHECK (outcome IN ('replied', 'referral', 'interview', 'no_reply')),
+        asks INTEGER NOT NULL DEFAULT 0,
+        decided_at TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX followup_outcomes_person ON followup_outcomes (person_id, decided_at);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -363,6 +375,7 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("skill_gaps", "person_id"),
     ("skill_gap_rejections", "person_id"),
     ("skill_steps", "person_id"),
+    ("followup_outcomes", "person_id"),
 )
 
 

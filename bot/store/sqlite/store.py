@@ -22,6 +22,7 @@ from bot.store.sqlite.digests import SqliteDigests
 from bot.store.sqlite.effort import SqliteEffort
 from bot.store.sqlite.engine import BUSY_TIMEOUT_MS, Engine
 from bot.store.sqlite.followups import SqliteFollowups
+from bot.store.sqlite.outcomes import SqliteFollowupOutcomes
 from bot.store.sqlite.people import SqlitePeople
 from bot.store.sqlite.reflections import SqliteReflections
 from bot.store.sqlite.rejections import SqliteRejections
@@ -62,6 +63,7 @@ class SqliteRepositories:
         self.timeline = SqliteTimeline(engine)
         self.applications = SqliteApplications(engine)
         self.skills = SqliteSkillGaps(engine)
+        self.outcomes = SqliteFollowupOutcomes(engine)
 
 
 class SqliteStore(SqliteRepositories):
