@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.cards import ACCENT, MUTED, TEXT, WIDTH, _fit, _frame, _png, font
+from bot.cards import ACCENT, HIGHLIGHT, MUTED, TEXT, WIDTH, _fit, _frame, _png, font
 
 # The no's by stage, from the first stage to the last, in colours that stay apart on the panel.
 STAGE_COLOURS = (
@@ -92,4 +92,32 @@ def insights_card(card: InsightsCard) -> bytes:
         )
         x += width + 18
     draw.text((40, height - 52), _fit(draw, card.footer, 16, 720), font=font(16), fill=MUTED)
+    return _png(image)
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerCard:
+    """What the ledger card shows: a title, the month, and one tile per count."""
+
+    title: str
+    subtitle: str
+    stats: tuple[tuple[str, str], ...]
+
+
+def ledger_card(card: LedgerCard) -> bytes:
+    """The ledger card as PNG bytes: a grid of tiles, four to a row."""
+    columns, tile_w, tile_h, gap = 4, 170, 110, 14
+    rows = max(1, -(-len(card.stats) // columns))
+    height = 130 + rows * (tile_h + gap) + 30
+    image, draw = _frame(height)
+    draw.text((40, 30), _fit(draw, card.title, 28, 720, bold=True), font=font(28, True), fill=TEXT)
+    draw.text((40, 70), _fit(draw, card.subtitle, 18, 720), font=font(18), fill=MUTED)
+    for index, (label, value) in enumerate(card.stats):
+        row, column = divmod(index, columns)
+        x, y = 40 + column * (tile_w + gap), 118 + row * (tile_h + gap)
+        draw.rounded_rectangle((x, y, x + tile_w, y + tile_h), 12, fill=HIGHLIGHT)
+        colour = ACCENT if value not in ("0", "") else MUTED
+        number = _fit(draw, value, 40, tile_w - 28, bold=True)
+        draw.text((x + 14, y + 12), number, font=font(40, True), fill=colour)
+        draw.text((x + 14, y + 72), _fit(draw, label, 15, tile_w - 28), font=font(15), fill=TEXT)
     return _png(image)

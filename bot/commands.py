@@ -233,6 +233,7 @@ COMMANDS: dict[str, Command] = {
             },
             default_sub="list",
         ),
+        Command("ledger"),
     )
 }
 
@@ -493,6 +494,8 @@ async def run(
             return await core.applied(ctx, **args)
         case "insights", _:
             return await core.insights(ctx)
+        case "ledger", _:
+            return await core.ledger(ctx)
         case "skills", "list":
             return await core.skills_list(ctx)
         case "skills", "add":

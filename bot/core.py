@@ -35,6 +35,7 @@ from bot.usecases.community import ADMIN_OPTIONS, DIGEST_DAY, DIGEST_HOUR
 from bot.usecases.effort import ALL_TIME, window_keys
 from bot.usecases.insights import insights_view
 from bot.usecases.kit import Kit, zone_of
+from bot.usecases.ledger import ledger_view
 from bot.usecases.outcome import Outcome, run
 from bot.vocab import UserError
 
@@ -126,6 +127,7 @@ class Rebound:
     skills_add = _routed(skills.skills_add)
     skills_step = _routed(skills.skills_step)
     skills_mark = _routed(skills.skills_mark)
+    ledger = _routed(ledger_view)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""

@@ -157,3 +157,30 @@ def trend(rejections: Iterable[tuple[datetime, str]], this: Window, last: Window
         if now_count or before:
             return Trend(stage, now_count, before)
     return None
+
+
+def first_monday(year: int, month: int) -> date:
+    """The first Monday of a month."""
+    first = date(year, month, 1)
+    return date(year, month, 1 + (7 - first.weekday()) % 7)
+
+
+def month_of(key: str) -> tuple[int, int] | None:
+    """The (year, month) a `yyyy-mm` key names, or None for anything else."""
+    year, _, month = key.partition("-")
+    if not (year.isdigit() and month.isdigit() and 1 <= int(month) <= 12):
+        return None
+    return int(year), int(month)
+
+
+def month_window(year: int, month: int, tz: ZoneInfo) -> Window:
+    """A whole month in tz."""
+    end_year, end_month = _shift(year, month, 1)
+    return Window(
+        _month_start(year, month, tz), _month_start(end_year, end_month, tz), date(year, month, 1)
+    )
+
+
+def review_day(year: int, month: int) -> date:
+    """The day a month's ledger comes: the first Monday of the month after it."""
+    return first_monday(*_shift(year, month, 1))

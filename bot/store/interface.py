@@ -22,7 +22,13 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
-from bot.store.interface_growth import Applications, FollowupOutcomes, SkillGaps, Timeline
+from bot.store.interface_growth import (
+    Applications,
+    FollowupOutcomes,
+    Ledger,
+    SkillGaps,
+    Timeline,
+)
 from bot.store.interface_shared import (
     Boards,
     BotState,
@@ -349,6 +355,7 @@ class UnitOfWork(Protocol):
     applications: Applications
     skills: SkillGaps
     outcomes: FollowupOutcomes
+    ledger: Ledger
 
 
 class Store(UnitOfWork, Protocol):

@@ -14,6 +14,7 @@ from bot.store.records import Rejection
 from bot.store.records_growth import (
     Application,
     FollowupOutcome,
+    LedgerCounts,
     NamedGap,
     RejectionEdit,
     SkillGap,
@@ -130,4 +131,12 @@ class FollowupOutcomes(Protocol):
         self, person_id: int, start: datetime, end: datetime
     ) -> list[FollowupOutcome]:
         """The person's outcomes decided from start up to (not including) end, oldest first."""
+        ...
+
+
+class Ledger(Protocol):
+    """The monthly ledger's counts: everything a person did in a span, by kind."""
+
+    async def counts(self, person_id: int, start: datetime, end: datetime) -> LedgerCounts:
+        """What the person logged and did from start up to (not including) end."""
         ...

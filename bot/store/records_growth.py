@@ -108,3 +108,22 @@ class FollowupOutcome:
     outcome: str | None
     asks: int
     decided_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LedgerCounts:
+    """What a person did in a span of time, for the monthly ledger."""
+
+    nos: int = 0
+    applications: int = 0
+    reflections: int = 0
+    # Gaps named, linked to a no, or given a step in the span; and those marked confident.
+    skills_worked: int = 0
+    skills_closed: int = 0
+    followups_sent: int = 0
+    replied: int = 0
+    referral: int = 0
+    interview: int = 0
+    no_reply: int = 0
+    # Next steps from reflections and steps on skill gaps, marked done.
+    steps_done: int = 0

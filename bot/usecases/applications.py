@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 from bot.models import Context, Text
+from bot.usecases import ledger
 from bot.usecases.checks import clean
 from bot.usecases.effort import celebrate, earn, standing, streak_line
 from bot.usecases.kit import Kit, find_me, today
@@ -44,6 +45,7 @@ async def applied(
         monday = midnight - timedelta(days=midnight.weekday())
         this_week = await u.applications.count_since(me.id, monday)
         celebrations = await celebrate(kit, u, ctx, me, earned, now)
+        await ledger.plan_now(u, me, now)
     what = _what(kit, company, role)
     text = kit.msg("applied.logged", what=what, source=source, count=this_week)
     text += "\n" + kit.msg("applied.again" if again else "applied.point")

@@ -18,6 +18,7 @@ from bot.store.records import (
     ReminderPlan,
     Shown,
 )
+from bot.usecases import ledger
 from bot.usecases.care import care_for, counter_for, despite
 from bot.usecases.checks import clean, in_range, parse_stage
 from bot.usecases.kit import (
@@ -77,6 +78,8 @@ def plan_reminders(
         )
         for days in person.checkin_days
     ]
+    # The growth ledger: the review of this month, on the first Monday of the next.
+    plans.append(ledger.plan(person, tz, now))
     if person.nudges:
         plans.append(
             ReminderPlan(

@@ -18,7 +18,7 @@ from bot.actions import Action
 from bot.models import Button, Context, Reply, Style, Text, Where
 from bot.store.interface import UnitOfWork
 from bot.store.records import Person, Rejection, Reminder
-from bot.usecases import connections, followups
+from bot.usecases import connections, followups, ledger
 from bot.usecases.boards import span
 from bot.usecases.checkins import mood_buttons
 from bot.usecases.kit import Kit, Me, at_10, find_me, pick_text, schedule, today, zone_of
@@ -309,6 +309,7 @@ KINDS: dict[str, Kind] = {
     # The growth ledger.
     "skill_step": Kind(_skill_step_message),
     "followup_outcome": Kind(connections.ask_message, delivered=connections.asked),
+    ledger.KIND: Kind(ledger.message),
 }
 UNKNOWN = Kind(_unknown_message)
 

@@ -179,8 +179,9 @@ def test_rebound_reminders_lists_what_is_pending(tmp_path):
     run(tmp_path, ["/rejected stage:screen"])
     listing = run(tmp_path, [], command="reminders")
     assert listing.returncode == 0, listing.stderr
-    assert listing.stdout.count("pending ") == 3
-    assert "3 pending, 0 sending, 0 failed, 0 undeliverable" in listing.stdout
+    # Two check-ins, a nudge, and the month's ledger.
+    assert listing.stdout.count("pending ") == 4
+    assert "4 pending, 0 sending, 0 failed, 0 undeliverable" in listing.stdout
 
 
 def test_three_people_a_board_a_digest_and_cards(tmp_path):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from PIL import Image, ImageChops, ImageStat
 
-from bot.cards_growth import InsightsCard, InsightsMonth, insights_card
+from bot.cards_growth import InsightsCard, InsightsMonth, LedgerCard, insights_card, ledger_card
 from tests.conftest import in_channel
 
 GOLDEN = Path(__file__).resolve().parents[1] / "golden"
@@ -80,3 +80,29 @@ async def test_insights_come_privately_with_a_card_whose_alt_text_says_the_same(
     assert "November: 4 applications, 1 no (1 screening)" in card.description
     assert "December: 0 applications, 1 no (1 final round)" in card.description
     assert "November: 4 applications, 1 no (1 screening)" in reply.text.plain()
+
+
+SAMPLE_LEDGER = LedgerCard(
+    title="What your no's gave you this month",
+    subtitle="November 2026, in your own numbers",
+    stats=(
+        ("No's logged", "4"),
+        ("Applications", "10"),
+        ("Reflections", "2"),
+        ("Skills worked on", "1"),
+        ("Skills closed", "0"),
+        ("Follow-ups sent", "1"),
+        ("Steps done", "1"),
+        ("Connections", "1"),
+    ),
+)
+
+
+def test_the_ledger_card_matches_its_golden_image_and_stays_small():
+    data = ledger_card(SAMPLE_LEDGER)
+    assert len(data) < 200_000
+    image = decode(data).convert("RGB")
+    golden = decode((GOLDEN / "ledger.png").read_bytes()).convert("RGB")
+    assert image.size == golden.size == (800, 408)
+    difference = ImageStat.Stat(ImageChops.difference(image, golden)).mean
+    assert max(difference) < 1.5, difference

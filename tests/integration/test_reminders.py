@@ -272,7 +272,8 @@ async def test_forget_removes_pending_reminders(core, store):
     await core.rejected(in_channel(), stage="final")
     await core.followup_add(in_channel(), contact="Dana")
     me = await store.people.find("test", "alex")
-    assert await count_held(store, me.id, "reminders") == 4
+    # Two check-ins, a nudge, the month's ledger and the note.
+    assert await count_held(store, me.id, "reminders") == 5
     await core.press(in_channel(), "forget:confirm")
     assert await count_held(store, me.id, "reminders") == 0
 

@@ -252,7 +252,8 @@ async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_p
         async with store.db.execute("SELECT company FROM rejections ORDER BY id") as cur:
             assert [r[0] for r in await cur.fetchall()] == ["Acme", "Globex", "Initech", "Umbrella"]
         async with store.db.execute("SELECT COUNT(*) FROM reminders") as cur:
-            assert (await cur.fetchone())[0] == 4 * 3  # two check-ins and a nudge each
+            # Two check-ins, a nudge and the month's ledger each.
+            assert (await cur.fetchone())[0] == 4 * 4
         assert await store.integrity() == "ok"
 
 

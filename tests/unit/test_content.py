@@ -127,6 +127,7 @@ def test_every_message_key_is_used_by_the_code():
         "skills.status.",
         "connect.answer.",
         "connect.button.",
+        "ledger.",
     )
     unused = [k for k in MESSAGES if f'"{k}"' not in source and not k.startswith(derived)]
     assert unused == []

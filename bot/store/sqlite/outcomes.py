@@ -27,7 +27,7 @@ def _ensure(conn: Conn, followup_id: int, person_id: int, now: datetime) -> bool
         " SELECT id, person_id, ? FROM followups WHERE id = ? AND person_id = ?",
         (ts(now), followup_id, person_id),
     )
-    return outcome(conn, followup_id, person_id) is not None
+    return get_outcome(conn, followup_id, person_id) is not None
 
 
 def asked(conn: Conn, followup_id: int, person_id: int, now: datetime) -> int:
@@ -40,11 +40,11 @@ def asked(conn: Conn, followup_id: int, person_id: int, now: datetime) -> int:
             "UPDATE followup_outcomes SET asks = asks + 1, updated_at = ? WHERE followup_id = ?",
             (ts(now), followup_id),
         )
-        found = outcome(conn, followup_id, person_id)
+        found = get_outcome(conn, followup_id, person_id)
         return found.asks if found else 0
 
 
-def decide(conn: Conn, followup_id: int, person_id: int, result: str, now: datetime) -> bool:
+def decide(conn: Conn, followup_id: int, person_id: int, outcome: str, now: datetime) -> bool:
     """Record what the follow-up led to; False when already decided or not theirs."""
     with sql.atomic(conn):
         if not _ensure(conn, followup_id, person_id, now):
@@ -54,13 +54,13 @@ def decide(conn: Conn, followup_id: int, person_id: int, result: str, now: datet
                 conn,
                 "UPDATE followup_outcomes SET outcome = ?, decided_at = ?, updated_at = ?"
                 " WHERE followup_id = ? AND outcome IS NULL",
-                (result, ts(now), ts(now), followup_id),
+                (outcome, ts(now), ts(now), followup_id),
             )
             > 0
         )
 
 
-def outcome(conn: Conn, followup_id: int, person_id: int) -> FollowupOutcome | None:
+def get_outcome(conn: Conn, followup_id: int, person_id: int) -> FollowupOutcome | None:
     """What the person's follow-up led to so far, or None when never asked."""
     return sql.get(
         conn,
@@ -90,5 +90,5 @@ class SqliteFollowupOutcomes(Repository):
 
     asked = hop(asked)
     decide = hop(decide)
-    get = hop(outcome)
+    get = hop(get_outcome)
     decided_between = hop(decided_between)

@@ -22,6 +22,7 @@ from bot.store.sqlite.digests import SqliteDigests
 from bot.store.sqlite.effort import SqliteEffort
 from bot.store.sqlite.engine import BUSY_TIMEOUT_MS, Engine
 from bot.store.sqlite.followups import SqliteFollowups
+from bot.store.sqlite.ledger import SqliteLedger
 from bot.store.sqlite.outcomes import SqliteFollowupOutcomes
 from bot.store.sqlite.people import SqlitePeople
 from bot.store.sqlite.reflections import SqliteReflections
@@ -64,6 +65,7 @@ class SqliteRepositories:
         self.applications = SqliteApplications(engine)
         self.skills = SqliteSkillGaps(engine)
         self.outcomes = SqliteFollowupOutcomes(engine)
+        self.ledger = SqliteLedger(engine)
 
 
 class SqliteStore(SqliteRepositories):
