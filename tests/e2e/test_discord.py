@@ -380,3 +380,26 @@ async def test_one_day_of_write_it_out_in_dms(double, settings):
     assert "Kept. Go on" in replies[1]
     assert "Day 1 is closed: 7 words. Day 2 opens on Friday 27 November, 19:00." in replies[2]
     assert (entry["text"], entry["words"]) == ("The email came at lunch. It stung.", 7)
+
+
+# -- the growth ledger ---------------------------------------------------------------------
+
+
+async def test_insights_defer_then_follow_up_privately_with_the_card(double, settings):
+    async with running(double, settings):
+        for company in ("Acme", "Initech"):
+            option = [{"name": "company", "type": 3, "value": company}]
+            await double.dispatch("INTERACTION_CREATE", double.command("applied", option))
+        no = [{"name": "stage", "type": 3, "value": "technical"}]
+        await double.dispatch("INTERACTION_CREATE", double.command("rejected", no))
+        logged = await next_callback(double, 2)
+        await double.dispatch("INTERACTION_CREATE", double.command("insights"))
+        deferred = await next_callback(double, 3)
+        followup = await double.wait_for(lambda calls: double.find("POST", "/webhooks/"))
+    assert "Logged: a no at the technical interview stage" in text_of(logged)
+    assert deferred["type"] == 5 and deferred["data"]["flags"] & EPHEMERAL
+    body = followup[0].body
+    assert "November: 2 applications, 1 no (1 technical interview)" in text_of(body)
+    assert body["attachments"][0]["filename"] == "insights.png"
+    assert body["attachments"][0]["description"].startswith("Insights card")
+    assert body["embeds"][0]["image"]["url"] == "attachment://insights.png"

@@ -358,3 +358,26 @@ async def test_one_day_of_write_it_out_in_dms(double, slack):
     person = await app.store.people.find("slack", "U1")
     [entry] = (await app.store.accounts.export(person.id))["writing_entries"]
     assert (entry["text"], entry["words"]) == ("The email came at lunch. It stung.", 7)
+
+
+# -- the growth ledger ---------------------------------------------------------------------
+
+
+async def test_insights_answer_ephemerally_and_send_the_card_to_the_dm(double, slack):
+    url, _ = slack
+    for line in ("applied company:Acme", "applied company:Initech"):
+        assert (await post(url, command_body(double, "/rebound", line), FORM))[0] == 200
+    await post(url, command_body(double, "/rejected", "Acme, analyst, technical"), FORM)
+    await double.wait_for(lambda calls: len(double.called("response_url")) >= 3)
+    assert (await post(url, command_body(double, "/rebound", "insights"), FORM))[0] == 200
+    completed = await double.wait_for(lambda calls: double.called("files.completeUploadExternal"))
+    answers = [c.body for c in double.called("response_url")]
+    [insight] = [text_of(a) for a in answers if "Your insights" in text_of(a)]
+    assert all(a["response_type"] == "ephemeral" for a in answers)
+    assert "November: 2 applications, 1 no (1 technical interview)" in insight
+    # Files cannot be ephemeral: the card goes to the person's DM with Rebound, with alt text.
+    [upload] = double.called("files.getUploadURLExternal")
+    assert upload.body["filename"] == "insights.png"
+    assert upload.body["alt_txt"].startswith("Insights card")
+    assert completed[0].body["channel_id"].startswith("D")
+    assert not double.called("chat.postMessage")

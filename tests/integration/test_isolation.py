@@ -28,6 +28,9 @@ async def test_nothing_crosses_communities_or_people(core, store, db_path, clock
         logged = await core.rejected(ctx, company=f"Co-{name}", note=people[name]["secret"])
         await core.press(Context(ctx.person, home, "c"), logged[0].buttons[0].action_id)
         await core.dm_text(Context(ctx.person), f"answer by {name}")
+        if rng.random() < 0.5:
+            await core.applied(ctx, company=f"App-{name}", source=f"src-{name}")
+            await core.skills_add(ctx, name=f"Gap{name}")
         for _ in range(rng.randint(0, 3)):
             await core.checkin(ctx, mood=rng.randint(1, 5))
             clock.advance(timedelta(hours=rng.randint(1, 30)))
@@ -44,6 +47,7 @@ async def test_nothing_crosses_communities_or_people(core, store, db_path, clock
                         assert person["home"] == community and person["opted"], (name, view)
                     assert person["secret"] not in board
                     assert f"Co-{name}" not in board
+                    assert f"App-{name}" not in board and f"Gap{name}" not in board
         community_id = (
             await store.people.join(
                 (await store.people.find("test", next(iter(members)).lower())).id,
@@ -57,10 +61,14 @@ async def test_nothing_crosses_communities_or_people(core, store, db_path, clock
             digest = (await core.digest(community_id, clock.now())).text.plain()
             for name, person in people.items():
                 assert person["secret"] not in digest and f"Co-{name}" not in digest
+                assert f"App-{name}" not in digest and f"Gap{name}" not in digest
                 if name in digest:
                     assert person["home"] == community and person["opted"]
 
     for name in people:
+        alone = Context(PersonRef("test", name.lower(), name))
+        skills = text_of(await core.skills_list(alone))
+        assert all(f"Gap{other}" not in skills for other in people if other != name)
         journal = text_of(await core.journal(Context(PersonRef("test", name.lower(), name))))
         for other in people:
             if other != name:

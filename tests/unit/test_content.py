@@ -122,6 +122,14 @@ def test_every_message_key_is_used_by_the_code():
         "board.unranked.",
         "outcome.",
         "writing.day.",
+        "timeline.stage_button.",
+        "insights.reached.",
+        "insights.suggest.",
+        "skills.ordinal.",
+        "skills.status.",
+        "connect.answer.",
+        "connect.button.",
+        "ledger.",
     )
     derived += ("buddy.focus.", "buddy.agenda.", "buddy.questions.")
     unused = [k for k in MESSAGES if f'"{k}"' not in source and not k.startswith(derived)]

@@ -131,3 +131,11 @@ def test_declined_is_a_command_with_the_options_of_a_rejection_but_stage():
         None,
         {"company": "Acme", "feeling": "4"},
     )
+
+
+async def test_a_bare_declined_needs_nothing_more_while_a_bare_rejected_asks_the_stage(core, store):
+    replies = await core.declined(in_channel())
+    assert replies[0].title.plain() == "Logged: you declined an offer"
+    assert (await latest(store)).outcome == "declined"
+    asked = text_of(await core.rejected(in_channel()))
+    assert "Logged" not in asked

@@ -1,0 +1,59 @@
+"""Ledger.counts: each kind of record counted in its window, the person's own only."""
+
+from __future__ import annotations
+
+from bot.store.records import FollowupPlan
+from bot.store.records_growth import LedgerCounts
+from tests.contract.conftest import NOW, later, someone
+
+
+async def _history(store, person_id: int, hours: float) -> None:
+    """One of everything the ledger counts, at NOW + hours."""
+    at = later(hours=hours)
+    no = await store.rejections.add(
+        person_id, None, company="Acme", role=None, stage="final", feeling=None, note=None, now=at
+    )
+    await store.applications.add(person_id, company="Acme", role=None, source=None, now=at)
+    await store.effort.add_activity(person_id, "reflection", 5, at)
+    gap = (await store.skills.name(person_id, f"sql {hours}", f"k{hours}", no, at)).gap
+    await store.skills.set_status(gap.id, person_id, "confident", at)
+    step = await store.skills.add_step(gap.id, person_id, "katas", at, at)
+    await store.skills.step_done(step, person_id, at)
+    plan = FollowupPlan(no, "Priya", "Acme", None, "email", "thanks")
+    note = await store.followups.add(person_id, plan, draft_key="d", due=at, now=at)
+    await store.followups.update(note, status="sent", now=at)
+    await store.outcomes.decide(note, person_id, "referral", at)
+    reflection = await store.reflections.start(person_id, no, "final", ["fit.1"], at)
+    await store.reflections.set_next_step(reflection, "ask for feedback", at, at)
+    await store.reflections.mark_next_step_done(reflection, at)
+
+
+async def test_each_kind_is_counted_in_its_window_for_its_person(store):
+    alex, sam = await someone(store, "Alex"), await someone(store, "Sam")
+    await _history(store, alex.id, 1)
+    await _history(store, alex.id, 2)
+    await _history(store, alex.id, 30)  # outside the window
+    await _history(store, sam.id, 1)
+    counts = await store.ledger.counts(alex.id, NOW, later(hours=24))
+    assert counts == LedgerCounts(
+        nos=2,
+        applications=2,
+        reflections=2,
+        skills_worked=2,
+        skills_closed=2,
+        followups_sent=2,
+        referral=2,
+        steps_done=4,  # two next steps and two steps on gaps
+    )
+    assert await store.ledger.counts(alex.id, later(hours=24), later(hours=48)) == LedgerCounts(
+        nos=1,
+        applications=1,
+        reflections=1,
+        skills_worked=1,
+        skills_closed=1,
+        followups_sent=1,
+        referral=1,
+        steps_done=2,
+    )
+    empty = await store.ledger.counts(alex.id, later(days=5), later(days=6))
+    assert empty == LedgerCounts()
