@@ -271,3 +271,20 @@ async def test_leaving_works_after_buddies_were_turned_off(core, clock):
     await join(core, "Ada")
     await core.admin(admin(), buddies="off")
     assert "You've left practice buddies" in text_of(await core.buddy(in_channel("Ada"), "leave"))
+
+
+async def test_someone_else_next_time_keeps_that_pair_apart_in_the_next_round(
+    core, clock, engine, messenger
+):
+    await turn_on(core)
+    for name in ("Ada", "Bo"):
+        await join(core, name, timezone="UTC")
+    await round_at(engine, clock, ROUND)
+    another = press_id(intro_of(messenger, "Ada"), "buddy:another:")
+    assert "someone new" in text_of(await core.press(in_dm("Ada"), another))
+    await round_at(engine, clock, ROUND + WEEK)
+    # The only other person is the one Ada asked not to meet: told, not silently skipped.
+    for name in ("Ada", "Bo"):
+        assert "wasn't anyone I could pair you with" in dms_to(messenger, name)[-1].text.plain()
+    await round_at(engine, clock, ROUND + 2 * WEEK)  # the round after, they may meet again
+    assert "paired with Bo" in dms_to(messenger, "Ada")[-1].text.plain()
