@@ -25,6 +25,7 @@ from bot.models import CommunityRef, PersonRef
 from bot.store.interface_growth import (
     Applications,
     FollowupOutcomes,
+    Hires,
     Ledger,
     SkillGaps,
     Timeline,
@@ -356,6 +357,7 @@ class UnitOfWork(Protocol):
     skills: SkillGaps
     outcomes: FollowupOutcomes
     ledger: Ledger
+    hires: Hires
 
 
 class Store(UnitOfWork, Protocol):

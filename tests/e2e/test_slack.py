@@ -333,3 +333,46 @@ async def test_insights_answer_ephemerally_and_send_the_card_to_the_dm(double, s
     assert upload.body["alt_txt"].startswith("Insights card")
     assert completed[0].body["channel_id"].startswith("D")
     assert not double.called("chat.postMessage")
+
+
+async def test_hired_celebrates_ephemerally_sends_the_card_to_the_dm_and_shares_on_a_press(
+    double, slack
+):
+    url, _ = slack
+    await post(url, command_body(double, "/rejected", "Acme, analyst, final"), FORM)
+    await double.wait_for(lambda calls: double.called("response_url"))
+    await post(url, command_body(double, "/rebound", "hired company:Initech"), FORM)
+    await double.wait_for(lambda calls: double.called("files.completeUploadExternal"))
+    [reply] = [c for c in double.called("response_url") if "You got a yes" in text_of(c.body)]
+    assert reply.body["response_type"] == "ephemeral"
+    assert ": a yes from Initech. However long the road was" in text_of(reply.body)
+    [upload] = double.called("files.getUploadURLExternal")
+    assert upload.body["filename"] == "journey.png"
+    assert upload.body["alt_txt"].startswith("Journey card:")
+    assert not double.called("chat.postMessage")  # nothing in the channel before a press
+    named = next(a for a in action_ids(reply.body) if a.startswith("hired:named:"))
+    press = {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": "U1", "name": "u1"},
+        "api_app_id": "A1",
+        "trigger_id": "t",
+        "channel": {"id": "C1"},
+        "container": {"type": "message", "channel_id": "C1"},
+        "response_url": f"{double.base}/respond/press",
+        "actions": [
+            {
+                "action_id": named,
+                "block_id": "b",
+                "type": "button",
+                "value": named,
+                "action_ts": "1",
+            }
+        ],
+    }
+    assert (await post(url, interactive_body(press), FORM))[0] == 200
+    [shout] = await double.wait_for(
+        lambda calls: [c for c in double.called("chat.postMessage") if c.body["channel"] == "C1"]
+    )
+    assert "just got a yes" in text_of(shout.body)
+    assert "Initech" not in text_of(shout.body) and "Acme" not in text_of(shout.body)

@@ -53,6 +53,8 @@ async def journey(core: Rebound) -> int:
     await core.followup_add(here, contact=SECRETS[5])
     await core.applied(here, company=SECRETS[6], source="a cousin's referral")
     await core.leaderboard(here, "join")
+    hired = await core.hired(here, company=SECRETS[6], role=SECRETS[2])
+    await core.press(here, _button(hired, "hired:help"))
     # Someone else's words stay: the erase is of one person, not of the file.
     await core.rejected(Context(OTHER, WHERE, "channel-1"), company="Other Co", stage="screen")
     person = await core.store.people.find(WHO.platform, WHO.user_id)

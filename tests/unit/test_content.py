@@ -128,6 +128,7 @@ def test_every_message_key_is_used_by_the_code():
         "connect.answer.",
         "connect.button.",
         "ledger.",
+        "hired.",
     )
     unused = [k for k in MESSAGES if f'"{k}"' not in source and not k.startswith(derived)]
     assert unused == []

@@ -22,6 +22,7 @@ from bot.store.sqlite.digests import SqliteDigests
 from bot.store.sqlite.effort import SqliteEffort
 from bot.store.sqlite.engine import BUSY_TIMEOUT_MS, Engine
 from bot.store.sqlite.followups import SqliteFollowups
+from bot.store.sqlite.hires import SqliteHires
 from bot.store.sqlite.ledger import SqliteLedger
 from bot.store.sqlite.outcomes import SqliteFollowupOutcomes
 from bot.store.sqlite.people import SqlitePeople
@@ -66,6 +67,7 @@ class SqliteRepositories:
         self.skills = SqliteSkillGaps(engine)
         self.outcomes = SqliteFollowupOutcomes(engine)
         self.ledger = SqliteLedger(engine)
+        self.hires = SqliteHires(engine)
 
 
 class SqliteStore(SqliteRepositories):
