@@ -376,3 +376,18 @@ async def test_hired_celebrates_ephemerally_sends_the_card_to_the_dm_and_shares_
     )
     assert "just got a yes" in text_of(shout.body)
     assert "Initech" not in text_of(shout.body) and "Acme" not in text_of(shout.body)
+
+
+async def test_skills_and_the_ledger_answer_under_rebound(double, slack):
+    url, _ = slack
+    for line in ("applied company:Acme", 'skills add name:"SQL window functions"', "ledger"):
+        assert (await post(url, command_body(double, "/rebound", line), FORM))[0] == 200
+    await post(url, command_body(double, "/rebound", "skills"), FORM)
+    await double.wait_for(lambda calls: len(double.called("response_url")) >= 4)
+    answers = [text_of(c.body) for c in double.called("response_url")]
+    [ledger] = [a for a in answers if "Your ledger for November 2026, so far" in a]
+    assert "1 application sent" in ledger and "1 skill gap worked on" in ledger
+    [skills] = [a for a in answers if "Your skill gaps" in a]
+    assert "#1 SQL window functions" in skills
+    uploaded = await double.wait_for(lambda calls: double.called("files.getUploadURLExternal"))
+    assert [u.body["filename"] for u in uploaded] == ["ledger.png"]
