@@ -389,6 +389,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "skills.need_name": "",
         "skills.need_id": "",
         "skills.not_found": "n",
+        "skills.bad_id": "value",
         "skills.need_step": "n",
         "skills.need_day": "n",
         "skills.step_added": "name step when",

@@ -28,32 +28,26 @@ async def _history(store, person_id: int, hours: float) -> None:
     await store.reflections.mark_next_step_done(reflection, at)
 
 
+def _times(n: int) -> LedgerCounts:
+    """What n of _history count: one of each, and two steps done (a next step, a gap's)."""
+    return LedgerCounts(
+        nos=n,
+        applications=n,
+        reflections=n,
+        skills_worked=n,
+        skills_closed=n,
+        followups_sent=n,
+        referral=n,
+        steps_done=2 * n,
+    )
+
+
 async def test_each_kind_is_counted_in_its_window_for_its_person(store):
     alex, sam = await someone(store, "Alex"), await someone(store, "Sam")
     await _history(store, alex.id, 1)
     await _history(store, alex.id, 2)
-    await _history(store, alex.id, 30)  # outside the window
+    await _history(store, alex.id, 30)  # outside the first window
     await _history(store, sam.id, 1)
-    counts = await store.ledger.counts(alex.id, NOW, later(hours=24))
-    assert counts == LedgerCounts(
-        nos=2,
-        applications=2,
-        reflections=2,
-        skills_worked=2,
-        skills_closed=2,
-        followups_sent=2,
-        referral=2,
-        steps_done=4,  # two next steps and two steps on gaps
-    )
-    assert await store.ledger.counts(alex.id, later(hours=24), later(hours=48)) == LedgerCounts(
-        nos=1,
-        applications=1,
-        reflections=1,
-        skills_worked=1,
-        skills_closed=1,
-        followups_sent=1,
-        referral=1,
-        steps_done=2,
-    )
-    empty = await store.ledger.counts(alex.id, later(days=5), later(days=6))
-    assert empty == LedgerCounts()
+    assert await store.ledger.counts(alex.id, NOW, later(hours=24)) == _times(2)
+    assert await store.ledger.counts(alex.id, later(hours=24), later(hours=48)) == _times(1)
+    assert await store.ledger.counts(alex.id, later(days=5), later(days=6)) == LedgerCounts()

@@ -79,6 +79,22 @@ def action_ids(body: dict) -> list[str]:
     ]
 
 
+def pressing(double: SlackDouble, action_id: str) -> dict:
+    """A block_actions payload: U1 pressing the button with this action id in C1."""
+    button = {"block_id": "b", "type": "button", "action_ts": "1"}
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": "U1", "name": "u1"},
+        "api_app_id": "A1",
+        "trigger_id": "t",
+        "channel": {"id": "C1"},
+        "container": {"type": "message", "channel_id": "C1"},
+        "response_url": f"{double.base}/respond/press",
+        "actions": [{**button, "action_id": action_id, "value": action_id}],
+    }
+
+
 def event(event_id: str, payload: dict) -> str:
     return json.dumps(
         {
@@ -162,25 +178,7 @@ async def test_a_button_press_starts_the_reflection_in_dms_and_a_dm_answer_conti
     url, _ = slack
     await post(url, command_body(double, "/rejected", "Initech, QA, technical"), FORM)
     [reply] = await double.wait_for(lambda calls: double.called("response_url"))
-    press = {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": "U1", "name": "u1"},
-        "api_app_id": "A1",
-        "trigger_id": "t",
-        "channel": {"id": "C1"},
-        "container": {"type": "message", "channel_id": "C1"},
-        "response_url": f"{double.base}/respond/press",
-        "actions": [
-            {
-                "action_id": action_ids(reply.body)[0],
-                "block_id": "b",
-                "type": "button",
-                "value": action_ids(reply.body)[0],
-                "action_ts": "1",
-            }
-        ],
-    }
+    press = pressing(double, action_ids(reply.body)[0])
     assert (await post(url, interactive_body(press), FORM))[0] == 200
     [prompt] = await double.wait_for(
         lambda calls: [c for c in double.called("chat.postMessage") if c.body["channel"] == "DU1"]
@@ -351,25 +349,7 @@ async def test_hired_celebrates_ephemerally_sends_the_card_to_the_dm_and_shares_
     assert upload.body["alt_txt"].startswith("Journey card:")
     assert not double.called("chat.postMessage")  # nothing in the channel before a press
     named = next(a for a in action_ids(reply.body) if a.startswith("hired:named:"))
-    press = {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": "U1", "name": "u1"},
-        "api_app_id": "A1",
-        "trigger_id": "t",
-        "channel": {"id": "C1"},
-        "container": {"type": "message", "channel_id": "C1"},
-        "response_url": f"{double.base}/respond/press",
-        "actions": [
-            {
-                "action_id": named,
-                "block_id": "b",
-                "type": "button",
-                "value": named,
-                "action_ts": "1",
-            }
-        ],
-    }
+    press = pressing(double, named)
     assert (await post(url, interactive_body(press), FORM))[0] == 200
     [shout] = await double.wait_for(
         lambda calls: [c for c in double.called("chat.postMessage") if c.body["channel"] == "C1"]
