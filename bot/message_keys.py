@@ -483,5 +483,7 @@ MESSAGES: dict[str, frozenset[str]] = {
         "hired.button.pause": "",
         "hired.button.help": "",
         "hired.button.nohelp": "",
+        "digest.stages": "people stages",
+        "digest.stage_count": "count stage_label",
     }.items()
 }

@@ -24,6 +24,7 @@ from typing import Protocol, TypeVar
 from bot.models import CommunityRef, PersonRef
 from bot.store.interface_growth import (
     Applications,
+    CommunityStages,
     FollowupOutcomes,
     Hires,
     Ledger,
@@ -358,6 +359,7 @@ class UnitOfWork(Protocol):
     outcomes: FollowupOutcomes
     ledger: Ledger
     hires: Hires
+    community_stages: CommunityStages
 
 
 class Store(UnitOfWork, Protocol):

@@ -21,6 +21,7 @@ from bot.store.records_growth import (
     SkillGap,
     SkillGapView,
     SkillStep,
+    StageTally,
     TimelinePage,
 )
 
@@ -162,4 +163,12 @@ class Hires(Protocol):
 
     async def helper(self, person_id: int) -> bool | None:
         """Whether the person said they would help others; None when never asked."""
+        ...
+
+
+class CommunityStages(Protocol):
+    """Community-wide counts for the weekly digest: no names, only totals."""
+
+    async def stages(self, community_id: int, start: datetime, end: datetime) -> StageTally:
+        """The no's logged in the community in [start, end) by stage, and from how many people."""
         ...

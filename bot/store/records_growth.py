@@ -138,3 +138,11 @@ class Hire:
     company: str | None
     role: str | None
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StageTally:
+    """A community's no's by stage in a span, and how many people they came from."""
+
+    people: int
+    by_stage: tuple[tuple[str, int], ...]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.store.records import FollowupPlan
 from bot.store.records_growth import LedgerCounts
-from tests.contract.conftest import NOW, later, someone
+from tests.contract.conftest import NOW, later, member, someone
 
 
 async def _history(store, person_id: int, hours: float) -> None:
@@ -51,3 +51,31 @@ async def test_each_kind_is_counted_in_its_window_for_its_person(store):
     assert await store.ledger.counts(alex.id, NOW, later(hours=24)) == _times(2)
     assert await store.ledger.counts(alex.id, later(hours=24), later(hours=48)) == _times(1)
     assert await store.ledger.counts(alex.id, later(days=5), later(days=6)) == LedgerCounts()
+
+
+async def test_community_stages_count_nos_and_people_in_the_community_only(store):
+    alex, community = await member(store, "Alex")
+    sam, _ = await member(store, "Sam")
+    other = await someone(store, "Olu")
+    for person_id, stage, where in (
+        (alex.id, "screen", community),
+        (alex.id, "screen", community),
+        (sam.id, "final", community),
+        (other.id, "final", None),  # logged in DMs: no community's
+    ):
+        await store.rejections.add(
+            person_id,
+            where,
+            company=None,
+            role=None,
+            stage=stage,
+            feeling=None,
+            note=None,
+            now=later(hours=1),
+        )
+    tally = await store.community_stages.stages(community, NOW, later(days=1))
+    assert tally.people == 2
+    assert dict(tally.by_stage) == {"screen": 2, "final": 1}
+    assert (
+        await store.community_stages.stages(community, later(days=1), later(days=2))
+    ).people == 0
