@@ -271,6 +271,7 @@ COMMANDS: dict[str, Command] = {
             default_sub="list",
         ),
         Command("ledger"),
+        Command("hired", (Option("company", high=NAME_MAX), Option("role", high=NAME_MAX))),
     )
 }
 
@@ -537,6 +538,8 @@ async def run(
             return await core.applied(ctx, **args)
         case "insights", _:
             return await core.insights(ctx)
+        case "hired", _:
+            return await core.hired(ctx, **args)
         case "ledger", _:
             return await core.ledger(ctx)
         case "skills", "list":

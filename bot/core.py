@@ -36,6 +36,7 @@ from bot.usecases import (
 from bot.usecases.checks import parse_days, parse_on_off, parse_stage
 from bot.usecases.community import ADMIN_OPTIONS, DIGEST_DAY, DIGEST_HOUR
 from bot.usecases.effort import ALL_TIME, window_keys
+from bot.usecases.hired import hired
 from bot.usecases.insights import insights_view
 from bot.usecases.kit import Kit, zone_of
 from bot.usecases.ledger import ledger_view
@@ -143,6 +144,7 @@ class Rebound:
     skills_step = _routed(skills.skills_step)
     skills_mark = _routed(skills.skills_mark)
     ledger = _routed(ledger_view)
+    hired = _routed(hired)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""

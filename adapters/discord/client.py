@@ -57,6 +57,7 @@ SLOW = {
     ("leaderboard", "show"),
     ("insights", None),
     ("ledger", None),
+    ("hired", None),
 }
 # A choice typed into a form field (Discord's modals hold text inputs): room for any stage word.
 TYPED_CHOICE_MAX = 40

@@ -25,7 +25,9 @@ from bot.models import CommunityRef, PersonRef
 from bot.store.interface_buddies import BuddyBlocks, BuddyMembers, BuddyRounds
 from bot.store.interface_growth import (
     Applications,
+    CommunityStages,
     FollowupOutcomes,
+    Hires,
     Ledger,
     SkillGaps,
     Timeline,
@@ -363,6 +365,8 @@ class UnitOfWork(Protocol):
     skills: SkillGaps
     outcomes: FollowupOutcomes
     ledger: Ledger
+    hires: Hires
+    community_stages: CommunityStages
 
 
 class Store(UnitOfWork, Protocol):

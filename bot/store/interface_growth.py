@@ -14,12 +14,14 @@ from bot.store.records import Rejection
 from bot.store.records_growth import (
     Application,
     FollowupOutcome,
+    Hire,
     LedgerCounts,
     NamedGap,
     RejectionEdit,
     SkillGap,
     SkillGapView,
     SkillStep,
+    StageTally,
     TimelinePage,
 )
 
@@ -139,4 +141,34 @@ class Ledger(Protocol):
 
     async def counts(self, person_id: int, start: datetime, end: datetime) -> LedgerCounts:
         """What the person logged and did from start up to (not including) end."""
+        ...
+
+
+class Hires(Protocol):
+    """The yes at the end of a search, and whether the person would help others after it."""
+
+    async def add(
+        self, person_id: int, *, company: str | None, role: str | None, now: datetime
+    ) -> int:
+        """Store a yes; return its id."""
+        ...
+
+    async def get(self, hire_id: int, person_id: int) -> Hire | None:
+        """The person's yes with this id, or None (also when it is someone else's)."""
+        ...
+
+    async def set_helper(self, person_id: int, willing: bool, now: datetime) -> None:
+        """Record whether the person would be willing to help others in their search."""
+        ...
+
+    async def helper(self, person_id: int) -> bool | None:
+        """Whether the person said they would help others; None when never asked."""
+        ...
+
+
+class CommunityStages(Protocol):
+    """Community-wide counts for the weekly digest: no names, only totals."""
+
+    async def stages(self, community_id: int, start: datetime, end: datetime) -> StageTally:
+        """The no's logged in the community in [start, end) by stage, and from how many people."""
         ...

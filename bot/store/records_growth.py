@@ -127,3 +127,22 @@ class LedgerCounts:
     no_reply: int = 0
     # Next steps from reflections and steps on skill gaps, marked done.
     steps_done: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Hire:
+    """A yes: the job a person got."""
+
+    id: int
+    person_id: int
+    company: str | None
+    role: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StageTally:
+    """A community's no's by stage in a span, and how many people they came from."""
+
+    people: int
+    by_stage: tuple[tuple[str, int], ...]

@@ -11,6 +11,7 @@ from bot.usecases import (
     checkins,
     connections,
     followups,
+    hired,
     reflection,
     rejections,
     reminders,
@@ -56,6 +57,8 @@ async def press(kit: Kit, ctx: Context, action_id: str) -> Outcome:
             return await skills.skills_mark(kit, ctx, id=first, status="confident")
         case "skill", "done", int():
             return await skills.step_done(kit, ctx, first)
+        case "hired", how, int():
+            return await hired.choice(kit, ctx, how, first)
         case "outcome", word, int():
             return await connections.answer(kit, ctx, word, first)
         case "skill", "name", int():

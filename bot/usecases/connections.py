@@ -86,7 +86,7 @@ async def answer(kit: Kit, ctx: Context, word: str, followup_id: int) -> Outcome
                 return Outcome.of(me, [kit.private(kit.msg("connect.not_yet_last"))])
             due = at_10(today(me.tz, now) + followups.ASK_AFTER, me.tz)
             key = followups.ask_key(followup.id)
-            await schedule(u, me, "followup_outcome", followup.id, key, due, now)
+            await schedule(u, me, "followup_outcome", followup.id, key, due, now, followup=True)
             text = kit.msg("connect.not_yet", contact=contact)
             return Outcome.of(me, [kit.private(text)])
         if not await u.outcomes.decide(followup.id, me.id, result, now):

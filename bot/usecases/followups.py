@@ -294,7 +294,9 @@ async def _sent(
     # A week on, ask what the note led to. The stay-in-touch hello is planned only after a
     # reply, or when the person asks for it: not after every note (bot/usecases/connections.py).
     ask = at_10(today(me.tz, now) + ASK_AFTER, me.tz)
-    ask = await schedule(u, me, "followup_outcome", followup.id, ask_key(followup.id), ask, now)
+    # Off the weekend, as the note itself was (unless the person allows weekend follow-ups).
+    key = ask_key(followup.id)
+    ask = await schedule(u, me, "followup_outcome", followup.id, key, ask, now, followup=True)
     contact = followup.contact or kit.msg("followup.someone")
     text += " " + kit.msg("connect.sent_ask", contact=contact, when=_day_of(ask, me))
     hello = kit.button("connect.button.hello", Action("outcome", "hello", followup.id))

@@ -11,11 +11,11 @@ from bot.skillmatch import gap_key
 from bot.store.interface import UnitOfWork
 from bot.store.records_growth import NamedGap, SkillGapView
 from bot.usecases.care import screen
-from bot.usecases.checks import clean
+from bot.usecases.checks import clean, row_id
 from bot.usecases.effort import celebrate, earn, streak_line
 from bot.usecases.kit import Kit, Me, at_10, find_me, schedule
 from bot.usecases.outcome import Outcome
-from bot.vocab import DIGITS_MAX, NAME_MAX, UserError
+from bot.vocab import NAME_MAX, UserError
 
 # Ordinals with their own words; past these the count is said as a number.
 ORDINALS = 5
@@ -25,15 +25,7 @@ BUTTONS_MAX = 5
 
 def _gap_id(value: int | str | None) -> int:
     """A gap's number as typed; refused kindly when missing or not a number."""
-    if value is None or value == "":
-        raise UserError("skills.need_id")
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise UserError("skills.not_found", n=str(value)) from None
-    if not 0 < number < 10**DIGITS_MAX:
-        raise UserError("skills.not_found", n=str(value))
-    return number
+    return row_id(value, "skills.need_id", "skills.bad_id")
 
 
 def _linked_text(kit: Kit, named: NamedGap, company: str | None) -> Text:

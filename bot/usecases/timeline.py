@@ -7,7 +7,7 @@ from bot.models import Button, Context, Style, Text
 from bot.store.records import Rejection
 from bot.store.records_growth import RejectionEdit, TimelineEntry
 from bot.usecases.care import despite, screen
-from bot.usecases.checks import clean, in_range, parse_stage
+from bot.usecases.checks import clean, in_range, parse_stage, row_id
 from bot.usecases.kit import Kit, Me, find_me
 from bot.usecases.outcome import Outcome
 from bot.vocab import DIGITS_MAX, NAME_MAX, NOTE_MAX, UserError
@@ -71,9 +71,7 @@ async def rejections_list(kit: Kit, ctx: Context, *, page: int | str | None = No
 
 def _id(value: int | str | None) -> int:
     """The rejection number a person typed; refused kindly when missing or not a number."""
-    if value is None or value == "":
-        raise UserError("timeline.need_id")
-    return in_range(value, 1, 10**DIGITS_MAX - 1, "timeline.bad_id") or 0
+    return row_id(value, "timeline.need_id", "timeline.bad_id")
 
 
 def _edit_of(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.store.records import FollowupPlan
 from bot.store.records_growth import LedgerCounts
-from tests.contract.conftest import NOW, later, someone
+from tests.contract.conftest import NOW, later, member, someone
 
 
 async def _history(store, person_id: int, hours: float) -> None:
@@ -28,32 +28,54 @@ async def _history(store, person_id: int, hours: float) -> None:
     await store.reflections.mark_next_step_done(reflection, at)
 
 
+def _times(n: int) -> LedgerCounts:
+    """What n of _history count: one of each, and two steps done (a next step, a gap's)."""
+    return LedgerCounts(
+        nos=n,
+        applications=n,
+        reflections=n,
+        skills_worked=n,
+        skills_closed=n,
+        followups_sent=n,
+        referral=n,
+        steps_done=2 * n,
+    )
+
+
 async def test_each_kind_is_counted_in_its_window_for_its_person(store):
     alex, sam = await someone(store, "Alex"), await someone(store, "Sam")
     await _history(store, alex.id, 1)
     await _history(store, alex.id, 2)
-    await _history(store, alex.id, 30)  # outside the window
+    await _history(store, alex.id, 30)  # outside the first window
     await _history(store, sam.id, 1)
-    counts = await store.ledger.counts(alex.id, NOW, later(hours=24))
-    assert counts == LedgerCounts(
-        nos=2,
-        applications=2,
-        reflections=2,
-        skills_worked=2,
-        skills_closed=2,
-        followups_sent=2,
-        referral=2,
-        steps_done=4,  # two next steps and two steps on gaps
-    )
-    assert await store.ledger.counts(alex.id, later(hours=24), later(hours=48)) == LedgerCounts(
-        nos=1,
-        applications=1,
-        reflections=1,
-        skills_worked=1,
-        skills_closed=1,
-        followups_sent=1,
-        referral=1,
-        steps_done=2,
-    )
-    empty = await store.ledger.counts(alex.id, later(days=5), later(days=6))
-    assert empty == LedgerCounts()
+    assert await store.ledger.counts(alex.id, NOW, later(hours=24)) == _times(2)
+    assert await store.ledger.counts(alex.id, later(hours=24), later(hours=48)) == _times(1)
+    assert await store.ledger.counts(alex.id, later(days=5), later(days=6)) == LedgerCounts()
+
+
+async def test_community_stages_count_nos_and_people_in_the_community_only(store):
+    alex, community = await member(store, "Alex")
+    sam, _ = await member(store, "Sam")
+    other = await someone(store, "Olu")
+    for person_id, stage, where in (
+        (alex.id, "screen", community),
+        (alex.id, "screen", community),
+        (sam.id, "final", community),
+        (other.id, "final", None),  # logged in DMs: no community's
+    ):
+        await store.rejections.add(
+            person_id,
+            where,
+            company=None,
+            role=None,
+            stage=stage,
+            feeling=None,
+            note=None,
+            now=later(hours=1),
+        )
+    tally = await store.community_stages.stages(community, NOW, later(days=1))
+    assert tally.people == 2
+    assert dict(tally.by_stage) == {"screen": 2, "final": 1}
+    assert (
+        await store.community_stages.stages(community, later(days=1), later(days=2))
+    ).people == 0

@@ -66,6 +66,8 @@ async def journey(core: Rebound) -> int:
     ]
     await core.reminder_delivered(day, person, START)
     await core.dm_text(Context(WHO), SECRETS[6])
+    hired = await core.hired(here, company=SECRETS[6], role=SECRETS[2])
+    await core.press(here, _button(hired, "hired:help"))
     # Someone else's words stay: the erase is of one person, not of the file.
     await core.rejected(Context(OTHER, WHERE, "channel-1"), company="Other Co", stage="screen")
     person = await core.store.people.find(WHO.platform, WHO.user_id)

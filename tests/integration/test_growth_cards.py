@@ -42,23 +42,25 @@ def decode(data: bytes) -> Image.Image:
     return image
 
 
+def golden_difference(data: bytes, name: str, size: tuple[int, int]) -> float:
+    """How far a card is from its golden image (mean per channel, the worst channel)."""
+    image = decode(data).convert("RGB")
+    golden = decode((GOLDEN / name).read_bytes()).convert("RGB")
+    assert image.size == golden.size == size
+    return max(ImageStat.Stat(ImageChops.difference(image, golden)).mean)
+
+
 def test_the_insights_card_matches_its_golden_image_and_stays_small():
     data = insights_card(SAMPLE_INSIGHTS)
     assert len(data) < 200_000
-    image = decode(data).convert("RGB")
-    golden = decode((GOLDEN / "insights.png").read_bytes()).convert("RGB")
-    assert image.size == golden.size == (800, 480)
     # A small tolerance absorbs font-rasteriser differences; a moved or missing bar does not.
-    difference = ImageStat.Stat(ImageChops.difference(image, golden)).mean
-    assert max(difference) < 1.5, difference
+    assert golden_difference(data, "insights.png", (800, 480)) < 1.5
 
 
 def test_a_missing_bar_is_noticed_by_the_golden_check():
     months = (*SAMPLE_INSIGHTS.months[:3], InsightsMonth("Dec", 0, (0,) * 6))
     changed = InsightsCard(**{**_fields(SAMPLE_INSIGHTS), "months": months})
-    image = decode(insights_card(changed)).convert("RGB")
-    golden = decode((GOLDEN / "insights.png").read_bytes()).convert("RGB")
-    assert max(ImageStat.Stat(ImageChops.difference(image, golden)).mean) >= 1.5
+    assert golden_difference(insights_card(changed), "insights.png", (800, 480)) >= 1.5
 
 
 def _fields(card: InsightsCard) -> dict:
@@ -101,8 +103,4 @@ SAMPLE_LEDGER = LedgerCard(
 def test_the_ledger_card_matches_its_golden_image_and_stays_small():
     data = ledger_card(SAMPLE_LEDGER)
     assert len(data) < 200_000
-    image = decode(data).convert("RGB")
-    golden = decode((GOLDEN / "ledger.png").read_bytes()).convert("RGB")
-    assert image.size == golden.size == (800, 408)
-    difference = ImageStat.Stat(ImageChops.difference(image, golden)).mean
-    assert max(difference) < 1.5, difference
+    assert golden_difference(data, "ledger.png", (800, 408)) < 1.5

@@ -130,6 +130,7 @@ def test_every_message_key_is_used_by_the_code():
         "connect.answer.",
         "connect.button.",
         "ledger.",
+        "hired.",
     )
     derived += ("buddy.focus.", "buddy.agenda.", "buddy.questions.")
     unused = [k for k in MESSAGES if f'"{k}"' not in source and not k.startswith(derived)]

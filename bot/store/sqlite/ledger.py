@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.store.records import ts
-from bot.store.records_growth import LedgerCounts
+from bot.store.records_growth import LedgerCounts, StageTally
 from bot.store.sqlite import sql
 from bot.store.sqlite.sql import Conn, Repository, hop
 
@@ -62,3 +62,20 @@ class SqliteLedger(Repository):
     __slots__ = ()
 
     counts = hop(ledger_counts)
+
+
+def community_stages(conn: Conn, community_id: int, start: datetime, end: datetime) -> StageTally:
+    """The community's no's in [start, end) by stage, and how many people logged them."""
+    params = (community_id, ts(start), ts(end))
+    where = "FROM rejections WHERE community_id = ? AND created_at >= ? AND created_at < ?"
+    people = sql.one(conn, f"SELECT COUNT(DISTINCT person_id) {where}", params)
+    found = sql.rows(conn, f"SELECT stage, COUNT(*) {where} GROUP BY stage ORDER BY stage", params)
+    return StageTally(int(people[0]) if people else 0, tuple((r[0], int(r[1])) for r in found))
+
+
+class SqliteCommunityStages(Repository):
+    """Community stage counts on SQLite (the CommunityStages protocol)."""
+
+    __slots__ = ()
+
+    stages = hop(community_stages)

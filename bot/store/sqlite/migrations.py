@@ -431,6 +431,22 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX followup_outcomes_person ON followup_outcomes (person_id, decided_at);
     """,
+    # 9 (growth ledger): the yes at the end, and whether the person would help others (a flag
+    # the buddy feature can read).
+    """
+    CREATE TABLE hires (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        company TEXT,
+        role TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE helpers (
+        person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+        willing INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -461,6 +477,8 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("skill_gap_rejections", "person_id"),
     ("skill_steps", "person_id"),
     ("followup_outcomes", "person_id"),
+    ("hires", "person_id"),
+    ("helpers", "person_id"),
 )
 
 

@@ -23,7 +23,8 @@ from bot.store.sqlite.digests import SqliteDigests
 from bot.store.sqlite.effort import SqliteEffort
 from bot.store.sqlite.engine import BUSY_TIMEOUT_MS, Engine
 from bot.store.sqlite.followups import SqliteFollowups
-from bot.store.sqlite.ledger import SqliteLedger
+from bot.store.sqlite.hires import SqliteHires
+from bot.store.sqlite.ledger import SqliteCommunityStages, SqliteLedger
 from bot.store.sqlite.outcomes import SqliteFollowupOutcomes
 from bot.store.sqlite.people import SqlitePeople
 from bot.store.sqlite.reflections import SqliteReflections
@@ -72,6 +73,8 @@ class SqliteRepositories:
         self.skills = SqliteSkillGaps(engine)
         self.outcomes = SqliteFollowupOutcomes(engine)
         self.ledger = SqliteLedger(engine)
+        self.hires = SqliteHires(engine)
+        self.community_stages = SqliteCommunityStages(engine)
 
 
 class SqliteStore(SqliteRepositories):
