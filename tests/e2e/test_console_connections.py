@@ -29,7 +29,7 @@ def test_a_week_after_sending_rebound_asks_and_a_reply_plans_the_hello(tmp_path)
     out = result.stdout
     assert "On Thursday 3 December I'll ask whether Priya replied" in out
     # No stay-in-touch note is planned just because a note was sent.
-    first_list = out.split("Your upcoming reminders", 2)[1]
+    first_list = out.split("Your upcoming reminders", 2)[1].split("you>")[0]
     assert "did your note get a reply?" in first_list and "follow-up note" not in first_list
     assert "[DM · Thursday 3 December, 10:00] Did Priya reply?" in out
     assert "[1] They replied" in out and "[5] No reply" in out

@@ -87,3 +87,16 @@ async def test_the_ledger_counts_what_happened_each_month(core, store, clock, se
     for month in sorted(set(tally) | set(worked)):
         expected = LedgerCounts(**tally[month], skills_worked=len(worked[month]))
         assert await store.ledger.counts(me.id, *_bounds(*month)) == expected, month
+
+
+async def test_a_month_with_a_reflection_and_no_rejection_still_brings_its_review(
+    core, clock, engine, messenger
+):
+    clock.set(datetime(2026, 12, 2, 12, 0, tzinfo=UTC))
+    # A general reflection, written through: no rejection or application this month.
+    await core.reflect(in_channel())
+    for _ in range(4):
+        await core.dm_text(in_dm(), "I keep coming back to how much I liked the mentoring part")
+    clock.set(datetime(2027, 1, 4, 10, 0, tzinfo=UTC))  # the first Monday after December
+    await engine.tick()
+    assert "Your ledger for December 2026" in messenger.titles()

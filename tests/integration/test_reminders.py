@@ -121,8 +121,11 @@ async def test_a_sent_note_is_asked_about_a_week_on_and_a_reply_plans_the_hello(
     # Only after the reply: a stay-in-touch hello about six weeks on.
     clock.advance(timedelta(days=43))
     await engine.tick()
-    assert messenger.titles() == ["Did Dana reply?", "A good moment to say hello to Dana"]
-    assert "say hello" in messenger.sent[1][1].text.plain()
+    # The month's ledger review comes on its Monday too (effort was made): not this test's topic.
+    notes = [(t, r) for t, (_, r, _) in zip(messenger.titles(), messenger.sent, strict=True)]
+    notes = [(t, r) for t, r in notes if not t.startswith("Your ledger for")]
+    assert [t for t, _ in notes] == ["Did Dana reply?", "A good moment to say hello to Dana"]
+    assert "say hello" in notes[1][1].text.plain()
 
 
 async def test_buttons_on_an_old_reminder_work_after_a_restart(
