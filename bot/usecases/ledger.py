@@ -7,6 +7,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from bot import cards_growth, insights
+from bot.actions import Action
 from bot.cards_growth import LedgerCard
 from bot.models import Attachment, Context, Reply, Text, Where
 from bot.store.interface import UnitOfWork
@@ -127,7 +128,15 @@ async def message(kit: Kit, reminder: Reminder, person: Person, now: datetime) -
     shown = await review(kit, counts, _month_name(*found), so_far=False)
     if shown is None:
         return None
-    return Reply(text=shown.text, title=shown.title, attachments=shown.attachments, where=Where.DM)
+    # A month looked back on is one of the moments the writing program is offered (issue 18).
+    offer = kit.button("writing.button.offer", Action("write", "offer"))
+    return Reply(
+        text=shown.text,
+        title=shown.title,
+        attachments=shown.attachments,
+        buttons=(offer,),
+        where=Where.DM,
+    )
 
 
 async def plan_now(u: UnitOfWork, me: Me, now: datetime) -> None:

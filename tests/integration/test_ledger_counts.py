@@ -10,7 +10,7 @@ import pytest
 
 from bot.store.records_growth import LedgerCounts
 from bot.vocab import STAGES
-from tests.conftest import action, in_channel, in_dm
+from tests.conftest import action, in_channel, in_dm, text_of
 
 WORDS = {
     "replied": "replied",
@@ -100,3 +100,7 @@ async def test_a_month_with_a_reflection_and_no_rejection_still_brings_its_revie
     clock.set(datetime(2027, 1, 4, 10, 0, tzinfo=UTC))  # the first Monday after December
     await engine.tick()
     assert "Your ledger for December 2026" in messenger.titles()
+    review = next(r for _, r, _ in messenger.sent if r.title.plain().startswith("Your ledger"))
+    # The review offers the five-day writing program, and its button opens the offer.
+    offered = await core.press(in_dm(), action([review], "write:offer"))
+    assert "five days" in text_of(offered).lower()
