@@ -60,7 +60,8 @@ async def insights_view(kit: Kit, ctx: Context) -> Outcome:
         since = min(months[0].start, last_q.start)
         applied = await u.applications.between(me.id, since, months[-1].end)
         nos = await u.rejections.logged_between(me.id, since, max(months[-1].end, this_q.end))
-    moments = [(r.created_at, r.stage) for r in nos]
+    # An offer the person turned down is their choice, not a no: it is not counted as one.
+    moments = [(r.created_at, r.stage) for r in nos if not r.declined]
     tallies = insights.tally(months, (a.created_at for a in applied), moments)
     span = kit.msg(
         "insights.span",

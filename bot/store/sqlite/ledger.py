@@ -12,8 +12,9 @@ from bot.store.sqlite.sql import Conn, Repository, hop
 # One count per field of LedgerCounts; each takes (person_id, start, end) as its parameters.
 # Fixed text, never built from input.
 _COUNTS = {
+    # Only no's: an offer the person declined (outcome 'declined') is not one.
     "nos": "SELECT COUNT(*) FROM rejections WHERE person_id = ? AND created_at >= ?"
-    " AND created_at < ?",
+    " AND created_at < ? AND outcome = 'rejected'",
     "applications": "SELECT COUNT(*) FROM applications WHERE person_id = ? AND created_at >= ?"
     " AND created_at < ?",
     # A reflection counts once it earned its points: finished with at least one answer.
@@ -67,7 +68,10 @@ class SqliteLedger(Repository):
 def community_stages(conn: Conn, community_id: int, start: datetime, end: datetime) -> StageTally:
     """The community's no's in [start, end) by stage, and how many people logged them."""
     params = (community_id, ts(start), ts(end))
-    where = "FROM rejections WHERE community_id = ? AND created_at >= ? AND created_at < ?"
+    where = (
+        "FROM rejections WHERE community_id = ? AND created_at >= ? AND created_at < ?"
+        " AND outcome = 'rejected'"
+    )
     people = sql.one(conn, f"SELECT COUNT(DISTINCT person_id) {where}", params)
     found = sql.rows(conn, f"SELECT stage, COUNT(*) {where} GROUP BY stage ORDER BY stage", params)
     return StageTally(int(people[0]) if people else 0, tuple((r[0], int(r[1])) for r in found))
