@@ -112,7 +112,12 @@ def bands(people: Sequence[Candidate]) -> list[Sequence[Candidate]]:
     count = -(-len(people) // BAND)
     size = -(-len(people) // count)
     size += size % 2
-    return [people[i : i + size] for i in range(0, len(people), size)]
+    slices = [people[i : i + size] for i in range(0, len(people), size)]
+    if len(slices) > 1 and len(slices[-1]) == 1:
+        # A last band of one could only be left out: it joins the one before, as its trio.
+        slices[-2] = people[len(people) - size - 1 :]
+        slices.pop()
+    return slices
 
 
 def _match_band(band: Sequence[Candidate], history: History, rng: random.Random) -> Round:

@@ -18,7 +18,7 @@ from bot.usecases import buddy_round
 from bot.usecases.buddy_messages import block_button, names, partners_of
 from bot.usecases.checks import choice, parse_zone
 from bot.usecases.effort import Earned, earn, streak_line
-from bot.usecases.kit import Kit, Me, find_me, zone_for
+from bot.usecases.kit import Kit, Me, find_me, zone_of
 from bot.usecases.outcome import Outcome
 from bot.usecases.reminders import follow_timezone
 from bot.vocab import NAME_MAX, UserError
@@ -183,7 +183,6 @@ async def _credit(
 ) -> Earned | None:
     """'We met' is effort for everyone in the group, once a round: what the presser earned."""
     mine = None
-    setting = me.community.get("timezone")
     for seat in seats:
         if not await u.buddy_rounds.credit(round_id, seat.person_id, now):
             continue
@@ -193,7 +192,8 @@ async def _credit(
         person = await u.people.get(seat.person_id)
         if person is None:
             continue
-        tz = zone_for(person.timezone, setting, kit.default_timezone)
-        partner = Me(person, me.community_id, tz, me.community)
+        # Pressed in a DM, the presser's context has no community: each partner's days are
+        # counted where they count them everywhere else.
+        partner = Me(person, me.community_id, await zone_of(kit, u, person), me.community)
         await earn(u, partner, "buddy_met", now)
     return mine

@@ -67,9 +67,12 @@ async def _seats(
     """The person's group in the reminder's round, and the community's timezone name."""
     if reminder.ref_id is None:
         return [], kit.default_timezone
-    seats = await u.buddy_rounds.group(reminder.ref_id, person.id)
     found = await u.buddy_rounds.round_of(reminder.ref_id)
-    setting = await u.community.setting(found[0], "timezone") if found else None
+    # Someone who left the pool (or whose community turned buddies off) hears no more of it.
+    if found is None or await u.buddies.get(person.id, found[0]) is None:
+        return [], kit.default_timezone
+    seats = await u.buddy_rounds.group(reminder.ref_id, person.id)
+    setting = await u.community.setting(found[0], "timezone")
     return seats, setting or kit.default_timezone
 
 

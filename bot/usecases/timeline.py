@@ -114,6 +114,10 @@ async def rejections_edit(
     now = kit.clock.now()
     async with kit.store.unit() as u:
         me = await find_me(kit, u, ctx, now)
+        current = await u.rejections.get(rejection_id, me.id)
+        # An offer the person turned down is at the offer stage, as when it was logged.
+        if current is not None and current.declined and edit.stage not in (None, "offer"):
+            raise UserError("error.declined_stage", value=stage)
         saved = await u.timeline.edit(rejection_id, me.id, edit)
         if saved is None:
             raise UserError("timeline.not_found", n=rejection_id)

@@ -128,9 +128,14 @@ async def _act(
     if sub == "tomorrow":
         return [kit.private(kit.msg("writing.tomorrow", time=_time(program.hour)))]
     if sub == "resume":
-        # Picking it up opens the day now; tomorrow's DM is planned afresh from today.
+        if program.status != "paused":
+            # An old button on a program already running: say where it stands, open nothing.
+            return [_standing(kit, program)]
+        # Picking it up opens the day now; tomorrow's DM is planned afresh from today, and a
+        # day missed after it is asked about once again (advance clears the question).
         await u.reminders.cancel(me.id, days.KIND, now)
         await u.writing.set_status(program.id, "active", None, now)
+        await u.writing.advance(program.id, program.day, now)
         await days.open_day(u, me, program, program.day, now)
         return [days.day_reply(kit, program.id, program.day)]
     if sub == "done":

@@ -284,3 +284,13 @@ async def test_someone_else_next_time_keeps_that_pair_apart_in_the_next_round(
         assert "wasn't anyone I could pair you with" in dms_to(messenger, name)[-1].text.plain()
     await round_at(engine, clock, ROUND + 2 * WEEK)  # the round after, they may meet again
     assert "paired with Bo" in dms_to(messenger, "Ada")[-1].text.plain()
+
+
+async def test_someone_who_left_hears_no_more_of_the_round(core, clock, engine, messenger):
+    await first_round(core, clock, engine, *("Ada", "Bo"))
+    await core.buddy(in_channel("Bo"), "leave")
+    clock.set(ROUND + WEEK - timedelta(days=3))
+    await engine.tick()
+    assert not [r for r in dms_to(messenger, "Bo") if r.title and "go?" in r.title.plain()]
+    # Ada, still in, is asked as before.
+    assert [r for r in dms_to(messenger, "Ada") if r.title and "go?" in r.title.plain()]

@@ -124,6 +124,9 @@ async def test_a_missed_day_moves_the_program_by_a_day_asked_once_then_it_pauses
     assert "paused on day 1" in text_of(standing)
     resumed = await core.press(in_dm(), action(standing, "write:resume:"))
     assert "day 1 of 5" in text_of(resumed)
+    # The same button pressed again, on a program now running, opens nothing more.
+    again = await core.press(in_dm(), action(standing, "write:resume:"))
+    assert "You're on day 1 of 5" in text_of(again)
     await core.dm_text(in_dm(), "Back at it.")
     assert "Day 1 is closed: 3 words" in text_of(await core.dm_text(in_dm(), "done"))
 

@@ -120,6 +120,15 @@ def test_a_large_pool_is_matched_in_bands_with_one_trio_in_all():
     assert sum(len(g) for g in found.groups) == len(pool)
 
 
+@pytest.mark.parametrize("count", [BAND * k + 1 for k in range(5, 10)])
+def test_a_pool_whose_last_band_would_hold_one_person_still_places_everyone(count):
+    # 113, 129, ... once sliced into a last band of one, who was then left out every round.
+    found = match([Candidate(i) for i in range(count)], History(), seed=4)
+    assert found.unplaced == ()
+    assert sorted(len(g) for g in found.groups).count(3) == 1
+    assert sum(len(g) for g in found.groups) == count
+
+
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(

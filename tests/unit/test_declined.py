@@ -155,3 +155,13 @@ async def test_a_declined_offer_is_not_counted_as_a_no_in_insights_or_the_ledger
         await core.applied(in_channel(), company=company)
     shown = text_of(await core.insights(in_channel()))
     assert "1 no (1 screening)" in shown and "2 no's" not in shown
+
+
+async def test_a_declined_offer_cannot_be_edited_to_another_stage(core, store):
+    await core.declined(in_channel(), company="Acme")
+    rejection = await latest(store)
+    refused = text_of(await core.rejections_edit(in_channel(), id=rejection.id, stage="screen"))
+    assert "goes with the offer stage" in refused
+    assert (await latest(store)).stage == "offer"
+    fixed = text_of(await core.rejections_edit(in_channel(), id=rejection.id, company="Initech"))
+    assert "Initech" in fixed
