@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import aiohttp
 from aiohttp import web
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
@@ -71,10 +72,14 @@ class SlackMessenger:
         try:
             channel = await listeners.open_dm(self._client, person.user_id)
             await self._client.chat_postMessage(channel=channel, text=text, blocks=made)
-            # A card (the monthly ledger's) follows its message into the DM, with alt text.
-            await listeners.upload(self._client, channel, reply)
         except SlackApiError as exc:
             raise _plain(exc) from exc
+        # A card (the monthly ledger's) follows its message into the DM, with alt text. The
+        # message is delivered by now: a failed upload must not send it again, nor mark it lost.
+        try:
+            await listeners.upload(self._client, channel, reply)
+        except (SlackApiError, aiohttp.ClientError, TimeoutError) as exc:
+            logger.warning("slack: a DM's card could not be uploaded (%s)", type(exc).__name__)
 
     async def post(self, community: CommunityRef, channel_id: str, reply: Reply) -> None:
         """Post in a channel (the app must be a member)."""

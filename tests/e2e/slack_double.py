@@ -41,6 +41,7 @@ class SlackDouble(RecordingServer):
     limited: dict[str, int] = field(default_factory=dict)
     admins: set[str] = field(default_factory=set)
     users_info_errors: int = 0  # how many users.info calls to answer with a 500 first
+    upload_errors: int = 0  # how many file uploads to refuse with a 500 first
 
     async def start(self) -> None:
         app = web.Application()
@@ -146,6 +147,13 @@ class SlackDouble(RecordingServer):
         if method in ("views.open", "views.publish"):
             return self._json(
                 {"ok": True, "view": {"id": f"V{next(_ids)}", **body.get("view", {})}}
+            )
+        if method == "files.getUploadURLExternal" and self.upload_errors > 0:
+            self.upload_errors -= 1
+            return web.Response(
+                body=b'{"ok": false, "error": "internal_error"}',
+                status=500,
+                headers={"Content-Type": "application/json"},
             )
         if method == "files.getUploadURLExternal":
             file_id = f"F{next(_ids)}"

@@ -9,10 +9,12 @@ from datetime import timedelta
 
 import pytest
 from aiohttp import web
+from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import SlackMessenger, build_app
 from bot.app import App, build
 from bot.config import load_settings
+from bot.models import Attachment, PersonRef, Reply, Text, Where
 from bot.ports import FixedClock
 from tests.conftest import START
 from tests.e2e.slack_double import (
@@ -417,3 +419,14 @@ async def test_skills_and_the_ledger_answer_under_rebound(double, slack):
     assert "#1 SQL window functions" in skills
     uploaded = await double.wait_for(lambda calls: double.called("files.getUploadURLExternal"))
     assert [u.body["filename"] for u in uploaded] == ["ledger.png"]
+
+
+async def test_a_dm_whose_card_cannot_be_uploaded_is_still_delivered_once(double):
+    messenger = SlackMessenger(AsyncWebClient(token=BOT_TOKEN, base_url=f"{double.base}/api/"))
+    double.upload_errors = 5  # more than the client retries
+    card = Attachment("ledger.png", b"\x89PNG fake", "image/png", "a card")
+    reply = Reply(text=Text.of("Your ledger"), attachments=(card,), where=Where.DM)
+    # No exception: the message was delivered, so the engine neither resends nor gives up on it.
+    await messenger.send_dm(PersonRef("slack", "U1", "Ada"), reply, key="ledger:p1:2026-11")
+    posted = [c for c in double.calls if c.method == "chat.postMessage"]
+    assert len(posted) == 1 and "Your ledger" in json.dumps(posted[0].body)
