@@ -1,0 +1,150 @@
+"""Community boards on PostgreSQL: ranks of opted-in members, read from kept rankings."""
+
+from __future__ import annotations
+
+from bot.store.postgres.engine import Conn, Repository, Row, pooled
+from bot.store.records import Board, RankedRow
+
+_SELECT = "SELECT person_id, name, points, fold FROM board_rows"
+_WHERE = " WHERE community_id = $1 AND period_key = $2"
+Key = tuple[int, str]
+Listed = tuple[int, str, int]
+
+
+def _listed(rows: list[Row]) -> list[Listed]:
+    return [(r["person_id"], r["name"], r["points"]) for r in rows]
+
+
+async def board(
+    conn: Conn,
+    community_id: int,
+    *,
+    window_key: str,
+    period: str,
+    index: int,
+    me: int | None,
+    top: int,
+    around: int,
+) -> Board:
+    """The top of a community's board for a window, plus the rows around `me`.
+
+    As on SQLite: every read walks board_rows_rank from a known place and every rank is a
+    sum over distinct scores (board_counts). Ties are listed by folded name, then id.
+    """
+    key = (community_id, window_key)
+    listed = _listed(
+        await conn.fetch(
+            _SELECT + _WHERE + " ORDER BY points DESC, fold, person_id LIMIT $3", *key, top
+        )
+    )
+    mine = await conn.fetchrow(_SELECT + _WHERE + " AND person_id = $3", *key, me) if me else None
+    gap_at: int | None = None
+    if mine is not None and around > 0:
+        gap_at = await _add_neighbours(conn, key, listed, mine, around)
+    ranks = {p: 1 + await _sum_members(conn, key, p) for p in {row[2] for row in listed}}
+    streaks = {
+        r["person_id"]: r["streak"]
+        for r in await conn.fetch(
+            "SELECT person_id, CASE WHEN last_period >= $1 - 1 - reserves THEN current"
+            " ELSE 0 END AS streak FROM streaks WHERE period = $2"
+            " AND person_id = ANY($3::bigint[])",
+            index,
+            period,
+            [row[0] for row in listed],
+        )
+    }
+    rows = [
+        RankedRow(
+            rank=ranks[points],
+            person_id=person_id,
+            display_name=name,
+            streak=streaks.get(person_id, 0),
+            points=points,
+            after_gap=n == gap_at,
+        )
+        for n, (person_id, name, points) in enumerate(listed)
+    ]
+    return Board(
+        rows=rows,
+        ranked=await _sum_members(conn, key, None),
+        my_rank=ranks[mine["points"]] if mine is not None else None,
+    )
+
+
+async def _add_neighbours(
+    conn: Conn, key: Key, listed: list[Listed], mine: Row, around: int
+) -> int | None:
+    """Append the rows around the caller's own that the top did not show; where a gap falls."""
+    me, points, fold = mine["person_id"], mine["points"], mine["fold"]
+    # One more row than is shown before the caller: it tells whether a gap precedes.
+    before = list(
+        await conn.fetch(
+            _SELECT + _WHERE + " AND points = $3 AND (fold, person_id) < ($4, $5)"
+            " ORDER BY fold DESC, person_id DESC LIMIT $6",
+            *key,
+            points,
+            fold,
+            me,
+            around + 1,
+        )
+    )
+    if len(before) <= around:
+        before += await conn.fetch(
+            _SELECT + _WHERE + " AND points > $3 ORDER BY points, fold DESC, person_id DESC"
+            " LIMIT $4",
+            *key,
+            points,
+            around + 1 - len(before),
+        )
+    after = list(
+        await conn.fetch(
+            _SELECT + _WHERE + " AND points = $3 AND (fold, person_id) > ($4, $5)"
+            " ORDER BY fold, person_id LIMIT $6",
+            *key,
+            points,
+            fold,
+            me,
+            around,
+        )
+    )
+    if len(after) < around:
+        after += await conn.fetch(
+            _SELECT + _WHERE + " AND points < $3 ORDER BY points DESC, fold, person_id LIMIT $4",
+            *key,
+            points,
+            around - len(after),
+        )
+    window = _listed(list(reversed(before[:around]))) + _listed([mine]) + _listed(after)
+    shown = {row[0] for row in listed}
+    fresh = [row for row in window if row[0] not in shown]
+    if not fresh:
+        return None
+    first = window.index(fresh[0])
+    if first > 0:
+        previous = window[first - 1][0]
+    else:
+        previous = before[around]["person_id"] if len(before) > around else None
+    gap_at = len(listed) if not listed or previous != listed[-1][0] else None
+    listed += fresh
+    return gap_at
+
+
+async def _sum_members(conn: Conn, key: Key, above: int | None) -> int:
+    """How many members of a board have more than `above` points (all of them for None)."""
+    query = (
+        "SELECT COALESCE(SUM(members), 0) FROM board_counts"
+        " WHERE community_id = $1 AND period_key = $2"
+    )
+    if above is None:
+        n = await conn.fetchval(query, *key)
+    else:
+        n = await conn.fetchval(query + " AND points > $3", *key, above)
+    return int(n or 0)
+
+
+class PostgresBoards(Repository):
+    """Boards on PostgreSQL (the Boards protocol)."""
+
+    __slots__ = ()
+
+    view = pooled(board)
