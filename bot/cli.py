@@ -46,7 +46,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _reminders(settings: Settings, statuses: list[str], limit: int) -> list[str]:
-    async with open_store(settings.db_path) as store:
+    async with open_store(settings.database) as store:
         rows = await store.reminders.report(statuses, limit)
         counts = await store.reminders.counts(statuses)
     lines = [f"{'id':>6}  {'status':<13} {'due (UTC)':<20} {'kind':<10} {'person':<28} error"]
@@ -62,17 +62,17 @@ async def _reminders(settings: Settings, statuses: list[str], limit: int) -> lis
 
 
 async def _migrate(settings: Settings) -> str:
-    async with open_store(settings.db_path) as store:
+    async with open_store(settings.database) as store:
         version = await store.schema_version()
-    return f"{settings.db_path}: schema version {version} (current {SCHEMA_VERSION})"
+    return f"{settings.database_name}: schema version {version} (current {SCHEMA_VERSION})"
 
 
 async def _backup(settings: Settings, target: Path) -> int:
-    async with open_store(settings.db_path) as store:
+    async with open_store(settings.database) as store:
         await store.backup(target)
     async with open_store(target) as copy:
         check = await copy.integrity()
-    print(f"Backed up {settings.db_path} to {target} (integrity: {check}).")
+    print(f"Backed up {settings.database_name} to {target} (integrity: {check}).")
     return 0 if check == "ok" else 1
 
 
@@ -157,8 +157,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_run_platforms(settings))
         return asyncio.run(run_console(settings, platform_hint=command == "run"))
     except EngineError as exc:
-        # The database itself refused (locked, full, not a database): say which file.
-        print(f"rebound: cannot use the database at {settings.db_path}: {exc}", file=sys.stderr)
+        # The database itself refused (locked, full, unreachable, not a database): say which.
+        where = settings.database_name
+        print(f"rebound: cannot use the database at {where}: {exc}", file=sys.stderr)
         return 2
     except (ConfigError, ContentError, StoreError) as exc:
         print(f"rebound: {exc}", file=sys.stderr)
