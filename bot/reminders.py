@@ -336,6 +336,11 @@ class ReminderEngine:
 
     async def close_streak_weeks(self) -> int:
         """Settle every streak whose period ended without an action: spend a reserve or break it."""
+        async with self.store.exclusive("rebound.streak-periods") as mine:
+            # Settling is idempotent; the lock only spares the other processes doing it again.
+            return await self._close_streak_periods() if mine else 0
+
+    async def _close_streak_periods(self) -> int:
         now = self.clock.now()
         changed = 0
         for tz_name in await self.store.effort.timezones_in_use():

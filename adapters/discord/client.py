@@ -227,12 +227,15 @@ class ReboundDiscord(discord.Client):
     async def sync_commands(self, *, force: bool) -> bool:
         """Sync commands to the test server (instant) or globally; True when it synced."""
         digest = self.commands_hash()
-        if not force and await self.app.store.state.get(HASH_KEY) == digest:
-            return False
-        if self.guild is not None:
-            self.tree.copy_global_to(guild=self.guild)
-        await self.tree.sync(guild=self.guild)
-        await self.app.store.state.set(HASH_KEY, digest)
+        # Processes sharing one database (shards, a second host) sync once: the one holding
+        # the lock syncs and keeps the hash, and one that starts later finds the hash current.
+        async with self.app.store.exclusive(HASH_KEY) as mine:
+            if not mine or (not force and await self.app.store.state.get(HASH_KEY) == digest):
+                return False
+            if self.guild is not None:
+                self.tree.copy_global_to(guild=self.guild)
+            await self.tree.sync(guild=self.guild)
+            await self.app.store.state.set(HASH_KEY, digest)
         logger.info("synced %s commands", len(self.tree.get_commands()))
         return True
 

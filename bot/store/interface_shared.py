@@ -82,7 +82,11 @@ class Reminders(Protocol):
         ...
 
     async def release_claims(self, now: datetime) -> int:
-        """Return every claimed reminder to pending; how many there were."""
+        """Return every reminder this store claimed to pending; how many there were.
+
+        On a database shared by several processes, another process's claims stay its own
+        until their lease runs out.
+        """
         ...
 
     async def cancel(self, person_id: int, kind: str, now: datetime) -> int:
