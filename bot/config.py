@@ -51,6 +51,9 @@ class Settings:
     clock_start: datetime | None = None
     # A PostgreSQL URL (REBOUND_DATABASE_URL); when set it wins over db_path.
     database_url: str | None = None
+    # Discord sharding: how many shards in all, and which of them this process runs.
+    discord_shard_count: int | None = None
+    discord_shard_ids: tuple[int, ...] | None = None
 
     @property
     def database(self) -> Path | str:
@@ -149,6 +152,7 @@ def load_settings(
         raise ConfigError(
             "SLACK_SIGNING_SECRET", "the app's signing secret (or SLACK_APP_TOKEN)", ""
         )
+    shard_count, shard_ids = _shards(values)
     clock_start = None
     if "REBOUND_CLOCK_START" in values:
         try:
@@ -177,7 +181,29 @@ def load_settings(
         slack_api_url=_url(values, "SLACK_API_URL", ("http://", "https://")),
         clock_start=clock_start,
         database_url=database_url,
+        discord_shard_count=shard_count,
+        discord_shard_ids=shard_ids,
     )
+
+
+def _shards(values: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS: ids need a count, and each is below it."""
+    count_text, ids_text = values.get("DISCORD_SHARD_COUNT"), values.get("DISCORD_SHARD_IDS")
+    if count_text is None:
+        if ids_text is not None:
+            raise ConfigError("DISCORD_SHARD_IDS", "DISCORD_SHARD_COUNT to be set too", ids_text)
+        return None, None
+    if not (count_text.isascii() and count_text.isdigit()) or int(count_text) < 1:
+        raise ConfigError("DISCORD_SHARD_COUNT", "a whole number of shards, 1 or more", count_text)
+    count = int(count_text)
+    if ids_text is None:
+        return count, None
+    parts = [p.strip() for p in ids_text.split(",")]
+    if not all(p.isascii() and p.isdigit() and int(p) < count for p in parts):
+        raise ConfigError(
+            "DISCORD_SHARD_IDS", f"shard numbers from 0 to {count - 1}, like 0,1", ids_text
+        )
+    return count, tuple(sorted({int(p) for p in parts}))
 
 
 def _url(values: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:
