@@ -255,3 +255,14 @@ class BotState(Protocol):
     async def bump(self, key: str) -> None:
         """Add one to a counter the bot keeps for itself."""
         ...
+
+    async def claim(self, key: str, value: str) -> bool:
+        """Keep value under key unless one is kept already: True for the one caller that did.
+
+        Every process sharing the database agrees on who claimed a key (a retried event).
+        """
+        ...
+
+    async def forget_older(self, prefix: str, value: str) -> int:
+        """Forget the keys starting with prefix whose value sorts before value; how many."""
+        ...

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.store.postgres.engine import Conn, Repository, pooled
+from bot.store.postgres.engine import Conn, Repository, changed, pooled
 
 
 async def get_state(conn: Conn, key: str) -> str | None:
@@ -41,6 +41,17 @@ async def claim_state(conn: Conn, key: str, value: str) -> bool:
     return done is not None
 
 
+async def forget_older(conn: Conn, prefix: str, value: str) -> int:
+    """Forget the keys starting with prefix whose value sorts before value."""
+    return await changed(
+        conn,
+        'DELETE FROM bot_state WHERE left(key, $1) = $2 AND value COLLATE "C" < $3',
+        len(prefix),
+        prefix,
+        value,
+    )
+
+
 class PostgresBotState(Repository):
     """Bot state on PostgreSQL (the BotState protocol)."""
 
@@ -50,3 +61,4 @@ class PostgresBotState(Repository):
     set = pooled(set_state)
     bump = pooled(bump_state)
     claim = pooled(claim_state)
+    forget_older = pooled(forget_older)
