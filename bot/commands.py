@@ -25,6 +25,7 @@ from bot.vocab import (
     NAME_MAX,
     NOTE_MAX,
     ON_OFF,
+    OUTCOMES,
     PERIODS,
     STAGES,
     UserError,
@@ -91,6 +92,11 @@ class Command:
         """The options of the command, or of one of its subcommands."""
         return self.subcommands[sub] if sub is not None else self.options
 
+    @property
+    def form(self) -> tuple[Option, ...]:
+        """The options a form for the command asks for (those with a field label)."""
+        return tuple(o for o in self.options if o.form)
+
     def option_names(self) -> list[str]:
         """Every option name of the command and its subcommands, once each, in order."""
         every = (self.options, *self.subcommands.values())
@@ -121,6 +127,17 @@ COMMANDS: dict[str, Command] = {
                 ),
                 Option("feeling", "int", low=FEELING_LOW, high=FEELING_HIGH, form="modal.feeling"),
                 Option("note", high=NOTE_MAX, form="modal.note"),
+                # Not in the form (Discord's hold five fields): /declined is the short way.
+                Option("outcome", choices=OUTCOMES, label_key="outcome."),
+            ),
+        ),
+        Command(
+            "declined",
+            (
+                Option("company", high=NAME_MAX),
+                Option("role", high=NAME_MAX),
+                Option("feeling", "int", low=FEELING_LOW, high=FEELING_HIGH),
+                Option("note", high=NOTE_MAX),
             ),
         ),
         Command("reflect"),
@@ -418,6 +435,8 @@ async def run(
     match command.name, sub:
         case "rejected", _:
             return await core.rejected(ctx, **args)
+        case "declined", _:
+            return await core.declined(ctx, **args)
         case "reflect", _:
             return await core.reflect(ctx)
         case "checkin", _:

@@ -15,7 +15,7 @@ from bot.message_keys import MESSAGES
 from bot.models import Text
 from bot.safety import PatternError, SafetyNet
 from bot.templates import ContentError, Template, Value, make_template
-from bot.vocab import STAGES
+from bot.vocab import DECLINED, STAGES
 
 BANDS: tuple[str, ...] = ("low", "middling", "steady")
 THEMES: tuple[str, ...] = ("fit", "interview", "skills", "resilience", "network", "direction")
@@ -28,6 +28,7 @@ DRAFT_KINDS: tuple[str, ...] = (
     "feedback",
     "stay_in_touch",
     "future_roles",
+    "thank_you_declined",
 )
 
 # The values each kind of template may use. Names outside a `{?...}` part must be supplied.
@@ -175,9 +176,11 @@ def _read(directory: Path | None, name: str) -> dict[str, Any]:
 
 def _load_encouragement(data: dict[str, Any]) -> dict[tuple[str, str], tuple[Template, ...]]:
     where = "prompts/encouragement.toml"
-    _exact_keys(data, STAGES, where)
+    # One section per stage, and one for an offer the person declined (not a no).
+    pools = (*STAGES, DECLINED)
+    _exact_keys(data, pools, where)
     out = {}
-    for stage in STAGES:
+    for stage in pools:
         bands = _table(data[stage], f"{where} [{stage}]")
         _exact_keys(bands, BANDS, f"{where} [{stage}]")
         for band in BANDS:

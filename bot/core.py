@@ -94,6 +94,7 @@ class Rebound:
     # Each of these runs its handler in bot/usecases/ with this core's kit, and takes the
     # handler's own parameters after ctx (see _routed).
     rejected = _routed(rejections.rejected)
+    declined = _routed(rejections.declined)
     reflect = _routed(reflection.reflect)
     dm_text = _routed(conversation.dm_text)
     checkin = _routed(checkins.checkin)

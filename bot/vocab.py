@@ -7,6 +7,10 @@ from typing import Any
 # Where in the hiring process a rejection came; prompts/ has wording for each.
 STAGES: tuple[str, ...] = ("application", "screen", "technical", "final", "offer", "other")
 
+# What a logged outcome was: a no, or an offer the person turned down (always the offer stage).
+OUTCOMES: tuple[str, ...] = ("rejected", "declined")
+DECLINED = "declined"
+
 # Words people use for a stage, mapped to the stage keys.
 STAGE_ALIASES = {
     "applied": "application",

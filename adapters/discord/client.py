@@ -161,7 +161,7 @@ class RejectedModal(discord.ui.Modal):
         label = client.app.content.label
         super().__init__(title=label("modal.title")[:45], timeout=None)
         self.client = client
-        self.options = commands.COMMANDS["rejected"].options
+        self.options = commands.COMMANDS["rejected"].form
         self.fields: dict[str, discord.ui.TextInput] = {}
         for option in self.options:
             field = discord.ui.TextInput(

@@ -119,7 +119,7 @@ def rejected_modal(content: Content, channel_id: str | None, prefill: Parsed) ->
     """The /rejected form, one field per option, filled with what was understood of the line."""
     label = content.label
     fields = []
-    for option in COMMANDS["rejected"].options:
+    for option in COMMANDS["rejected"].form:
         known = getattr(prefill, option.name)  # Parsed has a field for each option
         element: dict[str, Any]
         if option.choices:

@@ -316,7 +316,7 @@ async def on_rejected_submit(
     values = blocks.modal_values(view)
     channel = json.loads(view.get("private_metadata") or "{}").get("channel")
     ctx = await _payload_context(deps, client, body, channel)
-    typed = {o.param or o.name: values.get(o.name) for o in commands.COMMANDS["rejected"].options}
+    typed = {o.param or o.name: values.get(o.name) for o in commands.COMMANDS["rejected"].form}
     replies = await deps.core.rejected(ctx, **typed)
     await deliver(deps, client, ctx, replies)
 

@@ -146,8 +146,9 @@ class Rejections(Protocol):
         feeling: int | None,
         note: str | None,
         now: datetime,
+        outcome: str = "rejected",
     ) -> int:
-        """Store a rejection; return its id."""
+        """Store a rejection (or, with outcome 'declined', an offer turned down); return its id."""
         ...
 
     async def log(

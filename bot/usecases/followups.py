@@ -27,8 +27,10 @@ def reminder_key(followup_id: int) -> str:
     return f"followup:{followup_id}"
 
 
-def draft_kind(kind: str, stage: str | None) -> str:
+def draft_kind(kind: str, stage: str | None, declined: bool = False) -> str:
     """The kind of draft for a follow-up: a thank-you fits how far the process went."""
+    if kind == "thanks" and declined:
+        return "thank_you_declined"
     if kind == "thanks":
         return "thank_you_final" if stage in ("technical", "final", "offer") else "thank_you_screen"
     return kind
@@ -94,18 +96,18 @@ async def followup_add(
     now = kit.clock.now()
     async with kit.store.unit() as u:
         me = await find_me(kit, u, ctx, now)
-        stage = None
+        stage, declined = None, False
         if rejection_id is not None:
             rejection = await u.rejections.get(rejection_id, me.id)
             if rejection is None:
                 raise UserError("error.not_yours")
             company = company or rejection.company
             role = role or rejection.role
-            stage = rejection.stage
+            stage, declined = rejection.stage, rejection.declined
         if kind_key is None:
             kind_key = "future_roles" if stage == "application" else "thanks"
         plan = FollowupPlan(
-            rejection_id, contact, company, role, channel_key, draft_kind(kind_key, stage)
+            rejection_id, contact, company, role, channel_key, draft_kind(kind_key, stage, declined)
         )
         day = _day(when_text, now.astimezone(me.tz))
         # A day the person named is kept even on a weekend; a day we chose is not.

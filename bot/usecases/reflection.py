@@ -132,6 +132,8 @@ def subject(kit: Kit, rejection: Rejection) -> Text | str:
     """How a reflection names its rejection: the company, else the stage ("your screening no")."""
     if rejection.company:
         return rejection.company
+    if rejection.declined:
+        return kit.msg("reflect.subject_declined")
     return kit.msg("reflect.subject_stage", stage_label=kit.stage_label(rejection.stage))
 
 
@@ -209,9 +211,11 @@ async def _begin(
     if rejection is None:
         rejection = await u.rejections.latest(me.id)
     stage = rejection.stage if rejection else "other"
+    # An offer the person turned down is no rejection: prompts that assume one don't fit it.
+    general = rejection is None or rejection.declined
     keys = []
     for theme in choose_themes(kit, stage, rejection.feeling if rejection else None):
-        suited = [p for p in kit.content.themes[theme].prompts if fits(p, stage, rejection is None)]
+        suited = [p for p in kit.content.themes[theme].prompts if fits(p, stage, general)]
         chosen = await pick(kit, u, me.id, f"prompt.{theme}", suited, _key, now)
         keys.append(chosen.key)
     new_id = await u.reflections.start(me.id, rejection.id if rejection else None, stage, keys, now)

@@ -19,7 +19,7 @@ from bot.store.records import (
     Shown,
 )
 from bot.usecases.care import care_for, counter_for, despite
-from bot.usecases.checks import clean, in_range, parse_stage
+from bot.usecases.checks import choice, clean, in_range, parse_stage
 from bot.usecases.kit import (
     Kit,
     Me,
@@ -33,7 +33,15 @@ from bot.usecases.kit import (
     zone_for,
 )
 from bot.usecases.outcome import Outcome
-from bot.vocab import FEELING_HIGH, FEELING_LOW, NAME_MAX, NOTE_MAX, UserError
+from bot.vocab import (
+    DECLINED,
+    FEELING_HIGH,
+    FEELING_LOW,
+    NAME_MAX,
+    NOTE_MAX,
+    OUTCOMES,
+    UserError,
+)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -125,17 +133,23 @@ class Planner:
         )
 
 
-def planner(kit: Kit, stage: str, feeling: int | None, now: datetime) -> Planner:
-    """The plan for a rejection at a stage, with its chance drawn now."""
+def planner(
+    kit: Kit, stage: str, feeling: int | None, now: datetime, outcome: str = "rejected"
+) -> Planner:
+    """The plan for a rejection at a stage (or an offer declined), with its chance drawn now."""
     feeling_band = band(feeling)
+    declined = outcome == DECLINED
+    # A declined offer has its own words: it was the person's choice, not a no.
+    pool = DECLINED if declined else stage
     encouragement = Pool(
-        f"enc.{stage}.{feeling_band}",
-        kit.content.encouragement[(stage, feeling_band)],
+        f"enc.{pool}.{feeling_band}",
+        kit.content.encouragement[(pool, feeling_band)],
         kit.rng.random(),
     )
     reframe = None
-    # A low day is the lowest feeling: the reply stays short, without a reframe.
-    if feeling != 1:
+    # A low day is the lowest feeling: the reply stays short, without a reframe. Reframes
+    # speak of a no, so a declined offer has none.
+    if feeling != 1 and not declined:
         theme = kit.rng.choice(kit.content.stage_themes[stage])
         reframe = Pool(f"reframe.{theme}", kit.content.themes[theme].reframes, kit.rng.random())
     return Planner(encouragement, reframe, kit.default_timezone, now)
@@ -150,17 +164,20 @@ async def rejected(
     stage: str | None = None,
     feeling: int | str | None = None,
     note: str | None = None,
+    outcome: str | None = None,
 ) -> Outcome:
     """Log a rejection and answer privately with encouragement and a way forward."""
     try:
+        kind = choice(outcome, OUTCOMES, "outcome", default="rejected")
         entry = RejectionLog(
             ctx.person,
             ctx.community,
             company=clean(company, "company", NAME_MAX),
             role=clean(role, "role", NAME_MAX),
-            stage=parse_stage(stage),
+            stage=_stage(stage, kind),
             feeling=in_range(feeling, FEELING_LOW, FEELING_HIGH, "error.feeling_range"),
             note=clean(note, "note", NOTE_MAX),
+            outcome=kind,
         )
     except UserError as error:
         return await despite(kit, ctx, error, note)
@@ -168,7 +185,7 @@ async def rejected(
     # Only the note is free text: a company or role is a name ("Suicide Prevention
     # Lifeline" is an employer, not a sign of crisis).
     concern = kit.content.safety.assess(entry.note)
-    plan = planner(kit, entry.stage, entry.feeling, now)
+    plan = planner(kit, entry.stage, entry.feeling, now, entry.outcome)
     # The busiest command: all it reads and writes is one store call, one hop, group commit.
     entry = replace(entry, pools=plan.pools, counter=counter_for(concern))
     view, words = await kit.store.rejections.log(entry, plan, now)
@@ -177,23 +194,55 @@ async def rejected(
     return Outcome.of(me, [reply], care_for(kit, me, concern))
 
 
+async def declined(
+    kit: Kit,
+    ctx: Context,
+    *,
+    company: str | None = None,
+    role: str | None = None,
+    feeling: int | str | None = None,
+    note: str | None = None,
+) -> Outcome:
+    """/declined: log an offer the person turned down (/rejected stage:offer outcome:declined)."""
+    return await rejected(
+        kit, ctx, company=company, role=role, feeling=feeling, note=note, outcome=DECLINED
+    )
+
+
+def _stage(typed: str | None, outcome: str) -> str:
+    """The stage of what is logged: an offer turned down is always at the offer stage."""
+    if outcome != DECLINED:
+        return parse_stage(typed)
+    stage = parse_stage(typed) if typed and typed.strip() else "offer"
+    if stage != "offer":
+        raise UserError("error.declined_stage", value=typed)
+    return stage
+
+
 def _reply(
     kit: Kit, ctx: Context, me: Me, entry: RejectionLog, rejection_id: int, words: Words
 ) -> Reply:
     """The answer to /rejected: encouragement, a reframe, and what to do next."""
     low = entry.feeling == 1
+    declined = entry.outcome == DECLINED
     values = {"name": ctx.person.display_name, "company": entry.company, "role": entry.role}
     text = words.encouragement.render(values) + "\n\n"
     if words.reframe is not None:
         text += words.reframe.render(values) + "\n\n"
     # On a low day the reply stays short: no reframe, no follow-up or share to think about.
-    text += kit.msg("rejected.reflect_hint_low" if low else "rejected.reflect_hint")
+    if low:
+        text += kit.msg("rejected.reflect_hint_low")
+    elif declined:
+        text += kit.msg("rejected.reflect_hint_declined")
+    else:
+        text += kit.msg("rejected.reflect_hint")
     label = kit.stage_label(entry.stage)
-    title = (
-        kit.msg("rejected.title_at", stage_label=label, company=entry.company)
-        if entry.company
-        else kit.msg("rejected.title", stage_label=label)
-    )
+    if declined:
+        title = kit.msg("rejected.title_declined", company=entry.company)
+    elif entry.company:
+        title = kit.msg("rejected.title_at", stage_label=label, company=entry.company)
+    else:
+        title = kit.msg("rejected.title", stage_label=label)
     buttons = [
         kit.button("button.reflect_now", Action("reflect", "start", rejection_id), Style.PRIMARY)
     ]
@@ -234,11 +283,17 @@ async def share(kit: Kit, ctx: Context, rejection_id: int, how: str) -> Outcome:
         return Outcome.of(me, [kit.private(kit.msg("share.cancelled"))])
     label = kit.stage_label(rejection.stage)
     # Only the stage and, by choice, the name: never the company, role or note.
-    post = (
-        kit.msg("share.post_named", name=ctx.person.display_name, stage_label=label)
-        if how == "named"
-        else kit.msg("share.post_anonymous", stage_label=label)
-    )
+    name = ctx.person.display_name
+    if rejection.declined:
+        post = (
+            kit.msg("share.declined_named", name=name)
+            if how == "named"
+            else kit.msg("share.declined_anonymous")
+        )
+    elif how == "named":
+        post = kit.msg("share.post_named", name=name, stage_label=label)
+    else:
+        post = kit.msg("share.post_anonymous", stage_label=label)
     return Outcome.of(
         me, [kit.private(kit.msg("share.done")), Reply(text=post, where=Where.CHANNEL)]
     )

@@ -106,6 +106,8 @@ async def _checkin_about(
     day = day_name(logged, today(tz, now))
     if len(that_day) > 1:
         return kit.msg("reminder.checkin_about_many", day=day, companies=_names(that_day)) + "\n\n"
+    if first.declined:
+        return kit.msg("reminder.checkin_about_declined", day=day, company=first.company) + "\n\n"
     return kit.msg("reminder.checkin_about_one", day=day, company=first.company) + "\n\n"
 
 
@@ -125,11 +127,13 @@ async def _nudge_message(
         tz = await zone_of(kit, u, person)
     # A snoozed nudge comes later than the day after: then "yesterday" would be untrue.
     logged, local_today = rejection.created_at.astimezone(tz).date(), today(tz, now)
+    company = rejection.company
     if (local_today - logged).days == 1:
-        text = kit.msg("reminder.nudge", company=rejection.company)
+        key = "reminder.nudge_declined" if rejection.declined else "reminder.nudge"
+        text = kit.msg(key, company=company)
     else:
-        day = day_name(logged, local_today)
-        text = kit.msg("reminder.nudge_on", day=day, company=rejection.company)
+        key = "reminder.nudge_declined_on" if rejection.declined else "reminder.nudge_on"
+        text = kit.msg(key, day=day_name(logged, local_today), company=company)
     return Reply(
         title=kit.msg("reminder.nudge_title"),
         text=text,

@@ -157,3 +157,28 @@ async def test_many_at_once_all_land_each_with_its_own_row(store):
         stored = await store.rejections.get(view.rejection_id, view.person.id)
         assert stored.company == f"Co {n}"
     assert len({view.rejection_id for view, _ in logged}) == 20
+
+
+async def test_an_offer_turned_down_is_stored_as_declined_and_a_no_as_rejected(store):
+    declined, _ = await store.rejections.log(
+        request(stage="offer", outcome="declined"), Recorder(), NOW
+    )
+    plain, _ = await store.rejections.log(request(), Recorder(), later(minutes=1))
+    person = await store.people.find("test", "alex")
+    first = await store.rejections.get(declined.rejection_id, person.id)
+    second = await store.rejections.get(plain.rejection_id, person.id)
+    assert (first.outcome, first.declined) == ("declined", True)
+    assert (second.outcome, second.declined) == ("rejected", False)
+    added = await store.rejections.add(
+        person.id,
+        None,
+        company=None,
+        role=None,
+        stage="offer",
+        feeling=None,
+        note=None,
+        now=later(minutes=2),
+        outcome="declined",
+    )
+    assert (await store.rejections.get(added, person.id)).outcome == "declined"
+    assert (await store.rejections.latest(person.id)).id == added

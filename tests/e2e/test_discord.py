@@ -312,3 +312,30 @@ async def test_misbehaving_discord_ends_every_reminder_in_a_recorded_state(doubl
     assert states["ok"][0] == "sent" and states["storm"][0] == "sent"
     assert states["broken"][0] == "failed" and "503" in states["broken"][1]
     assert states["closed"][0] == "undeliverable" and "50007" in states["closed"][1]
+
+
+async def test_declined_is_its_own_command_and_an_outcome_of_rejected(double, settings):
+    async with running(double, settings):
+        [sync] = double.find("PUT", f"/guilds/{GUILD_ID}/commands")
+        names = {c["name"]: c for c in sync.body}
+        assert [o["name"] for o in names["declined"]["options"]] == [
+            "company",
+            "role",
+            "feeling",
+            "note",
+        ]
+        outcome = next(o for o in names["rejected"]["options"] if o["name"] == "outcome")
+        assert [c["value"] for c in outcome["choices"]] == ["rejected", "declined"]
+        options = [{"name": "company", "type": 3, "value": "Acme"}]
+        await double.dispatch("INTERACTION_CREATE", double.command("declined", options))
+        body = await next_callback(double, 0)
+        picked = [
+            {"name": "company", "type": 3, "value": "Initech"},
+            {"name": "outcome", "type": 3, "value": "declined"},
+        ]
+        await double.dispatch("INTERACTION_CREATE", double.command("rejected", picked))
+        second = await next_callback(double, 1)
+    assert body["data"]["flags"] & EPHEMERAL
+    assert "Logged: you declined an offer from Acme" in text_of(body)
+    assert "a no" not in text_of(body)
+    assert "Logged: you declined an offer from Initech" in text_of(second)

@@ -310,3 +310,13 @@ async def test_misbehaving_slack_ends_every_reminder_in_a_recorded_state(double,
     assert states["ok"][0] == "sent" and states["storm"][0] == "sent"
     assert states["broken"][0] == "failed" and "fatal_error" in states["broken"][1]
     assert states["closed"] == ("undeliverable", "slack cannot_dm_bot")
+
+
+async def test_declined_through_rebound_is_logged_with_its_own_words(double, slack):
+    url, _ = slack
+    status, _ = await post(url, command_body(double, "/rebound", "declined company:Acme"), FORM)
+    assert status == 200
+    [reply] = await double.wait_for(lambda calls: [c for c in calls if c.method == "response_url"])
+    assert reply.body["response_type"] == "ephemeral"
+    assert "Logged: you declined an offer from Acme" in text_of(reply.body)
+    assert "a no" not in text_of(reply.body)

@@ -39,3 +39,19 @@ async def test_a_snoozed_nudge_names_the_day_not_yesterday(
     await engine.tick()
     again = messenger.sent[-1][1].text.plain()
     assert "Yesterday" not in again and again.startswith("On Thursday you logged a no from Acme")
+
+
+async def test_the_check_in_and_nudge_after_a_declined_offer_never_call_it_a_no(
+    core: Rebound, engine: ReminderEngine, clock: FixedClock, messenger: RecordingMessenger
+) -> None:
+    await core.declined(in_channel(), company="Acme")  # Thursday
+    clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=UTC))
+    await engine.tick()
+    [(_, nudge, _)] = messenger.sent
+    assert nudge.text.plain().startswith("Yesterday you turned down an offer from Acme.")
+    clock.set(datetime(2026, 11, 28, 15, 0, tzinfo=UTC))  # Saturday: the first check-in
+    await engine.tick()
+    checkin = messenger.sent[-1][1]
+    assert checkin.title.plain() == "Checking in"
+    assert checkin.text.plain().startswith("On Thursday you turned down an offer from Acme.")
+    assert all("a no" not in r.text.plain() for _, r, _ in messenger.sent)

@@ -65,6 +65,26 @@ async def test_migrates_from_every_earlier_version_and_keeps_data(tmp_path, star
         await reopened.people.ensure(PersonRef("test", "u2", "New"), NOW)
 
 
+async def test_rejections_from_version_2_are_nos_after_the_upgrade(tmp_path):
+    path = tmp_path / "v2.db"
+    store = open_store(path)
+    await store.open(migrate=False)
+    await store.migrate(target=2)
+    await store.db.executescript(
+        """
+        INSERT INTO people (id, platform, user_id, display_name, created_at)
+            VALUES (1, 'test', 'a', 'Ada', '2026-11-01T10:00:00Z');
+        INSERT INTO rejections (person_id, company, stage, created_at)
+            VALUES (1, 'Acme', 'offer', '2026-11-01T10:00:00Z');
+        """
+    )
+    await store.db.commit()
+    await store.close()
+    async with open_store(path) as reopened:
+        old = await reopened.rejections.latest(1)
+        assert (old.company, old.stage, old.outcome) == ("Acme", "offer", "rejected")
+
+
 async def test_boards_are_built_from_version_1_data_on_upgrade(tmp_path):
     path = tmp_path / "v1.db"
     store = open_store(path)
@@ -320,5 +340,7 @@ async def test_open_store_takes_a_path_or_a_sqlite_url_and_names_what_it_cannot_
     async with open_store(f"sqlite:///{tmp_path / 'url.db'}") as store:
         assert await store.schema_version() == SCHEMA_VERSION
     assert (tmp_path / "url.db").exists()
-    with pytest.raises(StoreError, match="unsupported database 'postgresql'"):
-        open_store("postgresql://localhost/rebound")
+    with pytest.raises(StoreError, match="unsupported database 'mysql'"):
+        open_store("mysql://localhost/rebound")
+    # A PostgreSQL URL is the other store, not yet connected (that happens on open).
+    assert type(open_store("postgresql://localhost/rebound")).__name__ == "PostgresStore"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.store.postgres.engine import Conn, Repository, Row, pooled
 from bot.store.records import Board, RankedRow
+from bot.store.sqlite.boards import join_window
 
 _SELECT = "SELECT person_id, name, points, fold FROM board_rows"
 _WHERE = " WHERE community_id = $1 AND period_key = $2"
@@ -114,19 +115,7 @@ async def _add_neighbours(
             points,
             around - len(after),
         )
-    window = _listed(list(reversed(before[:around]))) + _listed([mine]) + _listed(after)
-    shown = {row[0] for row in listed}
-    fresh = [row for row in window if row[0] not in shown]
-    if not fresh:
-        return None
-    first = window.index(fresh[0])
-    if first > 0:
-        previous = window[first - 1][0]
-    else:
-        previous = before[around]["person_id"] if len(before) > around else None
-    gap_at = len(listed) if not listed or previous != listed[-1][0] else None
-    listed += fresh
-    return gap_at
+    return join_window(listed, before, mine, after, around)
 
 
 async def _sum_members(conn: Conn, key: Key, above: int | None) -> int:

@@ -5,22 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.store.postgres.engine import Conn, Repository, Row, at, pooled
+from bot.store.postgres.engine import Conn, Repository, at, pooled
 from bot.store.records import StreakRow
 
-
-def streak_row(row: Row | None) -> StreakRow:
-    """A stored streak row as its record (all zero when there is none)."""
-    if row is None:
-        return StreakRow()
-    return StreakRow(
-        current=row["current"],
-        best=row["best"],
-        reserves=row["reserves"],
-        last_period=row["last_period"],
-        period_points=row["period_points"],
-        total_points=row["total_points"],
-    )
+# Rows map to records as on SQLite (times come as datetimes here).
+from bot.store.sqlite.effort import streak_row
 
 
 async def add_activity(conn: Conn, person_id: int, kind: str, points: int, now: datetime) -> None:

@@ -4,25 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.store.postgres.engine import Conn, Repository, Row, at, changed, opt_at, pooled
+from bot.store.postgres.engine import Conn, Repository, at, changed, opt_at, pooled
 from bot.store.records import Followup, FollowupPlan
 
-
-def _followup(row: Row) -> Followup:
-    return Followup(
-        id=row["id"],
-        person_id=row["person_id"],
-        rejection_id=row["rejection_id"],
-        contact=row["contact"],
-        company=row["company"],
-        role=row["role"],
-        channel=row["channel"],
-        kind=row["kind"],
-        draft_key=row["draft_key"],
-        status=row["status"],
-        due_at=row["due_at"],
-        sent_at=row["sent_at"],
-    )
+# Rows map to records as on SQLite (times come as datetimes here).
+from bot.store.sqlite.followups import _followup
 
 
 async def add_followup(

@@ -315,6 +315,12 @@ MIGRATIONS: tuple[str, ...] = (
         FOR EACH ROW WHEN (NEW.display_name IS DISTINCT FROM OLD.display_name)
         EXECUTE FUNCTION rebound_board_rename();
     """,
+    # 3: a logged outcome is a no ('rejected', every earlier row) or an offer the person turned
+    # down ('declined'), as on SQLite.
+    """
+    ALTER TABLE rejections ADD COLUMN outcome TEXT NOT NULL DEFAULT 'rejected'
+        CHECK (outcome IN ('rejected', 'declined'));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -7,26 +7,11 @@ from datetime import datetime
 
 from bot.models import CommunityRef, PersonRef
 from bot.store.postgres.community import community_settings
-from bot.store.postgres.engine import Conn, Repository, Row, at, pooled
+from bot.store.postgres.engine import Conn, Repository, at, pooled
 from bot.store.records import Arrival, Person
 
-
-def _person(row: Row) -> Person:
-    return Person(
-        id=row["id"],
-        platform=row["platform"],
-        user_id=row["user_id"],
-        display_name=row["display_name"],
-        timezone=row["timezone"],
-        quiet_start=row["quiet_start"],
-        quiet_end=row["quiet_end"],
-        dm_reminders=bool(row["dm_reminders"]),
-        checkin_days=tuple(int(d) for d in row["checkin_days"].split(",") if d),
-        nudges=bool(row["nudges"]),
-        weekend_followups=bool(row["weekend_followups"]),
-        dm_failed_count=row["dm_failed_count"],
-        dm_failed_reason=row["dm_failed_reason"],
-    )
+# Rows map to records as on SQLite (times come as datetimes here).
+from bot.store.sqlite.people import _person
 
 
 async def ensure_person(conn: Conn, ref: PersonRef, now: datetime) -> Person:

@@ -5,25 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from bot.store.postgres.engine import Conn, Repository, Row, at, changed, opt_at, pooled
+from bot.store.postgres.engine import Conn, Repository, at, changed, opt_at, pooled
 from bot.store.records import Answer, Reflection
 
-
-def _reflection(row: Row) -> Reflection:
-    return Reflection(
-        id=row["id"],
-        person_id=row["person_id"],
-        rejection_id=row["rejection_id"],
-        stage=row["stage"],
-        prompt_keys=tuple(k for k in row["prompt_keys"].split(",") if k),
-        position=row["position"],
-        status=row["status"],
-        next_step=row["next_step"],
-        next_step_due=row["next_step_due"],
-        next_step_done_at=row["next_step_done_at"],
-        started_at=row["started_at"],
-        finished_at=row["finished_at"],
-    )
+# Rows map to records as on SQLite (times come as datetimes here).
+from bot.store.sqlite.reflections import _reflection
 
 
 async def start_reflection(

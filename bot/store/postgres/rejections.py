@@ -7,23 +7,13 @@ from datetime import datetime
 from typing import TypeVar
 
 from bot.store.postgres import conversations, people, reminders, state
-from bot.store.postgres.engine import Conn, Repository, Row, at, pooled
+from bot.store.postgres.engine import Conn, Repository, at, pooled
 from bot.store.records import Rejection, RejectionLog, RejectionPlan, RejectionView
 
+# Rows map to records as on SQLite (times come as datetimes here).
+from bot.store.sqlite.rejections import _rejection
+
 PlanT = TypeVar("PlanT", bound=RejectionPlan)
-
-
-def _rejection(row: Row) -> Rejection:
-    return Rejection(
-        id=row["id"],
-        person_id=row["person_id"],
-        company=row["company"],
-        role=row["role"],
-        stage=row["stage"],
-        feeling=row["feeling"],
-        note=row["note"],
-        created_at=row["created_at"],
-    )
 
 
 async def add_rejection(
@@ -37,11 +27,12 @@ async def add_rejection(
     feeling: int | None,
     note: str | None,
     now: datetime,
+    outcome: str = "rejected",
 ) -> int:
-    """Store a rejection; return its id."""
+    """Store a rejection (or, with outcome 'declined', an offer turned down); return its id."""
     new_id: int = await conn.fetchval(
         "INSERT INTO rejections (person_id, community_id, company, role, stage, feeling,"
-        " note, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+        " note, created_at, outcome) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
         person_id,
         community_id,
         company,
@@ -50,6 +41,7 @@ async def add_rejection(
         feeling,
         note,
         at(now),
+        outcome,
     )
     return new_id
 
@@ -103,6 +95,7 @@ async def log_rejection(
         feeling=request.feeling,
         note=request.note,
         now=now,
+        outcome=request.outcome,
     )
     seen = {
         pool: await conversations.used_messages(conn, person.id, pool) for pool in request.pools

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from datetime import datetime
 
-from bot.store.postgres.engine import Conn, Engine, Repository, Row, at, changed, pooled
+from bot.store.postgres.engine import Conn, Engine, Repository, at, changed, pooled
 from bot.store.records import Reminder, ReminderLine, ReminderPlan
+
+# Rows map to records as on SQLite (times come as datetimes here).
+from bot.store.sqlite.reminders import _reminder
 
 # One key never makes a second row: the same time is a no-op (even once sent), a new time
 # replaces the old one and makes the reminder pending again.
@@ -24,20 +27,6 @@ _UPSERT = (
     " last_error = NULL, updated_at = excluded.updated_at"
     " WHERE reminders.due_at != excluded.due_at"
 )
-
-
-def _reminder(row: Row) -> Reminder:
-    return Reminder(
-        id=row["id"],
-        person_id=row["person_id"],
-        kind=row["kind"],
-        ref_id=row["ref_id"],
-        key=row["idem_key"],
-        due_at=row["due_at"],
-        status=row["status"],
-        attempts=row["attempts"],
-        last_error=row["last_error"],
-    )
 
 
 async def schedule_reminder(

@@ -296,6 +296,12 @@ MIGRATIONS: tuple[str, ...] = (
         UPDATE board_rows SET name = NEW.display_name WHERE person_id = NEW.id;
     END;
     """,
+    # 3: a logged outcome is a no ('rejected', every earlier row) or an offer the person turned
+    # down ('declined'): both are data points, but only one of them is a no.
+    """
+    ALTER TABLE rejections ADD COLUMN outcome TEXT NOT NULL DEFAULT 'rejected'
+        CHECK (outcome IN ('rejected', 'declined'));
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)

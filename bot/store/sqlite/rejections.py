@@ -32,6 +32,7 @@ def _rejection(row: Row) -> Rejection:
         feeling=row["feeling"],
         note=row["note"],
         created_at=parse_ts(row["created_at"]),
+        outcome=row["outcome"],
     )
 
 
@@ -46,13 +47,14 @@ def add_rejection(
     feeling: int | None,
     note: str | None,
     now: datetime,
+    outcome: str = "rejected",
 ) -> int:
-    """Store a rejection; return its id."""
+    """Store a rejection (or, with outcome 'declined', an offer turned down); return its id."""
     return sql.execute(
         conn,
         "INSERT INTO rejections (person_id, community_id, company, role, stage, feeling,"
-        " note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (person_id, community_id, company, role, stage, feeling, note, ts(now)),
+        " note, created_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (person_id, community_id, company, role, stage, feeling, note, ts(now), outcome),
     )
 
 
@@ -105,6 +107,7 @@ def log_rejection(
         feeling=request.feeling,
         note=request.note,
         now=now,
+        outcome=request.outcome,
     )
     seen = {pool: conversations.used_messages(conn, person.id, pool) for pool in request.pools}
     view = RejectionView(
