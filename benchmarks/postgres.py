@@ -31,6 +31,7 @@ from bot.ports import FixedClock
 from bot.reminders import ReminderEngine
 from bot.store import open_store
 from bot.store.postgres import PostgresStore
+from bot.store.postgres.boards import rankings_rebuilt
 
 
 def server_url() -> str | None:
@@ -257,6 +258,41 @@ async def bench_dispatch(db_url: str, sizes: Sizes) -> dict[str, Any]:
     return figures
 
 
+async def seed_board_points(conn: asyncpg.Connection, sizes: Sizes, week: str, index: int) -> None:
+    """Streaks and window points for every member, as the SQLite board benchmark writes them."""
+    rng = random.Random(3)
+    totals = [rng.randint(0, 500) for _ in range(sizes.board_members)]
+    await conn.copy_records_to_table(
+        "streaks",
+        records=[
+            (n, "week", c, c, 0, index, 0, totals[n - 1], NOW)
+            for n in range(1, sizes.board_members + 1)
+            for c in [rng.randint(0, 30)]
+        ],
+        columns=[
+            "person_id",
+            "period",
+            "current",
+            "best",
+            "reserves",
+            "last_period",
+            "period_points",
+            "total_points",
+            "updated_at",
+        ],
+    )
+    # The rankings are built once from these when the load ends (rankings_rebuilt).
+    await conn.copy_records_to_table(
+        "period_points",
+        records=[
+            row
+            for n in range(1, sizes.board_members + 1)
+            for row in ((n, week, rng.randint(1, 40)), (n, ALL_TIME, totals[n - 1] + 1))
+        ],
+        columns=["person_id", "period_key", "points"],
+    )
+
+
 async def bench_board(db_url: str, sizes: Sizes) -> dict[str, Any]:
     """Top 10 and neighbours among opted-in members, at the first history size."""
     history = sizes.board_history[0]
@@ -264,39 +300,10 @@ async def bench_board(db_url: str, sizes: Sizes) -> dict[str, Any]:
     index = streaks.period_index(NOW, _utc())
     async with schema(db_url) as url:
         await seed(url, sizes.board_members, history, opted=True)
-        rng = random.Random(3)
-        totals = [rng.randint(0, 500) for _ in range(sizes.board_members)]
         conn = await asyncpg.connect(url)
         try:
-            await conn.copy_records_to_table(
-                "streaks",
-                records=[
-                    (n, "week", c, c, 0, index, 0, totals[n - 1], NOW)
-                    for n in range(1, sizes.board_members + 1)
-                    for c in [rng.randint(0, 30)]
-                ],
-                columns=[
-                    "person_id",
-                    "period",
-                    "current",
-                    "best",
-                    "reserves",
-                    "last_period",
-                    "period_points",
-                    "total_points",
-                    "updated_at",
-                ],
-            )
-            # Written as Rebound writes them (COPY fires the triggers), so the rankings build.
-            await conn.copy_records_to_table(
-                "period_points",
-                records=[
-                    row
-                    for n in range(1, sizes.board_members + 1)
-                    for row in ((n, week, rng.randint(1, 40)), (n, ALL_TIME, totals[n - 1] + 1))
-                ],
-                columns=["person_id", "period_key", "points"],
-            )
+            async with conn.transaction(), rankings_rebuilt(conn):
+                await seed_board_points(conn, sizes, week, index)
             await conn.execute("ANALYZE")
         finally:
             await conn.close()

@@ -128,7 +128,11 @@ class ReminderEngine:
         return len(left)
 
     async def recover(self) -> int:
-        """At start-up, hand back every claim: a row still 'sending' belongs to a dead process."""
+        """At start-up, hand back the claims this store left behind.
+
+        On one SQLite file a row still 'sending' belongs to a dead process; on a database
+        shared by several processes, another process's claims wait out their lease instead.
+        """
         released = await self.store.reminders.release_claims(self.clock.now())
         if released:
             logger.warning("released %s reminders claimed by a process that stopped", released)

@@ -58,4 +58,8 @@ class PostgresAccounts(Repository):
     __slots__ = ()
 
     export = pooled(export_person)
-    forget = pooled(forget_person)
+
+    async def forget(self, person_id: int) -> None:
+        """Erase the person and every row about them, in one transaction."""
+        async with self._engine.atomic() as conn:
+            await forget_person(conn, person_id)

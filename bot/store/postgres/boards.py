@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from bot.store.postgres.engine import Conn, Repository, Row, pooled
 from bot.store.records import Board, RankedRow
 from bot.store.sqlite.boards import join_window
@@ -137,3 +140,45 @@ class PostgresBoards(Repository):
     __slots__ = ()
 
     view = pooled(board)
+
+
+# The triggers that keep rankings current row by row; a bulk load turns them off for its
+# transaction and ranks once at the end (see rankings_rebuilt).
+_RANKING_TRIGGERS = (
+    ("period_points", "board_points_new"),
+    ("period_points", "board_points_change"),
+    ("memberships", "board_membership"),
+    ("people", "board_rename"),
+    ("board_rows", "board_count_in"),
+    ("board_rows", "board_count_move"),
+)
+
+
+@asynccontextmanager
+async def rankings_rebuilt(conn: Conn) -> AsyncIterator[None]:
+    """Load many rows in the block (one transaction), then build every ranking once.
+
+    Row by row, each point added bumps one board_counts row; tens of thousands of bumps of
+    the same row in one transaction leave a chain of versions each next bump must walk, so
+    a bulk load would take time quadratic in its size. Ranking once with GROUP BY does not.
+    """
+    assert conn.is_in_transaction(), "a bulk load runs inside one transaction"
+    for table, trigger in _RANKING_TRIGGERS:
+        # Names from the tuple above, never input; DISABLE is undone if the block fails.
+        await conn.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+    yield
+    await conn.execute("DELETE FROM board_rows")
+    await conn.execute("DELETE FROM board_counts")
+    await conn.execute(
+        "INSERT INTO board_rows (community_id, period_key, person_id, points, name)"
+        " SELECT m.community_id, pp.period_key, pp.person_id, pp.points, p.display_name"
+        " FROM memberships m JOIN period_points pp ON pp.person_id = m.person_id"
+        " JOIN people p ON p.id = m.person_id WHERE m.leaderboard = 1"
+    )
+    await conn.execute(
+        "INSERT INTO board_counts (community_id, period_key, points, members)"
+        " SELECT community_id, period_key, points, COUNT(*) FROM board_rows"
+        " GROUP BY community_id, period_key, points"
+    )
+    for table, trigger in _RANKING_TRIGGERS:
+        await conn.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")

@@ -1,8 +1,8 @@
 """`rebound copy`: a SQLite database's whole history into an empty PostgreSQL one.
 
 Every table is copied with its ids, in the order the migrations created them (so a row's
-parents are there before it); the boards' kept rankings are not copied but rebuilt by the
-PostgreSQL triggers as memberships and points arrive, then counted like every other table.
+parents are there before it); the boards' kept rankings are not copied but built once at the
+end from memberships and points (boards.rankings_rebuilt), then counted like every table.
 Identity sequences then continue after the highest id copied.
 """
 
@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.store.errors import StoreError
+from bot.store.postgres.boards import rankings_rebuilt
+from bot.store.postgres.engine import Conn
 from bot.store.postgres.store import PostgresStore
 from bot.store.records import parse_ts
 from bot.store.sqlite import SqliteStore
@@ -57,6 +59,21 @@ def _converter(data_type: str) -> Callable[[Any], Any]:
     return lambda v: v
 
 
+async def _copy_table(source: SqliteStore, conn: Conn, table: str, types: dict[str, str]) -> None:
+    """One table's rows, with COPY; its ids then continue after the highest one copied."""
+    columns, values = await source.engine.call(_sqlite_rows, source.engine.conn, table)
+    convert = [_converter(types[c]) for c in columns]
+    records = [tuple(f(v) for f, v in zip(convert, row, strict=True)) for row in values]
+    if records:
+        await conn.copy_records_to_table(table, records=records, columns=columns)
+    if "id" in types:
+        # Continue after the highest id copied, so new rows never collide with old ones.
+        await conn.execute(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
+            f" COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
+        )
+
+
 async def copy_database(source: SqliteStore, target: PostgresStore) -> Counts:
     """Copy every table of source into the empty target; (table, rows in source, in target)."""
     tables = await source.engine.call(_sqlite_tables, source.engine.conn)
@@ -77,20 +94,10 @@ async def copy_database(source: SqliteStore, target: PostgresStore) -> Counts:
                     f"the PostgreSQL database is not empty ({table} has rows): "
                     "copy only into a new, empty database"
                 )
-        for table in tables:
-            if table in DERIVED:
-                continue
-            columns, values = await source.engine.call(_sqlite_rows, source.engine.conn, table)
-            convert = [_converter(types[table][c]) for c in columns]
-            records = [tuple(f(v) for f, v in zip(convert, row, strict=True)) for row in values]
-            if records:
-                await conn.copy_records_to_table(table, records=records, columns=columns)
-            if "id" in types[table]:
-                # Continue after the highest id copied, so new rows never collide with old.
-                await conn.execute(
-                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'),"
-                    f" COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"
-                )
+        async with rankings_rebuilt(conn):
+            for table in tables:
+                if table not in DERIVED:
+                    await _copy_table(source, conn, table, types[table])
         counts: Counts = []
         for table in tables:
             have = await source.engine.call(_sqlite_count, source.engine.conn, table)

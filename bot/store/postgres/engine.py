@@ -119,14 +119,19 @@ class Engine:
 
     @asynccontextmanager
     async def conn(self) -> AsyncIterator[Conn]:
-        """The task's unit connection, or a pooled one in a transaction of its own."""
+        """The task's unit connection, or a pooled one whose every statement commits itself.
+
+        As on SQLite, a call outside a unit is not a transaction: most are one statement, and
+        BEGIN and COMMIT would triple their round trips. Calls that write several statements
+        together (Rejections.log, Accounts.forget) take atomic() themselves.
+        """
         current = self._tx.get()
         if current is not None:
             with translated():
                 yield current
             return
         with translated():
-            async with self.pool.acquire() as conn, conn.transaction():
+            async with self.pool.acquire() as conn:
                 yield conn
 
     @asynccontextmanager

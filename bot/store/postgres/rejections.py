@@ -132,5 +132,5 @@ class PostgresRejections(Repository):
         self, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
     ) -> tuple[RejectionView, PlanT]:
         """Log a rejection in one transaction (the unit's, or one of its own)."""
-        async with self._engine.conn() as conn:
+        async with self._engine.atomic() as conn:
             return await log_rejection(conn, request, plan, now)
