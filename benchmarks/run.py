@@ -31,6 +31,7 @@ from typing import Any
 
 import aiosqlite
 
+from benchmarks.buddies import bench_buddies
 from benchmarks.safety import bench_safety
 from bot import streaks
 from bot.app import freeze_startup
@@ -59,11 +60,28 @@ class Sizes:
     board_history: tuple[int, ...]
     board_queries: int
     paced: bool
+    # Practice buddies: one community this large, and this many communities of buddy_members.
+    buddy_large: int = 10_000
+    buddy_communities: int = 1_000
+    buddy_members: int = 50
 
 
 FULL = Sizes(100_000, 1_000_000, 200, 10, 100_000, 100_000, (1_000_000, 5_000_000), 100, paced=True)
 # The smoke run never waits for time to pass: its callers are not paced.
-SMOKE = Sizes(300, 2_000, 10, 3, 500, 300, (1_000, 3_000), 20, paced=False)
+SMOKE = Sizes(
+    300,
+    2_000,
+    10,
+    3,
+    500,
+    300,
+    (1_000, 3_000),
+    20,
+    paced=False,
+    buddy_large=61,
+    buddy_communities=3,
+    buddy_members=50,
+)
 
 
 def pct(values: list[float], p: float) -> float:
@@ -453,6 +471,9 @@ async def run_all(sizes: Sizes, folder: Path, only: set[str] | None = None) -> d
         "commands": lambda: bench_commands(folder, sizes),
         "reminders": lambda: bench_reminders(folder, sizes),
         "leaderboard": lambda: bench_board(folder, sizes),
+        "buddies": lambda: bench_buddies(
+            folder, sizes.buddy_large, sizes.buddy_communities, sizes.buddy_members
+        ),
     }
     results: dict[str, Any] = {}
     for name, step in steps.items():
@@ -504,7 +525,7 @@ def main() -> int:
     parser.add_argument(
         "--only",
         action="append",
-        help="commands, reminders, leaderboard, startup, safety, postgres (REBOUND_BENCH_PG_URL)",
+        help="commands, reminders, leaderboard, buddies, startup, safety, postgres",
     )
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else FULL

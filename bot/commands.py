@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from bot.buddies import FOCUSES
 from bot.content import CommandText, ContentError
 from bot.freetext import parse_rejection
 from bot.models import Context, Reply, Text
@@ -102,6 +103,9 @@ class Command:
         every = (self.options, *self.subcommands.values())
         return list(dict.fromkeys(o.name for options in every for o in options))
 
+
+# How often a community's buddy rounds come, or off (see bot/usecases/buddy_round.py).
+BUDDY_CADENCES = ("weekly", "fortnightly", "off")
 
 _ID = (Option("id", "int"),)
 
@@ -211,8 +215,24 @@ COMMANDS: dict[str, Command] = {
                 _on_off("leaderboard"),
                 _on_off("sharing"),
                 Option("support", high=NOTE_MAX),
+                Option("buddies", choices=BUDDY_CADENCES),
+                Option("buddy_day", choices=WEEKDAYS, labels=tuple(d.title() for d in WEEKDAYS)),
+                Option("buddy_hour", "int", low=0, high=23),
             ),
             admin=True,
+        ),
+        Command("writeitout", (Option("hour", "int", low=0, high=23),)),
+        # Practice buddies (bot/usecases/buddies.py).
+        Command(
+            "buddy",
+            subcommands={
+                "join": (Option("focus", choices=FOCUSES), Option("timezone", "timezone")),
+                "leave": (),
+                "pause": (Option("until", high=NAME_MAX),),
+                "status": (),
+                "block": (),
+            },
+            default_sub="status",
         ),
     )
 }
@@ -466,5 +486,9 @@ async def run(
         case "admin", _:
             options = {k: str(v) for k, v in opts.items() if v is not None}
             return await core.admin(ctx, **options)
+        case "writeitout", _:
+            return await core.writeitout(ctx, **args)
+        case "buddy", action:
+            return await core.buddy(ctx, action, **args)
         case _:
             return await core.help(ctx)

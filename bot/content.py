@@ -447,9 +447,16 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
     return out
 
 
-def _load_messages(data: dict[str, Any]) -> dict[str, Template]:
+def _load_messages(data: dict[str, Any], *more: dict[str, Any]) -> dict[str, Template]:
     where = "prompts/messages.toml"
     flat = _flatten(data)
+    for extra in more:
+        # Another file of messages (writing.toml): its keys join these, none twice.
+        extra_flat = _flatten(extra)
+        twice = sorted(set(flat) & set(extra_flat))
+        if twice:
+            raise ContentError(f"{where} and prompts/writing.toml: both have {', '.join(twice)}")
+        flat |= extra_flat
     _exact_keys(flat, tuple(MESSAGES), where)
     out = {}
     for key, allowed in MESSAGES.items():
@@ -466,7 +473,7 @@ def load_content(directory: Path | None = None) -> Content:
     themes, stage_themes = _load_themes(_read(directory, "themes.toml"))
     questions, responses = _load_checkins(_read(directory, "checkins.toml"))
     drafts = _load_drafts(_read(directory, "drafts.toml"))
-    messages = _load_messages(_read(directory, "messages.toml"))
+    messages = _load_messages(_read(directory, "messages.toml"), _read(directory, "writing.toml"))
     milestones_dm, milestones_channel = _load_milestones(_read(directory, "milestones.toml"))
     return Content(
         closings=_load_closings(_read(directory, "reflection.toml")),

@@ -6,7 +6,7 @@ import functools
 import inspect
 import random
 from collections.abc import Awaitable, Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Concatenate, ParamSpec
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,8 @@ from bot.store.records import Person, Reminder
 from bot.usecases import (
     account,
     boards,
+    buddies,
+    buddy_round,
     buttons,
     checkins,
     community,
@@ -26,6 +28,7 @@ from bot.usecases import (
     reflection,
     rejections,
     reminders,
+    writing,
 )
 from bot.usecases.checks import parse_days, parse_on_off, parse_stage
 from bot.usecases.community import ADMIN_OPTIONS, DIGEST_DAY, DIGEST_HOUR
@@ -113,6 +116,16 @@ class Rebound:
     home = _routed(account.home)
     upcoming = _routed(reminders.upcoming)
     press = _routed(buttons.press)
+    writeitout = _routed(writing.writeitout)
+    buddy = _routed(buddies.buddy)
+
+    async def buddy_rounds(self, now: datetime, lease: timedelta) -> int:
+        """Run every community's practice-buddy round that is due and not yet run."""
+        return await buddy_round.run_due(self._kit, now, lease)
+
+    async def next_buddy_round(self, now: datetime) -> datetime | None:
+        """When the next practice-buddy round of any community is due."""
+        return await buddy_round.next_round_at(self._kit, now)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""

@@ -46,10 +46,12 @@ class Text:
     """Wording from prompts/ mixed with text a person typed; adapters escape only the latter.
 
     Each part is (text, typed_by_person). Keeping the two apart lets every adapter neutralise
-    mentions and markup in echoed text its own way, without touching our own formatting.
+    mentions and markup in echoed text its own way, without touching our own formatting. A
+    mention's part is (display name, the person's platform user id): an adapter that can
+    mention renders it as one, any other shows the name as typed text.
     """
 
-    parts: tuple[tuple[str, bool], ...] = ()
+    parts: tuple[tuple[str, bool | str], ...] = ()
 
     @classmethod
     def of(cls, text: str) -> Text:
@@ -60,6 +62,11 @@ class Text:
     def typed(cls, text: str) -> Text:
         """Text a person typed."""
         return cls(((text, True),)) if text else cls()
+
+    @classmethod
+    def mention(cls, user_id: str, display_name: str) -> Text:
+        """A person named so their platform can mention them (a display name elsewhere)."""
+        return cls(((display_name, user_id),))
 
     def __add__(self, other: Text | str) -> Text:
         """Concatenate; a plain str counts as our own wording."""
@@ -74,9 +81,17 @@ class Text:
         """True when there is any text."""
         return any(text for text, _ in self.parts)
 
-    def render(self, escape: Callable[[str], str]) -> str:
-        """The whole text, with the person's parts passed through escape."""
-        return "".join(escape(text) if typed else text for text, typed in self.parts)
+    def render(
+        self, escape: Callable[[str], str], mention: Callable[[str, str], str] | None = None
+    ) -> str:
+        """The whole text, the person's parts escaped; mention(user_id, name) renders mentions."""
+        out = []
+        for text, kind in self.parts:
+            if isinstance(kind, str):
+                out.append(mention(kind, text) if mention else escape(text))
+            else:
+                out.append(escape(text) if kind else text)
+        return "".join(out)
 
     def plain(self) -> str:
         """The whole text as it reads, nothing escaped."""

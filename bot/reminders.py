@@ -338,6 +338,14 @@ class ReminderEngine:
                 posted += 1
         return posted
 
+    async def next_round_at(self) -> datetime | None:
+        """When the next practice-buddy round of any community is due."""
+        return await self.core.next_buddy_round(self.clock.now())
+
+    async def run_buddy_rounds(self) -> int:
+        """Run each community's due buddy round once (a claim row per round, as for digests)."""
+        return await self.core.buddy_rounds(self.clock.now(), self.lease)
+
     async def close_streak_weeks(self) -> int:
         """Settle every streak whose period ended without an action: spend a reserve or break it."""
         async with self.store.exclusive("rebound.streak-periods") as mine:
@@ -414,6 +422,8 @@ class Scheduler:
         )
         # Digests are chosen to the hour, so checking on the hour posts them on their minute.
         self.aps.add_job(self._digests, CronTrigger(minute=0), id="digests", max_instances=1)
+        # Buddy rounds are chosen to the hour too; the intros they plan go out with the next tick.
+        self.aps.add_job(self._buddies, CronTrigger(minute=0), id="buddies", max_instances=1)
 
     async def _tick(self) -> None:
         try:
@@ -435,6 +445,12 @@ class Scheduler:
             await self.engine.post_digests()
         except Exception:
             logger.exception("posting digests failed; the next hour retries")
+
+    async def _buddies(self) -> None:
+        try:
+            await self.engine.run_buddy_rounds()
+        except Exception:
+            logger.exception("running buddy rounds failed; the next hour retries")
 
     async def start(self) -> None:
         """Recover claims left by a dead process, then start triggering."""

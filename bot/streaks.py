@@ -14,6 +14,10 @@ POINTS: dict[str, int] = {
     "followup_sent": 3,
     "next_step_done": 3,
     "checkin": 1,
+    # A day of Write it out, once a day whatever its length (bot/usecases/writing_days.py).
+    "writing": 5,
+    # A practice-buddy meeting, for everyone in the group, once a round.
+    "buddy_met": 3,
 }
 RESERVE_EVERY = 4
 MAX_RESERVES = 2

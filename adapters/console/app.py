@@ -207,16 +207,20 @@ class ConsoleSession:
         while True:
             due = await self.app.store.reminders.next_due()
             digest = await engine.next_digest_at()
-            moments = [m for m in (due, digest) if m is not None and m <= target]
+            buddies = await engine.next_round_at()
+            moments = [m for m in (due, digest, buddies) if m is not None and m <= target]
             if not moments:
                 break
             self.clock.advance_to(min(moments))
+            # A buddy round first: the intros it plans are due at once, and this tick sends them.
+            matched = await engine.run_buddy_rounds()
             tally = await engine.tick()
             posted = await engine.post_digests()
             moved = tally.sent or tally.deferred or tally.cancelled or tally.retrying
-            if not (moved or posted or digest in moments):
+            if not (moved or posted or matched or digest in moments or buddies in moments):
                 break  # nothing could be sent (no adapter, paused): stop rather than spin
         now = self.clock.advance_to(target)
+        await engine.run_buddy_rounds()
         await engine.tick()
         await engine.post_digests()
         await self.app.store.state.set(CLOCK_KEY, str(int(self.clock.offset.total_seconds())))

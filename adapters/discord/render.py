@@ -72,9 +72,14 @@ def view(buttons: tuple[Button, ...]) -> discord.ui.View | None:
     return holder
 
 
+def mention(user_id: str, name: str) -> str:
+    """A mention of a Discord user (allowed_mentions none: it names them, never pings)."""
+    return f"<@{user_id}>" if user_id.isdigit() else escape(name)
+
+
 def message(reply: Reply) -> dict[str, Any]:
     """Keyword arguments for send_message, followup.send or channel.send."""
-    text = reply.text.render(escape)
+    text = reply.text.render(escape, mention)
     files = [
         discord.File(io.BytesIO(a.data), filename=a.filename, description=a.description[:1024])
         for a in reply.attachments
@@ -88,7 +93,9 @@ def message(reply: Reply) -> dict[str, Any]:
         if reply.title is not None:
             embed.title = reply.title.render(escape)[:256]
         for name, value in reply.fields[:25]:
-            embed.add_field(name=name.render(escape)[:256], value=value.render(escape)[:1024])
+            embed.add_field(
+                name=name.render(escape)[:256], value=value.render(escape, mention)[:1024]
+            )
         image = next((a for a in reply.attachments if a.content_type == "image/png"), None)
         if image is not None:
             embed.set_image(url=f"attachment://{image.filename}")

@@ -33,6 +33,14 @@ def escape(text: str) -> str:
     return _MENTION.sub("\\1\u200b", text)
 
 
+_USER_ID = re.compile(r"[UW][A-Z0-9]+")
+
+
+def mention(user_id: str, name: str) -> str:
+    """A mention of a Slack user by id (a name that is not one is shown as typed text)."""
+    return f"<@{user_id}>" if _USER_ID.fullmatch(user_id) else escape(name)
+
+
 def _plain(text: str, limit: int) -> dict[str, Any]:
     return {"type": "plain_text", "text": text[:limit] or " ", "emoji": True}
 
@@ -82,14 +90,14 @@ def actions(buttons: tuple[Button, ...]) -> list[dict[str, Any]]:
 
 def render(reply: Reply) -> tuple[str, list[dict[str, Any]]]:
     """A reply as (notification text, blocks)."""
-    text = reply.text.render(escape)
+    text = reply.text.render(escape, mention)
     blocks: list[dict[str, Any]] = []
     title = reply.title.render(escape) if reply.title is not None else None
     if title:
         blocks.append({"type": "header", "text": _plain(reply.title.plain(), 150)})
     blocks += section(text)
     if reply.fields:
-        blocks += fields([(k.render(escape), v.render(escape)) for k, v in reply.fields])
+        blocks += fields([(k.render(escape), v.render(escape, mention)) for k, v in reply.fields])
     blocks += actions(reply.buttons)
     fallback = f"{title}\n{text}" if title else text
     return fallback[:3000], blocks

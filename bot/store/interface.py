@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
+from bot.store.interface_buddies import BuddyBlocks, BuddyMembers, BuddyRounds
 from bot.store.interface_shared import (
     Boards,
     BotState,
@@ -30,6 +31,7 @@ from bot.store.interface_shared import (
     Effort,
     Reminders,
 )
+from bot.store.interface_writing import Writing
 from bot.store.records import (
     Answer,
     Arrival,
@@ -344,6 +346,10 @@ class UnitOfWork(Protocol):
     digests: Digests
     state: BotState
     accounts: Accounts
+    writing: Writing
+    buddies: BuddyMembers
+    buddy_rounds: BuddyRounds
+    buddy_blocks: BuddyBlocks
 
 
 class Store(UnitOfWork, Protocol):

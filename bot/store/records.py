@@ -284,3 +284,47 @@ class RejectionPlan:
 
     reminders: tuple[ReminderPlan, ...] = ()
     shown: tuple[Shown, ...] = ()
+
+
+# -- practice buddies -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class BuddyMember:
+    """A person in a community's buddy pool."""
+
+    person_id: int
+    community_id: int
+    focus: str
+    timezone: str | None
+    paused: bool
+    paused_until: datetime | None
+    silent_rounds: int
+    joined_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class BuddySeat:
+    """One person's seat in a round's group, and what they said about it."""
+
+    round_id: int
+    group_no: int
+    person_id: int
+    display_name: str
+    user_id: str
+    platform: str
+    timezone: str | None
+    focus: str
+    answer: str | None
+    credited: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PastRound:
+    """A closed round: its groups, who answered, and who asked for someone else next time."""
+
+    round_id: int
+    round_key: str
+    groups: tuple[tuple[int, ...], ...]
+    another: frozenset[int] = frozenset()
+    answered: frozenset[int] = frozenset()

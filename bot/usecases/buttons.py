@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from bot.actions import Action
 from bot.models import Context
-from bot.usecases import account, boards, checkins, followups, reflection, rejections, reminders
+from bot.usecases import (
+    account,
+    boards,
+    buddies,
+    checkins,
+    followups,
+    reflection,
+    rejections,
+    reminders,
+    writing,
+)
 from bot.usecases.kit import Kit
 from bot.usecases.outcome import Outcome
 from bot.vocab import UserError
@@ -43,4 +53,8 @@ async def press(kit: Kit, ctx: Context, action_id: str) -> Outcome:
             return await account.forget(kit, ctx, confirmed=True)
         case "forget", "cancel", None:
             return await account.forget_cancelled(kit, ctx)
+        case "write", sub, _:
+            return await writing.press(kit, ctx, sub, first)
+        case "buddy", ("met" | "missed" | "another" | "block" | "stay") as sub, int():
+            return await buddies.press(kit, ctx, sub, first, second)
     raise UserError("error.unknown_button")

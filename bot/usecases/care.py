@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
@@ -23,6 +24,9 @@ LOW_WEEK = "safety.low_week"
 # Nothing about a match is kept with the person: only how often each kind of care is offered.
 COUNTERS = {Concern.CRISIS: "safety.matches", Concern.CHECK: "safety.checks"}
 LOW_WEEK_COUNTER = "safety.low_weeks"
+# Past this many characters the net runs in a worker thread: a day of Write it out may come as
+# one 20,000-character Slack message, about 120 ms of matching that must not hold the loop.
+LONG_TEXT = 4_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +61,20 @@ def care_for(kit: Kit, me: Me, concern: Concern) -> Care | None:
     return None
 
 
+async def assess(kit: Kit, *texts: str | None) -> Concern:
+    """The crisis net's verdict on free text; a long text is checked off the event loop."""
+    if sum(len(t) for t in texts if t) > LONG_TEXT:
+        return await asyncio.to_thread(kit.content.safety.assess, *texts)
+    return kit.content.safety.assess(*texts)
+
+
 async def screen(kit: Kit, u: UnitOfWork, me: Me, *texts: str | None) -> Care | None:
     """Check free text for signs of crisis; the care it calls for, counted (not kept)."""
-    concern = kit.content.safety.assess(*texts)
+    return await counted(kit, u, me, await assess(kit, *texts))
+
+
+async def counted(kit: Kit, u: UnitOfWork, me: Me, concern: Concern) -> Care | None:
+    """The care a concern calls for, counted (not kept)."""
     counter = counter_for(concern)
     if counter is not None:
         await u.state.bump(counter)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +15,9 @@ from bot.usecases.outcome import Outcome
 from bot.usecases.reminders import follow_timezone
 from bot.vocab import NOTE_MAX, OFF_WORDS, PERIODS, UserError
 
+# When buddy rounds come unless an admin says otherwise (community time); see buddy_round.py.
+BUDDY_DAY = "monday"
+BUDDY_HOUR = 9
 DIGEST_DAY = "friday"
 DIGEST_HOUR = 16
 # Admin command options and the community settings they change.
@@ -27,6 +30,17 @@ ADMIN_OPTIONS = {
     "leaderboard": "leaderboard",
     "sharing": "sharing",
     "support": "support_text",
+    "buddies": "buddies",
+    "buddy_day": "buddy_day",
+    "buddy_hour": "buddy_hour",
+}
+BUDDY_CADENCE_WORDS = {
+    "weekly": "weekly",
+    "week": "weekly",
+    "on": "weekly",
+    "fortnightly": "fortnightly",
+    "biweekly": "fortnightly",
+    "every two weeks": "fortnightly",
 }
 STREAK_PERIODS = {"week": "week", "weekly": "week", "day": "day", "daily": "day"}
 
@@ -41,30 +55,41 @@ def admin_value(key: str, raw: str) -> str | None:
         if not channel or len(channel) > 100:
             raise UserError("admin.bad_channel", value=raw)
         return channel
-    if key == "digest_day":
+    if key == "buddies":
+        return _cadence(text, raw)
+    if key in ("digest_day", "buddy_day"):
         day = when.parse_weekday(text)
         if day is None:
             raise UserError("admin.bad_day", value=raw)
         return when.WEEKDAYS[day]
-    if key == "digest_hour":
+    if key in ("digest_hour", "buddy_hour"):
         hour = in_range(text, 0, 23, "admin.bad_hour")
         return None if hour is None else str(hour)
     if key == "timezone":
         return parse_zone(text, raw)
     if key == "streak_period":
-        period = STREAK_PERIODS.get(text.lower())
-        if period is None:
-            raise UserError(
-                "error.bad_choice",
-                field=Text.of("period"),
-                value=raw,
-                choices=Text.of(", ".join(PERIODS)),
-            )
-        return period
+        return _word(STREAK_PERIODS, text, raw, "period", PERIODS)
     if key in ("leaderboard", "sharing"):
         return "on" if parse_on_off(text, key) else "off"
     support = clean(text, "support", NOTE_MAX)
     return None if support is None or support.lower() == "default" else support
+
+
+def _cadence(text: str, raw: str) -> str | None:
+    """How often buddy rounds come: weekly or fortnightly; off (None) stops them."""
+    if text.lower() in OFF_WORDS:
+        return None
+    return _word(BUDDY_CADENCE_WORDS, text, raw, "buddies", ("weekly", "fortnightly", "off"))
+
+
+def _word(words: Mapping[str, str], text: str, raw: str, field: str, shown: Sequence[str]) -> str:
+    """The value a word stands for in words; anything else is refused, listing what is shown."""
+    value = words.get(text.lower())
+    if value is None:
+        raise UserError(
+            "error.bad_choice", field=Text.of(field), value=raw, choices=Text.of(", ".join(shown))
+        )
+    return value
 
 
 def _changes(options: Mapping[str, str | None]) -> dict[str, str | None]:
@@ -159,6 +184,22 @@ def admin_fields(kit: Kit, settings: Mapping[str, str]) -> tuple[tuple[Text, Tex
         (kit.msg("admin.leaderboard"), off if settings.get("leaderboard") == "off" else on),
         (kit.msg("admin.sharing"), off if settings.get("sharing") == "off" else on),
         (kit.msg("admin.support"), shown("support_text", kit.msg("admin.default"))),
+        (kit.msg("buddy.admin"), _buddies_shown(kit, settings)),
+    )
+
+
+def _buddies_shown(kit: Kit, settings: Mapping[str, str]) -> Text:
+    """Practice buddies as the admin sees them: off, or how often, which day and hour."""
+    cadence = settings.get("buddies")
+    if not cadence:
+        return kit.msg("settings.off")
+    return kit.msg(
+        "buddy.admin_when",
+        cadence=kit.msg(
+            "buddy.admin_fortnightly" if cadence == "fortnightly" else "buddy.admin_weekly"
+        ),
+        day=Text.of(settings.get("buddy_day", BUDDY_DAY).title()),
+        hour=Text.of(f"{int(settings.get('buddy_hour', BUDDY_HOUR)):02d}:00"),
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from bot.models import Context, Reply, Where
-from bot.usecases import checkins, reflection
-from bot.usecases.care import screen
+from bot.usecases import checkins, reflection, writing
+from bot.usecases.care import assess, counted
 from bot.usecases.kit import Kit, find_me
 from bot.usecases.outcome import Outcome
 from bot.vocab import UserError
@@ -13,9 +13,11 @@ from bot.vocab import UserError
 async def dm_text(kit: Kit, ctx: Context, text: str) -> Outcome:
     """A message the person typed to Rebound in DMs: an answer, a next step, or a hello."""
     now = kit.clock.now()
+    # Judged before the unit opens: a long text's check must not hold the transaction.
+    concern = await assess(kit, text)
     async with kit.store.unit() as u:
         me = await find_me(kit, u, ctx, now)
-        care = await screen(kit, u, me, text)
+        care = await counted(kit, u, me, concern)
         conversation = await u.conversations.get(me.id)
         flow = conversation.flow if conversation else None
         ref_id = conversation.ref_id if conversation else None
@@ -30,6 +32,11 @@ async def dm_text(kit: Kit, ctx: Context, text: str) -> Outcome:
             if flow == "next_step" and found and not (care and care.alone):
                 replies = await reflection.step_text(kit, u, me, found, text, now)
                 return Outcome.of(me, replies, care)
+            if flow in (None, *writing.FLOWS):
+                # An open day of Write it out takes the text, also once a check-in is done.
+                taken = await writing.take(kit, u, me, flow, ref_id, text, now, care)
+                if taken is not None:
+                    return Outcome.of(me, taken, care)
         except UserError:
             # Too long to keep, but a sign of crisis still gets support, alone.
             if care is not None and care.alone:

@@ -250,6 +250,9 @@ def _reply(
         buttons.append(kit.button("button.follow_up", Action("followup", "new", rejection_id)))
     if not low and not ctx.in_dm and me.community.get("sharing") != "off":
         buttons.append(kit.button("button.share", Action("share", "ask", rejection_id)))
+    if entry.feeling is not None and entry.feeling <= 2:
+        # A hard no: the five-day writing program is offered, never started for them.
+        buttons.append(kit.button("writing.button.offer", Action("write", "offer")))
     buttons.append(kit.button("button.not_now", Action("rejected", "later", rejection_id)))
     return Reply(text=text, title=title, buttons=tuple(buttons))
 

@@ -18,7 +18,7 @@ from bot.actions import Action
 from bot.models import Button, Context, Reply, Style, Text, Where
 from bot.store.interface import UnitOfWork
 from bot.store.records import Person, Rejection, Reminder
-from bot.usecases import followups
+from bot.usecases import buddy_messages, followups, writing_days
 from bot.usecases.boards import span
 from bot.usecases.checkins import mood_buttons
 from bot.usecases.kit import Kit, Me, at_10, find_me, pick_text, schedule, today, zone_of
@@ -291,6 +291,16 @@ KINDS: dict[str, Kind] = {
     "next_step": Kind(_next_step_message),
     "streak_reserve": Kind(_streak_message),
     "streak_paused": Kind(_streak_message),
+    writing_days.KIND: Kind(
+        writing_days.message, stop=writing_days.stop_kind, delivered=writing_days.delivered
+    ),
+    writing_days.STEP_KIND: Kind(writing_days.step_message),
+    # Practice buddies (bot/usecases/buddy_messages.py).
+    "buddy_intro": Kind(buddy_messages.intro_message),
+    "buddy_check": Kind(buddy_messages.check_message),
+    "buddy_paused": Kind(buddy_messages.paused_message),
+    "buddy_alone": Kind(buddy_messages.alone_message),
+    "buddy_unplaced": Kind(buddy_messages.unplaced_message),
 }
 UNKNOWN = Kind(_unknown_message)
 

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from bot.models import PersonRef
 from bot.store import FollowupPlan, StreakRow
 from tests.contract.conftest import NOW, later, member
 
@@ -19,6 +20,7 @@ async def write_everything(store, name: str) -> dict:
     """Write every kind of record for a person; return their ids and the words they typed."""
     words = {w: f"{name}-{w}" for w in ("company", "role", "note", "answer", "step", "payload")}
     words |= {w: f"{name}-{w}" for w in ("mood_note", "contact", "key", "message", "setting")}
+    words |= {w: f"{name}-{w}" for w in ("writing", "writing_step")}
     person, community_id = await member(store, name)
     await store.people.update(person.id, timezone=ZONES[name], checkin_days=(3,))
     await store.people.note_dm_failure(person.id, "403 code 50007")
@@ -57,9 +59,21 @@ async def write_everything(store, name: str) -> dict:
     await store.community.log_change(
         community_id, person.id, "support_text", None, words["setting"], NOW
     )
+    program_id = await store.writing.start(person.id, 19, NOW)
+    await store.writing.open_entry(program_id, person.id, 1, NOW)
+    await store.writing.add_part(program_id, 1, words["writing"], NOW)
+    await store.writing.set_next_step(program_id, words["writing_step"], NOW)
+    await store.buddies.join(person.id, community_id, "mock", NOW)
+    round_id = await store.buddy_rounds.claim(community_id, f"{name}-round", NOW, later(minutes=5))
+    await store.buddy_rounds.record(round_id, [[(person.id, "mock")]], NOW)
+    await store.buddy_rounds.answer(round_id, person.id, "met", NOW)
+    blocked = await store.people.ensure(PersonRef("test", f"blocked-{name}", "Blocked"), NOW)
+    await store.buddy_blocks.block(person.id, blocked.id, NOW)
     return {
         "person": person,
         "community_id": community_id,
+        "program_id": program_id,
+        "round_id": round_id,
         "rejection_id": rejection_id,
         "reflection_id": reflection_id,
         "followup_id": followup_id,
@@ -80,6 +94,12 @@ async def test_the_export_holds_everything_written_for_the_person_and_nobody_els
         assert word in text
     for typed in ("Ada", "Pacific/Chatham", "403 code 50007", "thanks#1", "enc.final.low"):
         assert typed in text
+    export = await store.accounts.export(ada["person"].id)
+    assert [r["focus"] for r in export["buddy_members"]] == ["mock"]
+    assert [(r["round_id"], r["answer"]) for r in export["buddy_seats"]] == [
+        (ada["round_id"], "met")
+    ]
+    assert len(export["buddy_blocks"]) == 1
     for word in bob["words"].values():
         assert word not in text
 
@@ -128,6 +148,9 @@ async def assert_gone(store, written: dict) -> None:
     assert await store.reflections.answers(written["reflection_id"]) == []
     assert not await store.reflections.started_for(written["rejection_id"])
     assert await store.conversations.get(pid) is None
+    assert await store.writing.current(pid) is None
+    assert await store.writing.get(written["program_id"], pid) is None
+    assert await store.writing.entries(written["program_id"]) == []
     assert await store.messages.seen(pid, "enc.final.low") == []
     assert await store.checkins.count(pid, 1, long_ago) == 0
     assert await store.followups.get(written["followup_id"], pid) is None
@@ -146,5 +169,10 @@ async def assert_gone(store, written: dict) -> None:
     assert all(
         c.person_id != pid and c.display_name != "Ada" for c in await store.community.changes(cid)
     )
+    assert await store.buddies.get(pid, cid) is None
+    assert pid not in {m.person_id for m in await store.buddies.pool(cid, NOW)}
+    assert await store.buddy_rounds.latest(pid, None) is None
+    assert await store.buddy_rounds.group(written["round_id"], pid) == []
+    assert all(pid not in g for r in await store.buddy_rounds.recent(cid, 10) for g in r.groups)
     export = await store.accounts.export(pid)
     assert all(rows == [] for rows in export.values())

@@ -109,6 +109,7 @@ async def test_commands_sync_once_then_only_when_they_change(double, settings):
         "support",
         "help",
         "rebound-admin",
+        "buddy",
     }
     assert int(names["rebound-admin"]["default_member_permissions"]) == 1 << 5
     assert [o["name"] for o in names["followup"]["options"]] == ["add", "list"]
@@ -339,3 +340,43 @@ async def test_declined_is_its_own_command_and_an_outcome_of_rejected(double, se
     assert "Logged: you declined an offer from Acme" in text_of(body)
     assert "a no" not in text_of(body)
     assert "Logged: you declined an offer from Initech" in text_of(second)
+
+
+async def test_one_day_of_write_it_out_in_dms(double, settings):
+    async with running(double, settings) as (app, _):
+        await double.dispatch(
+            "INTERACTION_CREATE",
+            double.command("writeitout", [{"name": "hour", "type": 4, "value": 19}]),
+        )
+        offer = await next_callback(double, 0)
+        assert offer["data"]["flags"] & EPHEMERAL and "not even your" in text_of(offer)
+        start = next(i for i in custom_ids(offer) if i.startswith("rb:write:start:19"))
+        await double.dispatch("INTERACTION_CREATE", double.press(start))
+        assert "Day 1 opens in your DMs" in text_of(await next_callback(double, 1))
+        app.clock.advance(timedelta(hours=4))  # 19:00
+        assert (await app.reminders.tick()).sent == 1
+        dm_channel = double.dm_channels[ADA]
+        path = f"/channels/{dm_channel}/messages"
+
+        def dms(calls: list) -> list:
+            return [c for c in calls if c.method == "POST" and c.path == path]
+
+        opened = (await double.wait_for(dms))[0].body
+        assert "Write it out · day 1 of 5" in text_of(opened)
+        assert custom_ids(opened)[0].startswith("rb:write:done:")
+        # Each message waits for its answer: a part typed with no answer could race the "done".
+        for typed, expected in (("The email came at lunch. It stung.", 2), ("done", 3)):
+            await double.dispatch(
+                "MESSAGE_CREATE",
+                {
+                    **double.message(dm_channel, {"content": typed}),
+                    "author": {"id": ADA, "username": "Ada", "discriminator": "0", "avatar": None},
+                },
+            )
+            sent = await double.wait_for(lambda c, n=expected: len(dms(c)) >= n and dms(c))
+        replies = [text_of(c.body) for c in sent]
+        person = await app.store.people.find("discord", ADA)
+        [entry] = (await app.store.accounts.export(person.id))["writing_entries"]
+    assert "Kept. Go on" in replies[1]
+    assert "Day 1 is closed: 7 words. Day 2 opens on Friday 27 November, 19:00." in replies[2]
+    assert (entry["text"], entry["words"]) == ("The email came at lunch. It stung.", 7)

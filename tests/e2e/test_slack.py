@@ -93,6 +93,31 @@ def event(event_id: str, payload: dict) -> str:
     )
 
 
+def press_body(double: SlackDouble, action_id: str) -> str:
+    """The form body of one button press by U1 in C1."""
+    return interactive_body(
+        {
+            "type": "block_actions",
+            "team": {"id": TEAM},
+            "user": {"id": "U1", "name": "u1"},
+            "api_app_id": "A1",
+            "trigger_id": "t",
+            "channel": {"id": "C1"},
+            "container": {"type": "message", "channel_id": "C1"},
+            "response_url": f"{double.base}/respond/press",
+            "actions": [
+                {
+                    "action_id": action_id,
+                    "block_id": "b",
+                    "type": "button",
+                    "value": action_id,
+                    "action_ts": "1",
+                }
+            ],
+        }
+    )
+
+
 async def test_rejected_with_free_text_is_understood_and_answered_privately(double, slack):
     url, _ = slack
     line = "Acme, data analyst, final round - they went with someone senior <!channel>"
@@ -162,26 +187,7 @@ async def test_a_button_press_starts_the_reflection_in_dms_and_a_dm_answer_conti
     url, _ = slack
     await post(url, command_body(double, "/rejected", "Initech, QA, technical"), FORM)
     [reply] = await double.wait_for(lambda calls: double.called("response_url"))
-    press = {
-        "type": "block_actions",
-        "team": {"id": TEAM},
-        "user": {"id": "U1", "name": "u1"},
-        "api_app_id": "A1",
-        "trigger_id": "t",
-        "channel": {"id": "C1"},
-        "container": {"type": "message", "channel_id": "C1"},
-        "response_url": f"{double.base}/respond/press",
-        "actions": [
-            {
-                "action_id": action_ids(reply.body)[0],
-                "block_id": "b",
-                "type": "button",
-                "value": action_ids(reply.body)[0],
-                "action_ts": "1",
-            }
-        ],
-    }
-    assert (await post(url, interactive_body(press), FORM))[0] == 200
+    assert (await post(url, press_body(double, action_ids(reply.body)[0]), FORM))[0] == 200
     [prompt] = await double.wait_for(
         lambda calls: [c for c in double.called("chat.postMessage") if c.body["channel"] == "DU1"]
     )
@@ -320,3 +326,35 @@ async def test_declined_through_rebound_is_logged_with_its_own_words(double, sla
     assert reply.body["response_type"] == "ephemeral"
     assert "Logged: you declined an offer from Acme" in text_of(reply.body)
     assert "a no" not in text_of(reply.body)
+
+
+async def test_one_day_of_write_it_out_in_dms(double, slack):
+    url, app = slack
+    await post(url, command_body(double, "/rebound", "writeitout hour:19"), FORM)
+    [offer] = await double.wait_for(lambda calls: double.called("response_url"))
+    assert "not even your community's admins" in text_of(offer.body)
+    start = next(a for a in action_ids(offer.body) if a.startswith("write:start:19"))
+    assert (await post(url, press_body(double, start), FORM))[0] == 200
+    await double.wait_for(lambda calls: len(double.called("response_url")) >= 2)
+    assert "Day 1 opens in your DMs" in text_of(double.called("response_url")[1].body)
+    app.clock.advance(timedelta(hours=3))  # 19:00 in Berlin, the timezone users.info gave
+
+    def dms() -> list:
+        return [c for c in double.called("chat.postMessage") if c.body["channel"] == "DU1"]
+
+    assert (await app.reminders.tick()).sent == 1
+    [opened] = await double.wait_for(lambda calls: dms())
+    assert "Write it out · day 1 of 5" in text_of(opened.body)
+    assert action_ids(opened.body)[0].startswith("write:done:")
+    # Each message waits for its answer: a part typed with no answer could race the "done".
+    for n, (typed, expected) in enumerate((("The email came at lunch. It stung.", 2), ("done", 3))):
+        dm = {"type": "message", "channel_type": "im", "channel": "DU1", "user": "U1"}
+        dm |= {"text": typed, "ts": f"3.{n}"}
+        assert (await post(url, event(f"EvW{n}", dm), "application/json"))[0] == 200
+        await double.wait_for(lambda calls, want=expected: len(dms()) >= want)
+    replies = [text_of(c.body) for c in dms()]
+    assert "Kept. Go on" in replies[1]
+    assert "Day 1 is closed: 7 words. Day 2 opens on Friday 27 November, 19:00." in replies[2]
+    person = await app.store.people.find("slack", "U1")
+    [entry] = (await app.store.accounts.export(person.id))["writing_entries"]
+    assert (entry["text"], entry["words"]) == ("The email came at lunch. It stung.", 7)

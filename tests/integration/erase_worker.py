@@ -33,6 +33,7 @@ SECRETS = (
     "periwinkle harbour answer",
     "tangerine observatory evening",
     "Ottoline Brackenridge",
+    "saffron tramline confession",
 )
 
 
@@ -51,6 +52,18 @@ async def journey(core: Rebound) -> int:
     await core.checkin(here, mood=2, note=SECRETS[4])
     await core.followup_add(here, contact=SECRETS[5])
     await core.leaderboard(here, "join")
+    # A day of Write it out, opened as its daily DM opens it, and written in.
+    offer = await core.writeitout(here)
+    await core.press(here, _button(offer, "write:start:"))
+    person = await core.store.people.find(WHO.platform, WHO.user_id)
+    assert person is not None
+    [day] = [
+        r
+        for r in await core.store.reminders.for_person(person.id, ["pending"])
+        if r.kind == "writing"
+    ]
+    await core.reminder_delivered(day, person, START)
+    await core.dm_text(Context(WHO), SECRETS[6])
     # Someone else's words stay: the erase is of one person, not of the file.
     await core.rejected(Context(OTHER, WHERE, "channel-1"), company="Other Co", stage="screen")
     person = await core.store.people.find(WHO.platform, WHO.user_id)

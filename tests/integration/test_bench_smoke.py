@@ -8,7 +8,7 @@ POSTGRES = {"pg_commands", "pg_reminders", "pg_leaderboard"}
 
 async def test_every_benchmark_runs_at_smoke_size(tmp_path):
     results = await run_all(SMOKE, tmp_path)
-    sqlite = {"commands", "reminders", "leaderboard", "startup", "safety"}
+    sqlite = {"commands", "reminders", "leaderboard", "buddies", "startup", "safety"}
     assert set(results) == sqlite | (POSTGRES if pg.server_url() else set())
     assert results["commands"]["calls"] == SMOKE.callers * SMOKE.calls_each
     assert results["commands"]["throughput_per_s"] > 0
@@ -21,6 +21,10 @@ async def test_every_benchmark_runs_at_smoke_size(tmp_path):
     assert results["leaderboard"]["p99_ms_at_1000_rows"] > 0
     assert results["startup"]["ready_s"] > 0
     assert results["safety"]["mean_us_per_sentence"] > 0
+    buddies = results["buddies"]
+    assert buddies["large_round_1_s"] > 0 and buddies["large_unplaced"] == 0
+    # Every placed person gets an intro and a follow-through: two DMs each, in both rounds.
+    assert buddies["many_dms_planned"] == 2 * 2 * SMOKE.buddy_communities * SMOKE.buddy_members
     rendered = table(results)
     assert "target:" in rendered and "speedup_schedule_plus_restart" in rendered
     if pg.server_url():

@@ -76,7 +76,10 @@ async def test_a_low_day_rejection_is_short_and_gentle(core, content):
     assert any(r in text_of(steady) for r in reframes)
     assert len(text) < len(steady[0].text.plain())
     actions = [b.action_id for b in low[0].buttons]
-    assert [a.split(":")[0] for a in actions] == ["reflect", "rejected"]
+    # The quiet offer of Write it out is the one extra a hard day gets (issue 18).
+    assert [a.split(":")[0] for a in actions] == ["reflect", "write", "rejected"]
+    steady_actions = [b.action_id for b in steady[0].buttons]
+    assert not any(a.startswith("write:") for a in steady_actions)
 
 
 async def test_a_very_low_check_in_has_no_streak_line(core):

@@ -121,7 +121,9 @@ def test_every_message_key_is_used_by_the_code():
         "board.view.",
         "board.unranked.",
         "outcome.",
+        "writing.day.",
     )
+    derived += ("buddy.focus.", "buddy.agenda.", "buddy.questions.")
     unused = [k for k in MESSAGES if f'"{k}"' not in source and not k.startswith(derived)]
     assert unused == []
 

@@ -21,7 +21,7 @@ async def rejection_count(core: Rebound, name: str = "alex") -> int:
 # -- /rejected ---------------------------------------------------------------------------
 
 
-async def test_rejected_answers_privately_with_four_buttons(core):
+async def test_rejected_answers_privately_with_its_buttons_and_the_writing_offer_when_low(core):
     replies = await core.rejected(
         in_channel(), company="Acme", role="Analyst", stage="final", feeling=2, note="senior hire"
     )
@@ -33,6 +33,7 @@ async def test_rejected_answers_privately_with_four_buttons(core):
         ["reflect", "start"],
         ["followup", "new"],
         ["share", "ask"],
+        ["write", "offer"],
         ["rejected", "later"],
     ]
     assert await rejection_count(core) == 1

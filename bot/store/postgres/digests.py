@@ -4,20 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.store.postgres.community import communities_with
 from bot.store.postgres.engine import Conn, Repository, at, pooled
 
 
 async def digest_communities(conn: Conn) -> list[tuple[int, dict[str, str]]]:
     """Communities that chose a digest channel, with all their settings."""
-    found = await conn.fetch(
-        "SELECT s.community_id, s.key, s.value FROM community_settings s WHERE"
-        " s.community_id IN (SELECT community_id FROM community_settings"
-        " WHERE key = 'digest_channel')"
-    )
-    settings: dict[int, dict[str, str]] = {}
-    for row in found:
-        settings.setdefault(row["community_id"], {})[row["key"]] = row["value"]
-    return sorted(settings.items())
+    return await communities_with(conn, "digest_channel")
 
 
 async def claim_digest(

@@ -15,6 +15,11 @@ from bot.store.interface import UnitOfWork
 from bot.store.postgres import migrations
 from bot.store.postgres.accounts import PostgresAccounts
 from bot.store.postgres.boards import PostgresBoards
+from bot.store.postgres.buddies import (
+    PostgresBuddyBlocks,
+    PostgresBuddyMembers,
+    PostgresBuddyRounds,
+)
 from bot.store.postgres.checkins import PostgresCheckins
 from bot.store.postgres.community import PostgresCommunities
 from bot.store.postgres.conversations import PostgresConversations, PostgresMessages
@@ -27,6 +32,7 @@ from bot.store.postgres.reflections import PostgresReflections
 from bot.store.postgres.rejections import PostgresRejections
 from bot.store.postgres.reminders import PostgresReminders
 from bot.store.postgres.state import PostgresBotState
+from bot.store.postgres.writing import PostgresWriting
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +59,10 @@ class PostgresRepositories:
         self.digests = PostgresDigests(engine)
         self.state = PostgresBotState(engine)
         self.accounts = PostgresAccounts(engine)
+        self.writing = PostgresWriting(engine)
+        self.buddies = PostgresBuddyMembers(engine)
+        self.buddy_rounds = PostgresBuddyRounds(engine)
+        self.buddy_blocks = PostgresBuddyBlocks(engine)
 
 
 class PostgresStore(PostgresRepositories):

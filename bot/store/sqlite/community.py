@@ -26,6 +26,20 @@ def community_setting(conn: Conn, community_id: int, key: str) -> str | None:
     return row["value"] if row else None
 
 
+def communities_with(conn: Conn, key: str) -> list[tuple[int, dict[str, str]]]:
+    """Communities that made one setting (such as digest_channel), with all their settings."""
+    found = sql.rows(
+        conn,
+        "SELECT s.community_id, s.key, s.value FROM community_settings s WHERE"
+        " s.community_id IN (SELECT community_id FROM community_settings WHERE key = ?)",
+        (key,),
+    )
+    settings: dict[int, dict[str, str]] = {}
+    for row in found:
+        settings.setdefault(row["community_id"], {})[row["key"]] = row["value"]
+    return sorted(settings.items())
+
+
 def community_settings(conn: Conn, community_id: int) -> dict[str, str]:
     """Every setting a community's admins have made."""
     found = sql.rows(

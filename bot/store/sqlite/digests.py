@@ -6,21 +6,13 @@ from datetime import datetime
 
 from bot.store.records import ts
 from bot.store.sqlite import sql
+from bot.store.sqlite.community import communities_with
 from bot.store.sqlite.sql import Conn, Repository, hop
 
 
 def digest_communities(conn: Conn) -> list[tuple[int, dict[str, str]]]:
     """Communities that chose a digest channel, with all their settings."""
-    found = sql.rows(
-        conn,
-        "SELECT s.community_id, s.key, s.value FROM community_settings s WHERE"
-        " s.community_id IN (SELECT community_id FROM community_settings"
-        " WHERE key = 'digest_channel')",
-    )
-    settings: dict[int, dict[str, str]] = {}
-    for row in found:
-        settings.setdefault(row["community_id"], {})[row["key"]] = row["value"]
-    return sorted(settings.items())
+    return communities_with(conn, "digest_channel")
 
 
 def claim_digest(

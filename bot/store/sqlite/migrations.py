@@ -302,6 +302,80 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE rejections ADD COLUMN outcome TEXT NOT NULL DEFAULT 'rejected'
         CHECK (outcome IN ('rejected', 'declined'));
     """,
+    # 4: the five-day writing program (issue 18): one row per run, one entry per day written.
+    # Entries name their person too, so export and forget reach them like every personal row.
+    """
+    CREATE TABLE writing_programs (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        hour INTEGER NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active',
+        day INTEGER NOT NULL DEFAULT 1,
+        asked INTEGER NOT NULL DEFAULT 0,
+        paused_for TEXT,
+        next_step TEXT,
+        started_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX writing_programs_person ON writing_programs (person_id, status);
+    CREATE TABLE writing_entries (
+        program_id INTEGER NOT NULL REFERENCES writing_programs(id) ON DELETE CASCADE,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        day INTEGER NOT NULL,
+        text TEXT NOT NULL DEFAULT '',
+        parts INTEGER NOT NULL DEFAULT 0,
+        words INTEGER,
+        opened_at TEXT NOT NULL,
+        closed_at TEXT,
+        updated_at TEXT,
+        PRIMARY KEY (program_id, day)
+    );
+    CREATE INDEX writing_entries_person ON writing_entries (person_id);
+    """,
+    # 5: practice buddies: who is in each community's pool, its rounds (claimed once, like a
+    # digest's week), each round's seats and what each person answered, and blocked pairs.
+    """
+    CREATE TABLE buddy_members (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        focus TEXT NOT NULL,
+        paused INTEGER NOT NULL DEFAULT 0,
+        paused_until TEXT,
+        silent_rounds INTEGER NOT NULL DEFAULT 0,
+        joined_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, community_id)
+    );
+    CREATE INDEX buddy_members_pool ON buddy_members (community_id, paused);
+    CREATE TABLE buddy_rounds (
+        id INTEGER PRIMARY KEY,
+        community_id INTEGER NOT NULL REFERENCES communities(id) ON DELETE CASCADE,
+        round_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        lease_until TEXT,
+        matched_at TEXT,
+        UNIQUE (community_id, round_key)
+    );
+    CREATE TABLE buddy_seats (
+        round_id INTEGER NOT NULL REFERENCES buddy_rounds(id) ON DELETE CASCADE,
+        group_no INTEGER NOT NULL,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        focus TEXT NOT NULL,
+        answer TEXT,
+        another INTEGER NOT NULL DEFAULT 0,
+        answered_at TEXT,
+        credited_at TEXT,
+        PRIMARY KEY (round_id, person_id)
+    );
+    CREATE INDEX buddy_seats_group ON buddy_seats (round_id, group_no);
+    CREATE INDEX buddy_seats_person ON buddy_seats (person_id);
+    CREATE TABLE buddy_blocks (
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        blocked_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (person_id, blocked_id)
+    );
+    CREATE INDEX buddy_blocks_blocked ON buddy_blocks (blocked_id);
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -321,6 +395,11 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("period_points", "person_id"),
     ("board_rows", "person_id"),
     ("milestones", "person_id"),
+    ("writing_programs", "person_id"),
+    ("writing_entries", "person_id"),
+    ("buddy_members", "person_id"),
+    ("buddy_seats", "person_id"),
+    ("buddy_blocks", "person_id"),
 )
 
 

@@ -14,6 +14,7 @@ from bot.store.interface import UnitOfWork
 from bot.store.sqlite import migrations, sql
 from bot.store.sqlite.accounts import SqliteAccounts
 from bot.store.sqlite.boards import SqliteBoards
+from bot.store.sqlite.buddies import SqliteBuddyBlocks, SqliteBuddyMembers, SqliteBuddyRounds
 from bot.store.sqlite.checkins import SqliteCheckins
 from bot.store.sqlite.community import SqliteCommunities
 from bot.store.sqlite.conversations import SqliteConversations, SqliteMessages
@@ -27,6 +28,7 @@ from bot.store.sqlite.rejections import SqliteRejections
 from bot.store.sqlite.reminders import SqliteReminders
 from bot.store.sqlite.state import SqliteBotState
 from bot.store.sqlite.writer import GroupWriter
+from bot.store.sqlite.writing import SqliteWriting
 
 logger = logging.getLogger(__name__)
 
@@ -55,6 +57,10 @@ class SqliteRepositories:
         self.digests = SqliteDigests(engine)
         self.state = SqliteBotState(engine)
         self.accounts = SqliteAccounts(engine)
+        self.writing = SqliteWriting(engine)
+        self.buddies = SqliteBuddyMembers(engine)
+        self.buddy_rounds = SqliteBuddyRounds(engine)
+        self.buddy_blocks = SqliteBuddyBlocks(engine)
 
 
 class SqliteStore(SqliteRepositories):
