@@ -234,6 +234,44 @@ COMMANDS: dict[str, Command] = {
             },
             default_sub="status",
         ),
+        # The growth ledger.
+        Command(
+            "rejections",
+            subcommands={
+                "list": (Option("page", "int", low=1),),
+                "edit": (
+                    *_ID,
+                    Option("company", high=NAME_MAX),
+                    Option("role", high=NAME_MAX),
+                    Option("stage", choices=STAGES, label_key="stage."),
+                    Option("note", high=NOTE_MAX),
+                ),
+                "delete": _ID,
+            },
+            default_sub="list",
+        ),
+        Command(
+            "applied",
+            (
+                Option("company", high=NAME_MAX),
+                Option("role", high=NAME_MAX),
+                Option("source", high=NAME_MAX),
+            ),
+        ),
+        Command("insights"),
+        Command(
+            "skills",
+            subcommands={
+                "list": (),
+                "add": (Option("name", high=NAME_MAX),),
+                "step": (*_ID, Option("text", high=NAME_MAX), Option("when", param="when_text")),
+                "confident": _ID,
+                "working": _ID,
+            },
+            default_sub="list",
+        ),
+        Command("ledger"),
+        Command("hired", (Option("company", high=NAME_MAX), Option("role", high=NAME_MAX))),
     )
 }
 
@@ -490,5 +528,27 @@ async def run(
             return await core.writeitout(ctx, **args)
         case "buddy", action:
             return await core.buddy(ctx, action, **args)
+        case "rejections", "list":
+            return await core.rejections_list(ctx, **args)
+        case "rejections", "edit":
+            return await core.rejections_edit(ctx, **args)
+        case "rejections", "delete":
+            return await core.rejections_delete(ctx, **args)
+        case "applied", _:
+            return await core.applied(ctx, **args)
+        case "insights", _:
+            return await core.insights(ctx)
+        case "hired", _:
+            return await core.hired(ctx, **args)
+        case "ledger", _:
+            return await core.ledger(ctx)
+        case "skills", "list":
+            return await core.skills_list(ctx)
+        case "skills", "add":
+            return await core.skills_add(ctx, **args)
+        case "skills", "step":
+            return await core.skills_step(ctx, **args)
+        case "skills", ("confident" | "working") as status:
+            return await core.skills_mark(ctx, **args, status=status)
         case _:
             return await core.help(ctx)

@@ -17,6 +17,7 @@ from bot.store.interface import Store
 from bot.store.records import Person, Reminder
 from bot.usecases import (
     account,
+    applications,
     boards,
     buddies,
     buddy_round,
@@ -28,12 +29,17 @@ from bot.usecases import (
     reflection,
     rejections,
     reminders,
+    skills,
+    timeline,
     writing,
 )
 from bot.usecases.checks import parse_days, parse_on_off, parse_stage
 from bot.usecases.community import ADMIN_OPTIONS, DIGEST_DAY, DIGEST_HOUR
 from bot.usecases.effort import ALL_TIME, window_keys
+from bot.usecases.hired import hired
+from bot.usecases.insights import insights_view
 from bot.usecases.kit import Kit, zone_of
+from bot.usecases.ledger import ledger_view
 from bot.usecases.outcome import Outcome, run
 from bot.vocab import UserError
 
@@ -126,6 +132,19 @@ class Rebound:
     async def next_buddy_round(self, now: datetime) -> datetime | None:
         """When the next practice-buddy round of any community is due."""
         return await buddy_round.next_round_at(self._kit, now)
+
+    # The growth ledger.
+    rejections_list = _routed(timeline.rejections_list)
+    rejections_edit = _routed(timeline.rejections_edit)
+    rejections_delete = _routed(timeline.rejections_delete)
+    applied = _routed(applications.applied)
+    insights = _routed(insights_view)
+    skills_list = _routed(skills.skills_list)
+    skills_add = _routed(skills.skills_add)
+    skills_step = _routed(skills.skills_step)
+    skills_mark = _routed(skills.skills_mark)
+    ledger = _routed(ledger_view)
+    hired = _routed(hired)
 
     async def digest(self, community_id: int, moment: datetime) -> Reply:
         """The weekly digest of a community: totals of effort, and opted-in milestones only."""

@@ -18,6 +18,10 @@ POINTS: dict[str, int] = {
     "writing": 5,
     # A practice-buddy meeting, for everyone in the group, once a round.
     "buddy_met": 3,
+    # The growth ledger: an application, at most one point a day from them.
+    "application": 1,
+    # Marking a skill gap confident now.
+    "skill_confident": 3,
 }
 RESERVE_EVERY = 4
 MAX_RESERVES = 2

@@ -51,7 +51,14 @@ REFUSED = (
 # A server's command picker lists every bot's commands side by side: a bare /admin is ambiguous.
 NAMES = {"admin": "rebound-admin"}
 # Commands that may take longer than Discord's 3 seconds (cards, exports): they defer first.
-SLOW = {("streak", None), ("export", None), ("leaderboard", "show")}
+SLOW = {
+    ("streak", None),
+    ("export", None),
+    ("leaderboard", "show"),
+    ("insights", None),
+    ("ledger", None),
+    ("hired", None),
+}
 # A choice typed into a form field (Discord's modals hold text inputs): room for any stage word.
 TYPED_CHOICE_MAX = 40
 UseCase = Callable[[Context], Awaitable[list[Reply]]]

@@ -71,6 +71,8 @@ class SlackMessenger:
         try:
             channel = await listeners.open_dm(self._client, person.user_id)
             await self._client.chat_postMessage(channel=channel, text=text, blocks=made)
+            # A card (the monthly ledger's) follows its message into the DM, with alt text.
+            await listeners.upload(self._client, channel, reply)
         except SlackApiError as exc:
             raise _plain(exc) from exc
 

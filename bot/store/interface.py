@@ -23,6 +23,15 @@ from typing import Protocol, TypeVar
 
 from bot.models import CommunityRef, PersonRef
 from bot.store.interface_buddies import BuddyBlocks, BuddyMembers, BuddyRounds
+from bot.store.interface_growth import (
+    Applications,
+    CommunityStages,
+    FollowupOutcomes,
+    Hires,
+    Ledger,
+    SkillGaps,
+    Timeline,
+)
 from bot.store.interface_shared import (
     Boards,
     BotState,
@@ -350,6 +359,14 @@ class UnitOfWork(Protocol):
     buddies: BuddyMembers
     buddy_rounds: BuddyRounds
     buddy_blocks: BuddyBlocks
+    # The growth ledger (bot/store/interface_growth.py).
+    timeline: Timeline
+    applications: Applications
+    skills: SkillGaps
+    outcomes: FollowupOutcomes
+    ledger: Ledger
+    hires: Hires
+    community_stages: CommunityStages
 
 
 class Store(UnitOfWork, Protocol):

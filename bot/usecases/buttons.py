@@ -9,10 +9,14 @@ from bot.usecases import (
     boards,
     buddies,
     checkins,
+    connections,
     followups,
+    hired,
     reflection,
     rejections,
     reminders,
+    skills,
+    timeline,
     writing,
 )
 from bot.usecases.kit import Kit
@@ -41,6 +45,24 @@ async def press(kit: Kit, ctx: Context, action_id: str) -> Outcome:
             return await rejections.share(kit, ctx, first, how)
         case "rejected", "later", _:
             return await rejections.later(kit, ctx)
+        case "rejected", "stage", int():
+            return await rejections.at_stage(kit, ctx, first)
+        case "timeline", "page", int():
+            return await timeline.rejections_list(kit, ctx, page=first)
+        case "timeline", "delete", int():
+            return await timeline.rejections_delete(kit, ctx, id=first, confirmed=True)
+        case "timeline", "keep", int():
+            return await timeline.kept(kit, ctx, first)
+        case "skill", "confident", int():
+            return await skills.skills_mark(kit, ctx, id=first, status="confident")
+        case "skill", "done", int():
+            return await skills.step_done(kit, ctx, first)
+        case "hired", how, int():
+            return await hired.choice(kit, ctx, how, first)
+        case "outcome", word, int():
+            return await connections.answer(kit, ctx, word, first)
+        case "skill", "name", int():
+            return await skills.ask_name(kit, ctx, first)
         case "checkin", "mood", int():
             return await checkins.checkin(kit, ctx, mood=first)
         case "rem", ("snooze" | "skip" | "stop") as verb, int():

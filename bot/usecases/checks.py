@@ -6,7 +6,15 @@ from collections.abc import Sequence
 
 from bot import when
 from bot.models import Text
-from bot.vocab import MAX_CHECKIN_DAYS, OFF_WORDS, ON_WORDS, STAGE_ALIASES, STAGES, UserError
+from bot.vocab import (
+    DIGITS_MAX,
+    MAX_CHECKIN_DAYS,
+    OFF_WORDS,
+    ON_WORDS,
+    STAGE_ALIASES,
+    STAGES,
+    UserError,
+)
 
 PREVIEW = 280
 
@@ -110,3 +118,10 @@ def parse_zone(value: str, raw: str) -> str:
 def preview(text: str) -> str:
     """Text cut to a preview's length."""
     return text if len(text) <= PREVIEW else text[: PREVIEW - 1].rstrip() + "…"
+
+
+def row_id(value: int | str | None, missing: str, bad: str) -> int:
+    """A row's number as a person typed it (`id:12`); refused with missing or bad as the key."""
+    if value is None or value == "":
+        raise UserError(missing)
+    return in_range(value, 1, 10**DIGITS_MAX - 1, bad) or 0

@@ -13,7 +13,7 @@ from bot.usecases.checks import clean, in_range, parse_on_off, parse_zone
 from bot.usecases.kit import Kit, find_me
 from bot.usecases.outcome import Outcome
 from bot.usecases.reminders import follow_timezone
-from bot.vocab import NOTE_MAX, OFF_WORDS, PERIODS, UserError
+from bot.vocab import NOTE_MAX, OFF_WORDS, PERIODS, STAGES, UserError
 
 # When buddy rounds come unless an admin says otherwise (community time); see buddy_round.py.
 BUDDY_DAY = "monday"
@@ -222,6 +222,7 @@ async def digest(kit: Kit, community_id: int, moment: datetime) -> Reply:
     )
     if not totals:
         text = kit.msg("digest.quiet")
+    text += await _stages(kit, community_id, since, moment)
     shoutouts = await store.digests.shoutouts(community_id, since, moment)
     if shoutouts:
         text += "\n\n" + kit.msg("digest.shoutouts_title")
@@ -232,3 +233,21 @@ async def digest(kit: Kit, community_id: int, moment: datetime) -> Reply:
         title=kit.msg("digest.title", community=ref.name if ref else ""),
         where=Where.CHANNEL,
     )
+
+
+# The growth ledger: stage counts appear only when this many people contributed to them, so a
+# small group never identifies someone.
+STAGES_MIN_PEOPLE = 5
+
+
+async def _stages(kit: Kit, community_id: int, since: datetime, moment: datetime) -> Text:
+    """Where the community's no's came this week, by stage; nothing for a small group."""
+    tally = await kit.store.community_stages.stages(community_id, since, moment)
+    if tally.people < STAGES_MIN_PEOPLE:
+        return Text()
+    order = {stage: index for index, stage in enumerate(STAGES)}
+    parts = Text()
+    for index, (stage, count) in enumerate(sorted(tally.by_stage, key=lambda p: order[p[0]])):
+        label = kit.msg("digest.stage_count", count=count, stage_label=kit.stage_label(stage))
+        parts += (", " if index else "") + label
+    return "\n\n" + kit.msg("digest.stages", people=tally.people, stages=parts)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.models import Context, Reply, Where
-from bot.usecases import checkins, reflection, writing
+from bot.usecases import checkins, reflection, skills, writing
 from bot.usecases.care import assess, counted
 from bot.usecases.kit import Kit, find_me
 from bot.usecases.outcome import Outcome
@@ -24,6 +24,9 @@ async def dm_text(kit: Kit, ctx: Context, text: str) -> Outcome:
         try:
             if flow in ("checkin", "checkin_note"):
                 replies = await checkins.note_text(kit, u, me, flow, ref_id, text, now)
+                return Outcome.of(me, replies, care)
+            if flow == "skill_gap" and not (care and care.alone):
+                replies = await skills.named_in_dm(kit, u, me, ref_id, text, now)
                 return Outcome.of(me, replies, care)
             found = await u.reflections.get(ref_id, me.id) if ref_id is not None else None
             if flow == "reflection" and found and found.status != "finished":

@@ -9,6 +9,7 @@ from bot import streaks
 from bot.models import Context, Reply, Text, Where
 from bot.store.interface import UnitOfWork
 from bot.store.records import StreakRow
+from bot.usecases import ledger
 from bot.usecases.care import Care
 from bot.usecases.kit import Kit, Me, pick_text
 
@@ -53,6 +54,8 @@ async def earn(u: UnitOfWork, me: Me, kind: str, now: datetime) -> Earned:
     if week.current in WEEK_MILESTONES and week.current > settled.current:
         milestone = week.current
         await u.effort.record_milestone(me.id, milestone, now)
+    # Any month with effort in it has a review to come, not only one with a no logged.
+    await ledger.plan_now(u, me, now)
     return Earned(week=week, day=states[streaks.DAY][1], milestone=milestone)
 
 

@@ -12,14 +12,21 @@ from bot.store.interface import UnitOfWork
 from bot.store.records import Followup, FollowupPlan
 from bot.usecases.checks import choice, clean, in_range
 from bot.usecases.effort import celebrate, earn, streak_line
-from bot.usecases.kit import Kit, Me, at_10, find_me, fit, pick_text, today
+from bot.usecases.kit import Kit, Me, at_10, find_me, fit, pick_text, schedule, today
 from bot.usecases.outcome import Outcome
 from bot.vocab import CHANNELS, FOLLOWUP_TYPES, NAME_MAX, UserError
 
 LIST_SIZE = 5
 STAY_IN_TOUCH_AFTER = timedelta(weeks=6)
+# When to ask what a sent note led to, and again after "not yet" (once).
+ASK_AFTER = timedelta(weeks=1)
 # Said after a follow-up is sent; a pool, because one fixed line soon reads as canned.
 SENT_LINES = ("followup.sent_1", "followup.sent_2", "followup.sent_3", "followup.sent_4")
+
+
+def ask_key(followup_id: int) -> str:
+    """The idempotency key of the question what a sent note led to."""
+    return f"followup_outcome:{followup_id}"
 
 
 def reminder_key(followup_id: int) -> str:
@@ -284,20 +291,35 @@ async def _sent(
     earned = await earn(u, me, "followup_sent", now)
     sent_lines = [kit.content.messages[key] for key in SENT_LINES]
     text = (await pick_text(kit, u, me.id, "followup.sent", sent_lines, now)).render()
-    if followup.kind != "stay_in_touch":
-        # Weeks later, a hello keeps the door open: plan it with its own draft.
-        later = at_10(today(me.tz, now) + STAY_IN_TOUCH_AFTER, me.tz)
-        plan = FollowupPlan(
-            followup.rejection_id,
-            followup.contact,
-            followup.company,
-            followup.role,
-            followup.channel,
-            "stay_in_touch",
-        )
-        _, _, due = await new_followup(kit, u, me, plan, later, now, chosen=False)
-        text += " " + kit.msg("followup.sent_next", when=Text.of(when.describe_day(due, me.tz)))
+    # A week on, ask what the note led to. The stay-in-touch hello is planned only after a
+    # reply, or when the person asks for it: not after every note (bot/usecases/connections.py).
+    ask = at_10(today(me.tz, now) + ASK_AFTER, me.tz)
+    # Off the weekend, as the note itself was (unless the person allows weekend follow-ups).
+    key = ask_key(followup.id)
+    ask = await schedule(u, me, "followup_outcome", followup.id, key, ask, now, followup=True)
+    contact = followup.contact or kit.msg("followup.someone")
+    text += " " + kit.msg("connect.sent_ask", contact=contact, when=_day_of(ask, me))
+    hello = kit.button("connect.button.hello", Action("outcome", "hello", followup.id))
     return [
-        kit.private(text + streak_line(kit, me, earned)),
+        kit.private(text + streak_line(kit, me, earned), buttons=(hello,)),
         *await celebrate(kit, u, ctx, me, earned, now),
     ]
+
+
+def _day_of(moment: datetime, me: Me) -> Text:
+    return Text.of(when.describe_day(moment, me.tz))
+
+
+async def plan_hello(kit: Kit, u: UnitOfWork, me: Me, followup: Followup, now: datetime) -> Text:
+    """Plan the stay-in-touch hello about six weeks on, with its own draft; say when."""
+    later = at_10(today(me.tz, now) + STAY_IN_TOUCH_AFTER, me.tz)
+    plan = FollowupPlan(
+        followup.rejection_id,
+        followup.contact,
+        followup.company,
+        followup.role,
+        followup.channel,
+        "stay_in_touch",
+    )
+    _, _, due = await new_followup(kit, u, me, plan, later, now, chosen=False)
+    return kit.msg("followup.sent_next", when=_day_of(due, me))

@@ -13,7 +13,7 @@ from bot.models import Button, Context, Reply, Style, Text, Where
 from bot.store.interface import UnitOfWork
 from bot.store.records import Reflection, Rejection
 from bot.templates import Template
-from bot.usecases import next_step
+from bot.usecases import next_step, skills
 from bot.usecases.care import Care
 from bot.usecases.checks import clean
 from bot.usecases.effort import celebrate, earn, streak_line
@@ -356,11 +356,13 @@ async def _close(
         + kit.msg("reflect.next_step_how")
         + streak_line(kit, me, earned, care=care)
     )
+    buttons = step_buttons(kit, reflection.id)
+    if "skills" in written and care is None:
+        # The growth ledger: a reflection that wrote about skills asks to name the gap.
+        text += "\n\n" + kit.msg("skills.invite")
+        buttons = (*buttons, skills.name_button(kit, reflection.rejection_id))
     closing_reply = Reply(
-        text=text,
-        title=kit.msg("reflect.closing_title"),
-        buttons=step_buttons(kit, reflection.id),
-        where=Where.DM,
+        text=text, title=kit.msg("reflect.closing_title"), buttons=buttons, where=Where.DM
     )
     return [closing_reply, *await celebrate(kit, u, Context(me.ref), me, earned, now, care)]
 

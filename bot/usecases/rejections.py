@@ -18,6 +18,7 @@ from bot.store.records import (
     ReminderPlan,
     Shown,
 )
+from bot.usecases import ledger
 from bot.usecases.care import care_for, counter_for, despite
 from bot.usecases.checks import choice, clean, in_range, parse_stage
 from bot.usecases.kit import (
@@ -40,6 +41,7 @@ from bot.vocab import (
     NAME_MAX,
     NOTE_MAX,
     OUTCOMES,
+    STAGES,
     UserError,
 )
 
@@ -85,6 +87,8 @@ def plan_reminders(
         )
         for days in person.checkin_days
     ]
+    # The growth ledger: the review of this month, on the first Monday of the next.
+    plans.append(ledger.plan(person, tz, now))
     if person.nudges:
         plans.append(
             ReminderPlan(
@@ -167,6 +171,12 @@ async def rejected(
     outcome: str | None = None,
 ) -> Outcome:
     """Log a rejection and answer privately with encouragement and a way forward."""
+    given = (company, role, stage, feeling, note)
+    declining = (outcome or "").strip().lower() == DECLINED
+    if not declining and all(v is None or not str(v).strip() for v in given):
+        # Nothing given: ask at least for the stage rather than log a no at no stage at all.
+        # (An offer declined needs nothing more: its stage is the offer.)
+        return Outcome([stage_question(kit)])
     try:
         kind = choice(outcome, OUTCOMES, "outcome", default="rejected")
         entry = RejectionLog(
@@ -300,3 +310,19 @@ async def share(kit: Kit, ctx: Context, rejection_id: int, how: str) -> Outcome:
     return Outcome.of(
         me, [kit.private(kit.msg("share.done")), Reply(text=post, where=Where.CHANNEL)]
     )
+
+
+def stage_question(kit: Kit) -> Reply:
+    """A bare /rejected: which stage the no came at, one button per stage (see press)."""
+    buttons = tuple(
+        kit.button(f"timeline.stage_button.{stage}", Action("rejected", "stage", index))
+        for index, stage in enumerate(STAGES)
+    )
+    return kit.private(kit.msg("timeline.ask_stage"), buttons=buttons)
+
+
+async def at_stage(kit: Kit, ctx: Context, index: int) -> Outcome:
+    """A stage picked after a bare /rejected: log the no at that stage."""
+    if index >= len(STAGES):
+        raise UserError("error.unknown_button")
+    return await rejected(kit, ctx, stage=STAGES[index])

@@ -18,7 +18,7 @@ from bot.actions import Action
 from bot.models import Button, Context, Reply, Style, Text, Where
 from bot.store.interface import UnitOfWork
 from bot.store.records import Person, Rejection, Reminder
-from bot.usecases import buddy_messages, followups, writing_days
+from bot.usecases import buddy_messages, connections, followups, ledger, writing_days
 from bot.usecases.boards import span
 from bot.usecases.checkins import mood_buttons
 from bot.usecases.kit import Kit, Me, at_10, find_me, pick_text, schedule, today, zone_of
@@ -189,6 +189,25 @@ async def _next_step_message(
     )
 
 
+async def _skill_step_message(
+    kit: Kit, reminder: Reminder, person: Person, now: datetime
+) -> Reply | None:
+    """A skill gap's step on its day, with a done button; none once it is done."""
+    if reminder.ref_id is None:
+        return None
+    step = await kit.store.skills.step(reminder.ref_id, person.id)
+    if step is None or step.done_at is not None:
+        return None
+    gap = await kit.store.skills.get(step.gap_id, person.id)
+    done = kit.button("button.done", Action("skill", "done", step.id), Style.PRIMARY)
+    return Reply(
+        title=kit.msg("reminder.skill_step_title", name=gap.name if gap else None),
+        text=kit.msg("reminder.skill_step", step=step.text),
+        buttons=buttons(kit, reminder, done),
+        where=Where.DM,
+    )
+
+
 # -- what stopping, snoozing and delivering do ------------------------------------------------
 
 
@@ -301,6 +320,10 @@ KINDS: dict[str, Kind] = {
     "buddy_paused": Kind(buddy_messages.paused_message),
     "buddy_alone": Kind(buddy_messages.alone_message),
     "buddy_unplaced": Kind(buddy_messages.unplaced_message),
+    # The growth ledger.
+    "skill_step": Kind(_skill_step_message),
+    "followup_outcome": Kind(connections.ask_message, delivered=connections.asked),
+    ledger.KIND: Kind(ledger.message),
 }
 UNKNOWN = Kind(_unknown_message)
 

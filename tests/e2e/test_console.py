@@ -169,17 +169,19 @@ def test_snooze_and_done_on_a_reminder(tmp_path):
     assert "Friday 4 December, 10:00: follow-up note" in out
     assert out.count("Time for your note to Dana") == 2
     assert "Sent. " in out and "superpower" not in out
-    assert "I'll remind you to say hello again around" in out
+    assert "I'll ask whether Dana replied" in out
     last = out.rsplit("Your upcoming reminders", 1)[1]
-    assert "January" in last  # only the stay-in-touch note is left, six weeks out
+    # Only the question what the note led to is left, a week out; no hello unless asked for.
+    assert "did your note get a reply?" in last and "follow-up note" not in last
 
 
 def test_rebound_reminders_lists_what_is_pending(tmp_path):
     run(tmp_path, ["/rejected stage:screen"])
     listing = run(tmp_path, [], command="reminders")
     assert listing.returncode == 0, listing.stderr
-    assert listing.stdout.count("pending ") == 3
-    assert "3 pending, 0 sending, 0 failed, 0 undeliverable" in listing.stdout
+    # Two check-ins, a nudge, and the month's ledger.
+    assert listing.stdout.count("pending ") == 4
+    assert "4 pending, 0 sending, 0 failed, 0 undeliverable" in listing.stdout
 
 
 def test_three_people_a_board_a_digest_and_cards(tmp_path):

@@ -380,3 +380,58 @@ async def test_one_day_of_write_it_out_in_dms(double, settings):
     assert "Kept. Go on" in replies[1]
     assert "Day 1 is closed: 7 words. Day 2 opens on Friday 27 November, 19:00." in replies[2]
     assert (entry["text"], entry["words"]) == ("The email came at lunch. It stung.", 7)
+
+
+# -- the growth ledger ---------------------------------------------------------------------
+
+
+async def test_insights_defer_then_follow_up_privately_with_the_card(double, settings):
+    async with running(double, settings):
+        for company in ("Acme", "Initech"):
+            option = [{"name": "company", "type": 3, "value": company}]
+            await double.dispatch("INTERACTION_CREATE", double.command("applied", option))
+        no = [{"name": "stage", "type": 3, "value": "technical"}]
+        await double.dispatch("INTERACTION_CREATE", double.command("rejected", no))
+        logged = await next_callback(double, 2)
+        await double.dispatch("INTERACTION_CREATE", double.command("insights"))
+        deferred = await next_callback(double, 3)
+        followup = await double.wait_for(lambda calls: double.find("POST", "/webhooks/"))
+    assert "Logged: a no at the technical interview stage" in text_of(logged)
+    assert deferred["type"] == 5 and deferred["data"]["flags"] & EPHEMERAL
+    body = followup[0].body
+    assert "November: 2 applications, 1 no (1 technical interview)" in text_of(body)
+    assert body["attachments"][0]["filename"] == "insights.png"
+    assert body["attachments"][0]["description"].startswith("Insights card")
+    assert body["embeds"][0]["image"]["url"] == "attachment://insights.png"
+
+
+async def test_hired_celebrates_privately_with_the_journey_card_and_shares_only_on_a_press(
+    double, settings
+):
+    async with running(double, settings):
+        no = [{"name": "company", "type": 3, "value": "Acme"}]
+        await double.dispatch("INTERACTION_CREATE", double.command("rejected", no))
+        await next_callback(double, 0)
+        yes = [{"name": "company", "type": 3, "value": "Initech"}]
+        await double.dispatch("INTERACTION_CREATE", double.command("hired", yes))
+        deferred = await next_callback(double, 1)
+        followup = await double.wait_for(lambda calls: double.find("POST", "/webhooks/"))
+        body = followup[0].body
+        named = next(c for c in custom_ids(body) if "hired:named:" in c)
+        await double.dispatch("INTERACTION_CREATE", double.press(named))
+        # The private "shared" answers the press; the post follows it, for the channel to see.
+        posted = await double.wait_for(
+            lambda calls: (
+                len(double.find("POST", "/webhooks/")) > 1 and double.find("POST", "/webhooks/")[1:]
+            )
+        )
+    assert deferred["type"] == 5 and deferred["data"]["flags"] & EPHEMERAL
+    assert body["flags"] & EPHEMERAL
+    assert "Congratulations, Ada: a yes from Initech." in text_of(body)
+    assert body["attachments"][0]["filename"] == "journey.png"
+    assert body["attachments"][0]["description"].startswith("Journey card: Applications: 0;")
+    assert "No's along the way: 1" in body["attachments"][0]["description"]
+    # Nothing reached the channel before the press; then only the yes, no company.
+    shout = text_of(posted[0].body)
+    assert not (posted[0].body.get("flags") or 0) & EPHEMERAL
+    assert "just got a yes" in shout and "Initech" not in shout and "Acme" not in shout

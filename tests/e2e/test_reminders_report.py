@@ -12,13 +12,14 @@ def test_the_listing_says_how_many_exist_in_all_when_it_shows_fewer(tmp_path):
     assert listing.returncode == 0, listing.stderr
     rows = [line for line in listing.stdout.splitlines() if " pending " in line]
     assert len(rows) == 2
-    assert "Showing 2 of 6 reminders." in listing.stdout
-    assert "6 pending, 0 sending, 0 failed, 0 undeliverable" in listing.stdout
+    # Each no: two check-ins and a nudge; each person: the month's ledger.
+    assert "Showing 2 of 8 reminders." in listing.stdout
+    assert "8 pending, 0 sending, 0 failed, 0 undeliverable" in listing.stdout
 
 
 def test_the_totals_count_only_the_states_asked_for(tmp_path):
     run(tmp_path, ["/rejected stage:screen"])
     listing = rebound(tmp_path, "reminders", "--status", "pending", "--limit", "1")
     assert listing.returncode == 0, listing.stderr
-    assert "Showing 1 of 3 reminders." in listing.stdout
-    assert listing.stdout.rstrip().endswith("\n3 pending")
+    assert "Showing 1 of 4 reminders." in listing.stdout
+    assert listing.stdout.rstrip().endswith("\n4 pending")

@@ -79,6 +79,22 @@ def action_ids(body: dict) -> list[str]:
     ]
 
 
+def pressing(double: SlackDouble, action_id: str) -> dict:
+    """A block_actions payload: U1 pressing the button with this action id in C1."""
+    button = {"block_id": "b", "type": "button", "action_ts": "1"}
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM},
+        "user": {"id": "U1", "name": "u1"},
+        "api_app_id": "A1",
+        "trigger_id": "t",
+        "channel": {"id": "C1"},
+        "container": {"type": "message", "channel_id": "C1"},
+        "response_url": f"{double.base}/respond/press",
+        "actions": [{**button, "action_id": action_id, "value": action_id}],
+    }
+
+
 def event(event_id: str, payload: dict) -> str:
     return json.dumps(
         {
@@ -95,27 +111,7 @@ def event(event_id: str, payload: dict) -> str:
 
 def press_body(double: SlackDouble, action_id: str) -> str:
     """The form body of one button press by U1 in C1."""
-    return interactive_body(
-        {
-            "type": "block_actions",
-            "team": {"id": TEAM},
-            "user": {"id": "U1", "name": "u1"},
-            "api_app_id": "A1",
-            "trigger_id": "t",
-            "channel": {"id": "C1"},
-            "container": {"type": "message", "channel_id": "C1"},
-            "response_url": f"{double.base}/respond/press",
-            "actions": [
-                {
-                    "action_id": action_id,
-                    "block_id": "b",
-                    "type": "button",
-                    "value": action_id,
-                    "action_ts": "1",
-                }
-            ],
-        }
-    )
+    return interactive_body(pressing(double, action_id))
 
 
 async def test_rejected_with_free_text_is_understood_and_answered_privately(double, slack):
@@ -358,3 +354,66 @@ async def test_one_day_of_write_it_out_in_dms(double, slack):
     person = await app.store.people.find("slack", "U1")
     [entry] = (await app.store.accounts.export(person.id))["writing_entries"]
     assert (entry["text"], entry["words"]) == ("The email came at lunch. It stung.", 7)
+
+
+# -- the growth ledger ---------------------------------------------------------------------
+
+
+async def test_insights_answer_ephemerally_and_send_the_card_to_the_dm(double, slack):
+    url, _ = slack
+    for line in ("applied company:Acme", "applied company:Initech"):
+        assert (await post(url, command_body(double, "/rebound", line), FORM))[0] == 200
+    await post(url, command_body(double, "/rejected", "Acme, analyst, technical"), FORM)
+    await double.wait_for(lambda calls: len(double.called("response_url")) >= 3)
+    assert (await post(url, command_body(double, "/rebound", "insights"), FORM))[0] == 200
+    completed = await double.wait_for(lambda calls: double.called("files.completeUploadExternal"))
+    answers = [c.body for c in double.called("response_url")]
+    [insight] = [text_of(a) for a in answers if "Your insights" in text_of(a)]
+    assert all(a["response_type"] == "ephemeral" for a in answers)
+    assert "November: 2 applications, 1 no (1 technical interview)" in insight
+    # Files cannot be ephemeral: the card goes to the person's DM with Rebound, with alt text.
+    [upload] = double.called("files.getUploadURLExternal")
+    assert upload.body["filename"] == "insights.png"
+    assert upload.body["alt_txt"].startswith("Insights card")
+    assert completed[0].body["channel_id"].startswith("D")
+    assert not double.called("chat.postMessage")
+
+
+async def test_hired_celebrates_ephemerally_sends_the_card_to_the_dm_and_shares_on_a_press(
+    double, slack
+):
+    url, _ = slack
+    await post(url, command_body(double, "/rejected", "Acme, analyst, final"), FORM)
+    await double.wait_for(lambda calls: double.called("response_url"))
+    await post(url, command_body(double, "/rebound", "hired company:Initech"), FORM)
+    await double.wait_for(lambda calls: double.called("files.completeUploadExternal"))
+    [reply] = [c for c in double.called("response_url") if "You got a yes" in text_of(c.body)]
+    assert reply.body["response_type"] == "ephemeral"
+    assert ": a yes from Initech. However long the road was" in text_of(reply.body)
+    [upload] = double.called("files.getUploadURLExternal")
+    assert upload.body["filename"] == "journey.png"
+    assert upload.body["alt_txt"].startswith("Journey card:")
+    assert not double.called("chat.postMessage")  # nothing in the channel before a press
+    named = next(a for a in action_ids(reply.body) if a.startswith("hired:named:"))
+    press = pressing(double, named)
+    assert (await post(url, interactive_body(press), FORM))[0] == 200
+    [shout] = await double.wait_for(
+        lambda calls: [c for c in double.called("chat.postMessage") if c.body["channel"] == "C1"]
+    )
+    assert "just got a yes" in text_of(shout.body)
+    assert "Initech" not in text_of(shout.body) and "Acme" not in text_of(shout.body)
+
+
+async def test_skills_and_the_ledger_answer_under_rebound(double, slack):
+    url, _ = slack
+    for line in ("applied company:Acme", 'skills add name:"SQL window functions"', "ledger"):
+        assert (await post(url, command_body(double, "/rebound", line), FORM))[0] == 200
+    await post(url, command_body(double, "/rebound", "skills"), FORM)
+    await double.wait_for(lambda calls: len(double.called("response_url")) >= 4)
+    answers = [text_of(c.body) for c in double.called("response_url")]
+    [ledger] = [a for a in answers if "Your ledger for November 2026, so far" in a]
+    assert "1 application sent" in ledger and "1 skill gap worked on" in ledger
+    [skills] = [a for a in answers if "Your skill gaps" in a]
+    assert "#1 SQL window functions" in skills
+    uploaded = await double.wait_for(lambda calls: double.called("files.getUploadURLExternal"))
+    assert [u.body["filename"] for u in uploaded] == ["ledger.png"]

@@ -34,6 +34,7 @@ SECRETS = (
     "tangerine observatory evening",
     "Ottoline Brackenridge",
     "saffron tramline confession",
+    "Quokkaville Analytics",
 )
 
 
@@ -51,6 +52,7 @@ async def journey(core: Rebound) -> int:
     await core.dm_text(Context(WHO), SECRETS[3])
     await core.checkin(here, mood=2, note=SECRETS[4])
     await core.followup_add(here, contact=SECRETS[5])
+    await core.applied(here, company=SECRETS[7], source="a cousin's referral")
     await core.leaderboard(here, "join")
     # A day of Write it out, opened as its daily DM opens it, and written in.
     offer = await core.writeitout(here)
@@ -64,6 +66,8 @@ async def journey(core: Rebound) -> int:
     ]
     await core.reminder_delivered(day, person, START)
     await core.dm_text(Context(WHO), SECRETS[6])
+    hired = await core.hired(here, company=SECRETS[6], role=SECRETS[2])
+    await core.press(here, _button(hired, "hired:help"))
     # Someone else's words stay: the erase is of one person, not of the file.
     await core.rejected(Context(OTHER, WHERE, "channel-1"), company="Other Co", stage="screen")
     person = await core.store.people.find(WHO.platform, WHO.user_id)

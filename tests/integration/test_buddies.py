@@ -47,6 +47,14 @@ async def round_at(engine: ReminderEngine, clock, moment: datetime) -> int:
     return ran
 
 
+async def first_round(core: Rebound, clock, engine: ReminderEngine, *names: str) -> None:
+    """Buddies on, these people in (on UTC), and the first round run and its intros sent."""
+    await turn_on(core)
+    for name in names:
+        await join(core, name, timezone="UTC")
+    await round_at(engine, clock, ROUND)
+
+
 def press_id(reply: Reply, prefix: str) -> str:
     return next(b.action_id for b in reply.buttons if b.action_id.startswith(prefix))
 
@@ -126,10 +134,7 @@ async def test_a_community_of_one_hears_that_nobody_else_has_joined(core, clock,
 
 
 async def test_we_met_is_effort_for_both_once_a_round(core, clock, engine, messenger):
-    await turn_on(core)
-    for name in ("Ada", "Bo"):
-        await join(core, name, timezone="UTC")
-    await round_at(engine, clock, ROUND)
+    await first_round(core, clock, engine, *("Ada", "Bo"))
     intro = intro_of(messenger, "Ada")
     met = press_id(intro, "buddy:met:")
     first = text_of(await core.press(in_dm("Ada"), met))
@@ -144,10 +149,7 @@ async def test_we_met_is_effort_for_both_once_a_round(core, clock, engine, messe
 
 
 async def test_follow_through_asks_only_those_who_have_not_answered(core, clock, engine, messenger):
-    await turn_on(core)
-    for name in ("Ada", "Bo"):
-        await join(core, name, timezone="UTC")
-    await round_at(engine, clock, ROUND)
+    await first_round(core, clock, engine, *("Ada", "Bo"))
     await core.press(in_dm("Ada"), press_id(intro_of(messenger, "Ada"), "buddy:missed:"))
     clock.set(ROUND + WEEK - timedelta(days=3))
     await engine.tick()
@@ -181,10 +183,7 @@ async def test_three_silent_rounds_pause_a_person_who_is_told_and_can_stay_in(
 
 
 async def test_a_blocked_partner_is_never_paired_again(core, clock, engine, messenger):
-    await turn_on(core)
-    for name in ("Ada", "Bo"):
-        await join(core, name, timezone="UTC")
-    await round_at(engine, clock, ROUND)
+    await first_round(core, clock, engine, *("Ada", "Bo"))
     block = press_id(intro_of(messenger, "Ada"), "buddy:block:")
     assert "won't be paired with Bo again" in text_of(await core.press(in_dm("Ada"), block))
     for number in range(1, 4):
@@ -271,3 +270,17 @@ async def test_leaving_works_after_buddies_were_turned_off(core, clock):
     await join(core, "Ada")
     await core.admin(admin(), buddies="off")
     assert "You've left practice buddies" in text_of(await core.buddy(in_channel("Ada"), "leave"))
+
+
+async def test_someone_else_next_time_keeps_that_pair_apart_in_the_next_round(
+    core, clock, engine, messenger
+):
+    await first_round(core, clock, engine, *("Ada", "Bo"))
+    another = press_id(intro_of(messenger, "Ada"), "buddy:another:")
+    assert "someone new" in text_of(await core.press(in_dm("Ada"), another))
+    await round_at(engine, clock, ROUND + WEEK)
+    # The only other person is the one Ada asked not to meet: told, not silently skipped.
+    for name in ("Ada", "Bo"):
+        assert "wasn't anyone I could pair you with" in dms_to(messenger, name)[-1].text.plain()
+    await round_at(engine, clock, ROUND + 2 * WEEK)  # the round after, they may meet again
+    assert "paired with Bo" in dms_to(messenger, "Ada")[-1].text.plain()

@@ -272,7 +272,8 @@ async def test_a_failing_command_in_a_group_commit_loses_only_its_own_rows(tmp_p
         async with store.db.execute("SELECT company FROM rejections ORDER BY id") as cur:
             assert [r[0] for r in await cur.fetchall()] == ["Acme", "Globex", "Initech", "Umbrella"]
         async with store.db.execute("SELECT COUNT(*) FROM reminders") as cur:
-            assert (await cur.fetchone())[0] == 4 * 3  # two check-ins and a nudge each
+            # Two check-ins, a nudge and the month's ledger each.
+            assert (await cur.fetchone())[0] == 4 * 4
         assert await store.integrity() == "ok"
 
 
@@ -280,7 +281,10 @@ async def test_a_caller_that_gives_up_does_not_stall_or_break_the_others(tmp_pat
     async with open_store(tmp_path / "r.db") as store:
         core = Rebound(store, load_content(), FixedClock(START), rng=random.Random(1))
         quitter = asyncio.create_task(core.rejected(in_channel("Quinn"), company="Gone"))
-        others = [asyncio.create_task(core.rejected(in_channel(f"P{n}"))) for n in range(5)]
+        others = [
+            asyncio.create_task(core.rejected(in_channel(f"P{n}"), stage="screen"))
+            for n in range(5)
+        ]
         await asyncio.sleep(0)  # let every caller hand its transaction over
         quitter.cancel()
         replies = await asyncio.gather(*others)
@@ -288,7 +292,7 @@ async def test_a_caller_that_gives_up_does_not_stall_or_break_the_others(tmp_pat
         # What was handed over is written whole; only the answer to the quitter is lost.
         async with store.db.execute("SELECT COUNT(*) FROM rejections") as cur:
             assert (await cur.fetchone())[0] == 6
-        again = await core.rejected(in_channel("Quinn"))
+        again = await core.rejected(in_channel("Quinn"), stage="final")
         assert again[0].title.plain().startswith("Logged")
 
 

@@ -280,10 +280,15 @@ async def test_marking_a_followup_sent_earns_three_points_and_closes_its_reminde
     assert (await store.effort.streak(me.id)).total_points == 3
     [first] = await store.reminders.for_person(me.id, ["done"])
     assert first.key.startswith("followup:")
-    # Six weeks on, a stay-in-touch note with its own draft is planned, on a weekday at 10:00.
-    [later] = await store.reminders.for_person(me.id, ["pending"])
-    assert later.due_at == datetime(2027, 1, 7, 10, 0, tzinfo=UTC)
-    assert "Thursday 7 January" in text_of(sent)
+    # A week on, the question what it led to; no stay-in-touch note unless asked for.
+    # Beside the month's ledger review (planned with any effort), the question:
+    pending = await store.reminders.for_person(me.id, ["pending"])
+    assert "ledger" in {r.kind for r in pending}
+    [later] = [r for r in pending if r.kind != "ledger"]
+    assert (later.kind, later.due_at) == ("followup_outcome", datetime(2026, 12, 3, 10, tzinfo=UTC))
+    assert "On Thursday 3 December I'll ask whether Dana replied" in text_of(sent)
+    hello = await core.press(in_channel(), action(sent, "outcome:hello"))
+    assert "Thursday 7 January" in text_of(hello)
     again = await core.press(in_channel(), action(replies, "followup:sent"))
     assert "already" in text_of(again)
 
@@ -441,7 +446,11 @@ async def test_export_holds_everything_and_forget_erases_everything(core, store)
     await core.checkin(in_channel(), mood=2, note="tired")
     await core.followup_add(in_channel(), contact="Dana")
     await core.leaderboard(in_channel(), "join")
+    await core.applied(in_channel(), company="Initech", source="referral")
+    await core.skills_add(in_channel(), name="window functions")
+    await core.skills_step(in_channel(), id=1, text="two katas", when_text="friday")
     await core.rejected(in_channel("Sam"), company="Other Co")
+    await core.applied(in_channel("Sam"), company="Sam's Co")
 
     exported = await core.export(in_channel())
     [attachment] = exported[0].attachments
@@ -449,7 +458,11 @@ async def test_export_holds_everything_and_forget_erases_everything(core, store)
     assert data["rejections"][0]["company"] == "Acme"
     assert data["reflection_answers"][0]["answer"] == "an answer"
     assert data["checkins"][0]["note"] == "tired"
+    assert data["applications"][0]["company"] == "Initech"
+    assert data["skill_gaps"][0]["name"] == "window functions"
+    assert data["skill_steps"][0]["text"] == "two katas"
     assert "Other Co" not in attachment.data.decode()
+    assert "Sam's Co" not in attachment.data.decode()
 
     me = await store.people.find("test", "alex")
     confirm = await core.forget(in_channel())
@@ -461,6 +474,7 @@ async def test_export_holds_everything_and_forget_erases_everything(core, store)
         assert await count_held(store, me.id, table) == 0, table
     sam = await store.people.find("test", "sam")
     assert await count_held(store, sam.id, "rejections") == 1
+    assert await count_held(store, sam.id, "applications") == 1
 
 
 # -- the command spec --------------------------------------------------------------------

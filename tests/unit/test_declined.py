@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from datetime import timedelta
 
 import pytest
 
@@ -11,7 +12,7 @@ from bot.content import Content
 from bot.core import Rebound
 from bot.ports import FixedClock
 from bot.store import Store
-from tests.conftest import action, in_channel, in_dm, text_of
+from tests.conftest import START, action, in_channel, in_dm, text_of
 
 
 async def latest(store: Store):
@@ -131,3 +132,26 @@ def test_declined_is_a_command_with_the_options_of_a_rejection_but_stage():
         None,
         {"company": "Acme", "feeling": "4"},
     )
+
+
+async def test_a_bare_declined_needs_nothing_more_while_a_bare_rejected_asks_the_stage(core, store):
+    replies = await core.declined(in_channel())
+    assert replies[0].title.plain() == "Logged: you declined an offer"
+    assert (await latest(store)).outcome == "declined"
+    asked = text_of(await core.rejected(in_channel()))
+    assert "Logged" not in asked
+
+
+async def test_a_declined_offer_is_not_counted_as_a_no_in_insights_or_the_ledger(core, store):
+    await core.declined(in_channel(), company="Acme")
+    await core.rejected(in_channel(), company="Initech", stage="screen")
+    me = await store.people.find("test", "alex")
+    window = (START - timedelta(days=1), START + timedelta(days=1))
+    counts = await store.ledger.counts(me.id, *window)
+    assert counts.nos == 1
+    tally = await store.community_stages.stages(1, *window)
+    assert tally.by_stage == (("screen", 1),)
+    for company in ("Globex", "Hooli"):
+        await core.applied(in_channel(), company=company)
+    shown = text_of(await core.insights(in_channel()))
+    assert "1 no (1 screening)" in shown and "2 no's" not in shown

@@ -59,10 +59,20 @@ def test_the_plans_reminders_come_at_10_in_the_persons_own_timezone(store, conte
     words = plan(view(person(checkin_days=(2, 7)), seen, zone="Asia/Tokyo"))
     keys = [r.key for r in words.reminders]
     # Check-ins are keyed by the day they come (in Tokyo it is already Friday 27 November).
-    assert keys == ["checkin:p7:2026-11-29", "checkin:p7:2026-12-04", "nudge:41"]
+    assert keys == [
+        "checkin:p7:2026-11-29",
+        "checkin:p7:2026-12-04",
+        "ledger:p7:2026-11",  # November's review, on the first Monday of December
+        "nudge:41",
+    ]
     assert {r.due.astimezone(UTC).time() for r in words.reminders} == {time(1, 0)}  # 10:00 JST
     mine = plan(view(person(timezone="UTC", nudges=False), seen, zone="Asia/Tokyo"))
-    assert [r.key for r in mine.reminders] == ["checkin:p7:2026-11-28", "checkin:p7:2026-12-03"]
+    assert [r.key for r in mine.reminders] == [
+        "checkin:p7:2026-11-28",
+        "checkin:p7:2026-12-03",
+        "ledger:p7:2026-11",
+    ]
+    assert mine.reminders[-1].due == datetime(2026, 12, 7, 10, tzinfo=UTC)
     assert {r.due.time() for r in mine.reminders} == {time(10, 0)}
 
 

@@ -376,6 +376,77 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE INDEX buddy_blocks_blocked ON buddy_blocks (blocked_id);
     """,
+    # 6 (growth ledger): applications a person logged, effort that feeds their insights.
+    """
+    CREATE TABLE applications (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        company TEXT,
+        role TEXT,
+        source TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX applications_person ON applications (person_id, created_at);
+    """,
+    # 7 (growth ledger): skill gaps a person named, the no's that surfaced each, and the dated
+    # steps to close it. The key is the name folded (bot/skillmatch.py): one gap, many names.
+    """
+    CREATE TABLE skill_gaps (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        match_key TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'working' CHECK (status IN ('working', 'confident')),
+        created_at TEXT NOT NULL,
+        confident_at TEXT,
+        UNIQUE (person_id, match_key)
+    );
+    CREATE TABLE skill_gap_rejections (
+        gap_id INTEGER NOT NULL REFERENCES skill_gaps(id) ON DELETE CASCADE,
+        rejection_id INTEGER NOT NULL REFERENCES rejections(id) ON DELETE CASCADE,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        linked_at TEXT NOT NULL,
+        PRIMARY KEY (gap_id, rejection_id)
+    );
+    CREATE TABLE skill_steps (
+        id INTEGER PRIMARY KEY,
+        gap_id INTEGER NOT NULL REFERENCES skill_gaps(id) ON DELETE CASCADE,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        text TEXT NOT NULL,
+        due_at TEXT,
+        done_at TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE INDEX skill_steps_gap ON skill_steps (gap_id);
+    """,
+    # 8 (growth ledger): what a sent follow-up led to, asked a week after it was sent.
+    """
+    CREATE TABLE followup_outcomes (
+        followup_id INTEGER PRIMARY KEY REFERENCES followups(id) ON DELETE CASCADE,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        outcome TEXT CHECK (outcome IN ('replied', 'referral', 'interview', 'no_reply')),
+        asks INTEGER NOT NULL DEFAULT 0,
+        decided_at TEXT,
+        updated_at TEXT NOT NULL
+    );
+    CREATE INDEX followup_outcomes_person ON followup_outcomes (person_id, decided_at);
+    """,
+    # 9 (growth ledger): the yes at the end, and whether the person would help others (a flag
+    # the buddy feature can read).
+    """
+    CREATE TABLE hires (
+        id INTEGER PRIMARY KEY,
+        person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+        company TEXT,
+        role TEXT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE helpers (
+        person_id INTEGER PRIMARY KEY REFERENCES people(id) ON DELETE CASCADE,
+        willing INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+    );
+    """,
 )
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -400,6 +471,14 @@ PERSONAL_TABLES: tuple[tuple[str, str], ...] = (
     ("buddy_members", "person_id"),
     ("buddy_seats", "person_id"),
     ("buddy_blocks", "person_id"),
+    # The growth ledger.
+    ("applications", "person_id"),
+    ("skill_gaps", "person_id"),
+    ("skill_gap_rejections", "person_id"),
+    ("skill_steps", "person_id"),
+    ("followup_outcomes", "person_id"),
+    ("hires", "person_id"),
+    ("helpers", "person_id"),
 )
 
 

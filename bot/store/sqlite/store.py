@@ -13,6 +13,7 @@ from bot.store.errors import StoreError
 from bot.store.interface import UnitOfWork
 from bot.store.sqlite import migrations, sql
 from bot.store.sqlite.accounts import SqliteAccounts
+from bot.store.sqlite.applications import SqliteApplications
 from bot.store.sqlite.boards import SqliteBoards
 from bot.store.sqlite.buddies import SqliteBuddyBlocks, SqliteBuddyMembers, SqliteBuddyRounds
 from bot.store.sqlite.checkins import SqliteCheckins
@@ -22,11 +23,16 @@ from bot.store.sqlite.digests import SqliteDigests
 from bot.store.sqlite.effort import SqliteEffort
 from bot.store.sqlite.engine import BUSY_TIMEOUT_MS, Engine
 from bot.store.sqlite.followups import SqliteFollowups
+from bot.store.sqlite.hires import SqliteHires
+from bot.store.sqlite.ledger import SqliteCommunityStages, SqliteLedger
+from bot.store.sqlite.outcomes import SqliteFollowupOutcomes
 from bot.store.sqlite.people import SqlitePeople
 from bot.store.sqlite.reflections import SqliteReflections
 from bot.store.sqlite.rejections import SqliteRejections
 from bot.store.sqlite.reminders import SqliteReminders
+from bot.store.sqlite.skills import SqliteSkillGaps
 from bot.store.sqlite.state import SqliteBotState
+from bot.store.sqlite.timeline import SqliteTimeline
 from bot.store.sqlite.writer import GroupWriter
 from bot.store.sqlite.writing import SqliteWriting
 
@@ -61,6 +67,14 @@ class SqliteRepositories:
         self.buddies = SqliteBuddyMembers(engine)
         self.buddy_rounds = SqliteBuddyRounds(engine)
         self.buddy_blocks = SqliteBuddyBlocks(engine)
+        # The growth ledger.
+        self.timeline = SqliteTimeline(engine)
+        self.applications = SqliteApplications(engine)
+        self.skills = SqliteSkillGaps(engine)
+        self.outcomes = SqliteFollowupOutcomes(engine)
+        self.ledger = SqliteLedger(engine)
+        self.hires = SqliteHires(engine)
+        self.community_stages = SqliteCommunityStages(engine)
 
 
 class SqliteStore(SqliteRepositories):
