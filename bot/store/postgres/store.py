@@ -14,6 +14,7 @@ from bot.store.errors import StoreError
 from bot.store.interface import UnitOfWork
 from bot.store.postgres import migrations
 from bot.store.postgres.accounts import PostgresAccounts
+from bot.store.postgres.applications import PostgresApplications
 from bot.store.postgres.boards import PostgresBoards
 from bot.store.postgres.buddies import (
     PostgresBuddyBlocks,
@@ -27,11 +28,16 @@ from bot.store.postgres.digests import PostgresDigests
 from bot.store.postgres.effort import PostgresEffort
 from bot.store.postgres.engine import Engine, lock_key
 from bot.store.postgres.followups import PostgresFollowups
+from bot.store.postgres.hires import PostgresHires
+from bot.store.postgres.ledger import PostgresCommunityStages, PostgresLedger
+from bot.store.postgres.outcomes import PostgresFollowupOutcomes
 from bot.store.postgres.people import PostgresPeople
 from bot.store.postgres.reflections import PostgresReflections
 from bot.store.postgres.rejections import PostgresRejections
 from bot.store.postgres.reminders import PostgresReminders
+from bot.store.postgres.skills import PostgresSkillGaps
 from bot.store.postgres.state import PostgresBotState
+from bot.store.postgres.timeline import PostgresTimeline
 from bot.store.postgres.writing import PostgresWriting
 
 logger = logging.getLogger(__name__)
@@ -60,9 +66,16 @@ class PostgresRepositories:
         self.state = PostgresBotState(engine)
         self.accounts = PostgresAccounts(engine)
         self.writing = PostgresWriting(engine)
+        self.skills = PostgresSkillGaps(engine)
+        self.outcomes = PostgresFollowupOutcomes(engine)
         self.buddies = PostgresBuddyMembers(engine)
         self.buddy_rounds = PostgresBuddyRounds(engine)
         self.buddy_blocks = PostgresBuddyBlocks(engine)
+        self.timeline = PostgresTimeline(engine)
+        self.applications = PostgresApplications(engine)
+        self.ledger = PostgresLedger(engine)
+        self.hires = PostgresHires(engine)
+        self.community_stages = PostgresCommunityStages(engine)
 
 
 class PostgresStore(PostgresRepositories):
