@@ -1,6 +1,8 @@
 """`make bench`: Rebound's figures beside a floor and the usual alternative, in one run.
 
-Every figure is measured on a real SQLite file with the production pragmas. `--smoke` runs the
+Every figure is measured on a real SQLite file with the production pragmas, and, when
+REBOUND_BENCH_PG_URL (or REBOUND_TEST_PG_URL) names a server, on PostgreSQL too
+(benchmarks/postgres.py). `--smoke` runs the
 same code at tiny sizes (it is what `make test` runs, so the benchmark cannot rot); the full run
 writes benchmarks/results.json and prints a table with each target and whether it was met.
 """
@@ -483,6 +485,13 @@ async def run_all(sizes: Sizes, folder: Path, only: set[str] | None = None) -> d
         results["startup"] = await asyncio.to_thread(bench_startup, folder)
     if only is None or "safety" in only:
         results["safety"] = await asyncio.to_thread(bench_safety, 50 if sizes.paced else 1)
+    if only is None or "postgres" in only:
+        # Imported here: it imports this module, and a SQLite-only run never needs the driver.
+        from benchmarks.postgres import bench_postgres, server_url
+
+        server = server_url()
+        if server is not None:
+            results.update(await bench_postgres(sizes, server))
     return results
 
 
@@ -514,7 +523,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--smoke", action="store_true", help="tiny sizes, no results file")
     parser.add_argument(
-        "--only", action="append", help="commands, reminders, leaderboard, buddies, startup, safety"
+        "--only",
+        action="append",
+        help="commands, reminders, leaderboard, buddies, startup, safety, postgres",
     )
     args = parser.parse_args()
     sizes = SMOKE if args.smoke else FULL

@@ -107,7 +107,7 @@ async def _built(
     commands.check_texts(content.commands)
     await asyncio.to_thread(when.warm)
     clock = clock or SystemClock()
-    store = open_store(settings.db_path)
+    store = open_store(settings.database)
     await store.open()
     scheduler = None
     try:
@@ -117,7 +117,7 @@ async def _built(
         if schedule:
             await scheduler.start()
         freeze_startup()
-        logger.info("Rebound ready on %s", settings.db_path)
+        logger.info("Rebound ready on %s", settings.database_name)
         yield App(
             settings=settings,
             store=store,

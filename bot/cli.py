@@ -1,4 +1,4 @@
-"""`rebound run | console | migrate`: the command line."""
+"""`rebound run | console | migrate | backup | copy | reminders | discord`: the command line."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 
 from bot import logs
 from bot.app import build
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import DATABASE_SCHEMES, ConfigError, Settings, hide_password, load_settings
 from bot.content import ContentError
 from bot.store import SCHEMA_VERSION, EngineError, StoreError, open_store, ts
 
@@ -30,6 +30,10 @@ def _parser() -> argparse.ArgumentParser:
         "backup", help="copy the database consistently, even while Rebound runs"
     )
     backup.add_argument("path", help="where to write the copy (must not exist yet)")
+    copy = sub.add_parser(
+        "copy", help="copy the SQLite database (REBOUND_DB_PATH) into an empty PostgreSQL one"
+    )
+    copy.add_argument("--to", required=True, metavar="URL", help="postgresql://... (empty)")
     discord_cli = sub.add_parser("discord", help="Discord set-up helpers")
     discord_cli.add_argument("action", choices=("sync", "invite-url"))
     reminders = sub.add_parser(
@@ -46,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _reminders(settings: Settings, statuses: list[str], limit: int) -> list[str]:
-    async with open_store(settings.db_path) as store:
+    async with open_store(settings.database) as store:
         rows = await store.reminders.report(statuses, limit)
         counts = await store.reminders.counts(statuses)
     lines = [f"{'id':>6}  {'status':<13} {'due (UTC)':<20} {'kind':<10} {'person':<28} error"]
@@ -62,18 +66,38 @@ async def _reminders(settings: Settings, statuses: list[str], limit: int) -> lis
 
 
 async def _migrate(settings: Settings) -> str:
-    async with open_store(settings.db_path) as store:
+    async with open_store(settings.database) as store:
         version = await store.schema_version()
-    return f"{settings.db_path}: schema version {version} (current {SCHEMA_VERSION})"
+    return f"{settings.database_name}: schema version {version} (current {SCHEMA_VERSION})"
 
 
 async def _backup(settings: Settings, target: Path) -> int:
-    async with open_store(settings.db_path) as store:
+    async with open_store(settings.database) as store:
         await store.backup(target)
     async with open_store(target) as copy:
         check = await copy.integrity()
-    print(f"Backed up {settings.db_path} to {target} (integrity: {check}).")
+    print(f"Backed up {settings.database_name} to {target} (integrity: {check}).")
     return 0 if check == "ok" else 1
+
+
+async def _copy(settings: Settings, url: str) -> int:
+    from bot.store.postgres import PostgresStore
+    from bot.store.postgres.copy import copy_database
+    from bot.store.sqlite import SqliteStore
+
+    target_name = hide_password(url)
+    async with SqliteStore(settings.db_path) as source:
+        try:
+            async with PostgresStore(url) as target:
+                counts = await copy_database(source, target)
+        except EngineError as exc:
+            print(f"rebound: cannot use the database at {target_name}: {exc}", file=sys.stderr)
+            return 2
+    print(f"Copied {settings.db_path} into {target_name}:")
+    for table, have, got in counts:
+        print(f"  {table:<22} {have:>9,} rows  {got:>9,} in PostgreSQL")
+    print(f"All {len(counts)} tables match.")
+    return 0
 
 
 def _discord(settings: Settings, action: str) -> int:
@@ -147,6 +171,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"rebound: {target} already exists; choose a new file name", file=sys.stderr)
                 return 2
             return asyncio.run(_backup(settings, target))
+        if command == "copy":
+            if not args.to.startswith(DATABASE_SCHEMES):
+                print(
+                    f"rebound: --to must be a postgresql:// URL, not {args.to!r}", file=sys.stderr
+                )
+                return 2
+            return asyncio.run(_copy(settings, args.to))
         if command == "reminders":
             statuses = args.status or list(REPORT_STATUSES)
             print("\n".join(asyncio.run(_reminders(settings, statuses, args.limit))))
@@ -157,8 +188,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_run_platforms(settings))
         return asyncio.run(run_console(settings, platform_hint=command == "run"))
     except EngineError as exc:
-        # The database itself refused (locked, full, not a database): say which file.
-        print(f"rebound: cannot use the database at {settings.db_path}: {exc}", file=sys.stderr)
+        # The database itself refused (locked, full, unreachable, not a database): say which.
+        where = settings.database_name
+        print(f"rebound: cannot use the database at {where}: {exc}", file=sys.stderr)
         return 2
     except (ConfigError, ContentError, StoreError) as exc:
         print(f"rebound: {exc}", file=sys.stderr)

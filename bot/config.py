@@ -49,6 +49,23 @@ class Settings:
     slack_port: int = 3000
     slack_api_url: str | None = None
     clock_start: datetime | None = None
+    # A PostgreSQL URL (REBOUND_DATABASE_URL); when set it wins over db_path.
+    database_url: str | None = None
+    # Discord sharding: how many shards in all, and which of them this process runs.
+    discord_shard_count: int | None = None
+    discord_shard_ids: tuple[int, ...] | None = None
+
+    @property
+    def database(self) -> Path | str:
+        """The database to open: the PostgreSQL URL when one is set, else the SQLite file."""
+        return self.database_url or self.db_path
+
+    @property
+    def database_name(self) -> str:
+        """The database as a message may name it: a URL without its password."""
+        if self.database_url is None:
+            return str(self.db_path)
+        return "REBOUND_DATABASE_URL " + hide_password(self.database_url)
 
     @property
     def log_level_number(self) -> int:
@@ -69,6 +86,26 @@ def _merged(environ: Mapping[str, str], env_file: Path | None) -> dict[str, str]
     return merged
 
 
+DATABASE_SCHEMES = ("postgresql://", "postgres://")
+
+
+def hide_password(url: str) -> str:
+    """A database URL with any password replaced by ***, fit for a message or a log."""
+    scheme, sep, rest = url.partition("://")
+    who, at, where = rest.rpartition("@")
+    if not at or ":" not in who:
+        return url
+    return f"{scheme}{sep}{who.split(':', 1)[0]}:***@{where}"
+
+
+def check_database_url(value: str) -> str:
+    """Return value if it is a PostgreSQL URL with a host or socket, else raise ConfigError."""
+    expected = "a PostgreSQL URL like postgresql://rebound@db.example/rebound"
+    if not value.startswith(DATABASE_SCHEMES) or not value.partition("://")[2].strip("/"):
+        raise ConfigError("REBOUND_DATABASE_URL", expected, hide_password(value))
+    return value
+
+
 def check_timezone(name: str, value: str) -> str:
     """Return value if it is an IANA timezone name, else raise ConfigError naming the setting."""
     try:
@@ -87,6 +124,10 @@ def load_settings(
     db_path = Path(values.get("REBOUND_DB_PATH", "./rebound.db"))
     if db_path.is_dir():
         raise ConfigError("REBOUND_DB_PATH", "a file path, not a folder", str(db_path))
+
+    database_url = values.get("REBOUND_DATABASE_URL")
+    if database_url is not None:
+        check_database_url(database_url)
 
     timezone = check_timezone("REBOUND_TIMEZONE", values.get("REBOUND_TIMEZONE", "UTC"))
 
@@ -111,6 +152,7 @@ def load_settings(
         raise ConfigError(
             "SLACK_SIGNING_SECRET", "the app's signing secret (or SLACK_APP_TOKEN)", ""
         )
+    shard_count, shard_ids = _shards(values)
     clock_start = None
     if "REBOUND_CLOCK_START" in values:
         try:
@@ -138,7 +180,30 @@ def load_settings(
         slack_port=int(slack_port),
         slack_api_url=_url(values, "SLACK_API_URL", ("http://", "https://")),
         clock_start=clock_start,
+        database_url=database_url,
+        discord_shard_count=shard_count,
+        discord_shard_ids=shard_ids,
     )
+
+
+def _shards(values: Mapping[str, str]) -> tuple[int | None, tuple[int, ...] | None]:
+    """DISCORD_SHARD_COUNT and DISCORD_SHARD_IDS: ids need a count, and each is below it."""
+    count_text, ids_text = values.get("DISCORD_SHARD_COUNT"), values.get("DISCORD_SHARD_IDS")
+    if count_text is None:
+        if ids_text is not None:
+            raise ConfigError("DISCORD_SHARD_IDS", "DISCORD_SHARD_COUNT to be set too", ids_text)
+        return None, None
+    if not (count_text.isascii() and count_text.isdigit()) or int(count_text) < 1:
+        raise ConfigError("DISCORD_SHARD_COUNT", "a whole number of shards, 1 or more", count_text)
+    count = int(count_text)
+    if ids_text is None:
+        return count, None
+    parts = [p.strip() for p in ids_text.split(",")]
+    if not all(p.isascii() and p.isdigit() and int(p) < count for p in parts):
+        raise ConfigError(
+            "DISCORD_SHARD_IDS", f"shard numbers from 0 to {count - 1}, like 0,1", ids_text
+        )
+    return count, tuple(sorted({int(p) for p in parts}))
 
 
 def _url(values: Mapping[str, str], name: str, schemes: tuple[str, ...]) -> str | None:

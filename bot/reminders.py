@@ -128,7 +128,11 @@ class ReminderEngine:
         return len(left)
 
     async def recover(self) -> int:
-        """At start-up, hand back every claim: a row still 'sending' belongs to a dead process."""
+        """At start-up, hand back the claims this store left behind.
+
+        On one SQLite file a row still 'sending' belongs to a dead process; on a database
+        shared by several processes, another process's claims wait out their lease instead.
+        """
         released = await self.store.reminders.release_claims(self.clock.now())
         if released:
             logger.warning("released %s reminders claimed by a process that stopped", released)
@@ -344,6 +348,11 @@ class ReminderEngine:
 
     async def close_streak_weeks(self) -> int:
         """Settle every streak whose period ended without an action: spend a reserve or break it."""
+        async with self.store.exclusive("rebound.streak-periods") as mine:
+            # Settling is idempotent; the lock only spares the other processes doing it again.
+            return await self._close_streak_periods() if mine else 0
+
+    async def _close_streak_periods(self) -> int:
         now = self.clock.now()
         changed = 0
         for tz_name in await self.store.effort.timezones_in_use():

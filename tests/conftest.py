@@ -19,6 +19,10 @@ from bot.core import Rebound
 from bot.models import CommunityRef, Context, PersonRef, Reply
 from bot.ports import FixedClock
 from bot.store import Store, open_store
+from tests import pg
+from tests.pg import pg_database, pg_url
+
+__all__ = ["pg_database", "pg_url"]
 
 # A Thursday afternoon, so "next business day" and week boundaries are interesting.
 START = datetime(2026, 11, 26, 15, 0, tzinfo=UTC)
@@ -154,3 +158,9 @@ def edit_copy(folder: Path, name: str, old: str, new: str) -> None:
     text = path.read_text()
     assert old in text, f"{old!r} not in {name}"
     path.write_text(text.replace(old, new, 1))
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Say in one line when the PostgreSQL tests did not run."""
+    if pg.server_url() is None:
+        terminalreporter.write_line(pg.SKIPPED)

@@ -206,7 +206,9 @@ class ReboundDiscord(discord.Client):
         # that would stand before the one line a refused token gets on stderr.
         discord.VoiceClient.warn_nacl = discord.VoiceClient.warn_dave = False
         # DMs reach bots without the message-content intent, so the defaults are enough.
-        super().__init__(intents=discord.Intents.default(), max_ratelimit_timeout=30.0)
+        super().__init__(
+            intents=discord.Intents.default(), max_ratelimit_timeout=30.0, **shards(settings)
+        )
         self.app = app
         self.settings = settings
         self.tree = app_commands.CommandTree(self)
@@ -234,12 +236,15 @@ class ReboundDiscord(discord.Client):
     async def sync_commands(self, *, force: bool) -> bool:
         """Sync commands to the test server (instant) or globally; True when it synced."""
         digest = self.commands_hash()
-        if not force and await self.app.store.state.get(HASH_KEY) == digest:
-            return False
-        if self.guild is not None:
-            self.tree.copy_global_to(guild=self.guild)
-        await self.tree.sync(guild=self.guild)
-        await self.app.store.state.set(HASH_KEY, digest)
+        # Processes sharing one database (shards, a second host) sync once: the one holding
+        # the lock syncs and keeps the hash, and one that starts later finds the hash current.
+        async with self.app.store.exclusive(HASH_KEY) as mine:
+            if not mine or (not force and await self.app.store.state.get(HASH_KEY) == digest):
+                return False
+            if self.guild is not None:
+                self.tree.copy_global_to(guild=self.guild)
+            await self.tree.sync(guild=self.guild)
+            await self.app.store.state.set(HASH_KEY, digest)
         logger.info("synced %s commands", len(self.tree.get_commands()))
         return True
 
@@ -428,11 +433,35 @@ async def _zones(interaction: discord.Interaction, current: str) -> list[app_com
     return [app_commands.Choice(name=z, value=z) for z in when.search_timezones(current)]
 
 
+def shards(settings: Settings) -> dict[str, Any]:
+    """The sharding arguments of discord.py's client for the settings ({} without sharding)."""
+    count = getattr(settings, "discord_shard_count", None)
+    if count is None:
+        return {}
+    ids = getattr(settings, "discord_shard_ids", None)
+    return {"shard_count": count, "shard_ids": list(ids) if ids is not None else None}
+
+
+class ShardedReboundDiscord(ReboundDiscord, discord.AutoShardedClient):
+    """Rebound on the shards DISCORD_SHARD_IDS of DISCORD_SHARD_COUNT, in one process.
+
+    Discord sends DMs (reflection answers) to shard 0 only, so one process must run it; any
+    shard sends DMs over REST, so every process sends reminders.
+    """
+
+
+def discord_client(app: App, settings: Settings) -> ReboundDiscord:
+    """The plain client, or the auto-sharded one when DISCORD_SHARD_COUNT is set."""
+    if settings.discord_shard_count is None:
+        return ReboundDiscord(app, settings)
+    return ShardedReboundDiscord(app, settings)
+
+
 async def sync_only(app: App, settings: Settings) -> None:
     """Log in over REST, sync the command definitions whatever their hash, and leave."""
     assert settings.discord_token
     point_at(settings)
-    client = ReboundDiscord(app, settings)
+    client = discord_client(app, settings)
     client.force_sync = True
     async with client:
         try:
@@ -454,7 +483,7 @@ async def run_discord(app: App, settings: Settings, *, pause: Pause | None = Non
     delay = FIRST_RETRY
     while not app.stop.is_set():
         # A new client each time: one that failed has closed its HTTP session for good.
-        client = ReboundDiscord(app, settings)
+        client = discord_client(app, settings)
         app.reminders.register(PLATFORM, PacedMessenger(DiscordMessenger(client), discord_pacer()))
         try:
             async with client:

@@ -10,6 +10,7 @@ import json
 import logging
 from collections import OrderedDict
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
 from typing import Any
 
 import aiohttp
@@ -24,6 +25,7 @@ from bot.core import Rebound
 from bot.freetext import Parsed, parse_rejection
 from bot.models import CommunityRef, Context, PersonRef, Reply, Where
 from bot.ports import Clock
+from bot.store import ts
 from bot.vocab import UserError
 
 logger = logging.getLogger(__name__)
@@ -49,6 +51,8 @@ class Deps:
     core: Rebound
     clock: Clock
     seen: OrderedDict[str, None] = field(default_factory=OrderedDict)
+    # When this process last forgot the shared record of old event ids.
+    pruned_at: datetime | None = None
     people: dict[str, Known] = field(default_factory=dict)
 
 
@@ -371,6 +375,20 @@ async def on_home(event: dict, body: dict, client: AsyncWebClient, context: Any)
 
 # -- wiring -----------------------------------------------------------------------------------
 
+EVENT_KEY = "slack.event:"
+# Slack retries an event three times within minutes; an hour's record is plenty.
+EVENTS_KEPT = timedelta(hours=1)
+
+
+async def first_to_take(deps: Deps, event_id: str) -> bool:
+    """Claim an event id in the shared database: False when a process took it already."""
+    now = deps.clock.now()
+    store = deps.core.store
+    if deps.pruned_at is None or now - deps.pruned_at >= EVENTS_KEPT:
+        deps.pruned_at = now
+        await store.state.forget_older(EVENT_KEY, ts(now - EVENTS_KEPT))
+    return await store.state.claim(EVENT_KEY + event_id, ts(now))
+
 
 def register(app: AsyncApp, deps: Deps) -> None:
     """Attach Rebound's listeners and its middleware to a Bolt app."""
@@ -385,6 +403,10 @@ def register(app: AsyncApp, deps: Deps) -> None:
             deps.seen[event_id] = None
             while len(deps.seen) > SEEN_EVENTS:
                 deps.seen.popitem(last=False)
+            # Behind a load balancer the retry may reach another process: the database
+            # says which one took the event first.
+            if not await first_to_take(deps, event_id):
+                return BoltResponse(status=200, body="")
         context["rebound"] = deps
         await next()
         return None

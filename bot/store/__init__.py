@@ -1,8 +1,8 @@
 """Rebound's store: the interface use cases are written against, its records and errors.
 
 `interface` declares one Protocol per kind of record, the UnitOfWork and the Store;
-`records` the plain values in and out; `errors` what callers catch. `sqlite` is the one
-implementation today; `open_store` picks the implementation for a database setting.
+`records` the plain values in and out; `errors` what callers catch. `sqlite` (the default)
+and `postgres` implement it; `open_store` picks the implementation for a database setting.
 """
 
 from __future__ import annotations
@@ -50,13 +50,20 @@ from bot.store.sqlite import (
 def open_store(database: Path | str, *, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> Store:
     """The store for a database setting, not yet open (open it with `async with`).
 
-    A path (or `sqlite:///path`) is a SQLite file; other kinds of database come later.
+    A path (or `sqlite:///path`) is a SQLite file; a `postgresql://` URL is PostgreSQL.
     """
     where = str(database)
+    if where.startswith(("postgresql://", "postgres://")):
+        # Imported only here: a SQLite deployment never loads the PostgreSQL driver.
+        from bot.store.postgres import PostgresStore
+
+        return PostgresStore(where)
     if where.startswith("sqlite:///"):
         where = where.removeprefix("sqlite:///")
     elif "://" in where:
-        raise StoreError(f"unsupported database {where.split('://')[0]!r}: use a SQLite path")
+        raise StoreError(
+            f"unsupported database {where.split('://')[0]!r}: use a SQLite path or postgresql://"
+        )
     return SqliteStore(where, busy_timeout_ms=busy_timeout_ms)
 
 

@@ -395,6 +395,14 @@ class Store(UnitOfWork, Protocol):
         """One transaction: committed when the block ends, rolled back if it raises."""
         ...
 
+    def exclusive(self, name: str) -> AbstractAsyncContextManager[bool]:
+        """Hold the lock `name` for the block: True in the one process of the database that got it.
+
+        For work that one process does for all (command sync, a periodic job): a process
+        that gets False leaves it to the one that holds the lock.
+        """
+        ...
+
     async def schema_version(self) -> int:
         """The schema version of the database."""
         ...

@@ -82,7 +82,11 @@ class Reminders(Protocol):
         ...
 
     async def release_claims(self, now: datetime) -> int:
-        """Return every claimed reminder to pending; how many there were."""
+        """Return every reminder this store claimed to pending; how many there were.
+
+        On a database shared by several processes, another process's claims stay its own
+        until their lease runs out.
+        """
         ...
 
     async def cancel(self, person_id: int, kind: str, now: datetime) -> int:
@@ -250,4 +254,15 @@ class BotState(Protocol):
 
     async def bump(self, key: str) -> None:
         """Add one to a counter the bot keeps for itself."""
+        ...
+
+    async def claim(self, key: str, value: str) -> bool:
+        """Keep value under key unless one is kept already: True for the one caller that did.
+
+        Every process sharing the database agrees on who claimed a key (a retried event).
+        """
+        ...
+
+    async def forget_older(self, prefix: str, value: str) -> int:
+        """Forget the keys starting with prefix whose value sorts before value; how many."""
         ...

@@ -20,12 +20,14 @@ def ts(when: datetime) -> str:
     return f"{u.year:04d}-{u.month:02d}-{u.day:02d}T{u.hour:02d}:{u.minute:02d}:{u.second:02d}Z"
 
 
-def parse_ts(text: str) -> datetime:
-    """The datetime of a stored timestamp."""
+def parse_ts(text: str | datetime) -> datetime:
+    """The datetime of a stored timestamp (text on SQLite; PostgreSQL's is one already)."""
+    if isinstance(text, datetime):
+        return text
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
-def opt_ts(text: str | None) -> datetime | None:
+def opt_ts(text: str | datetime | None) -> datetime | None:
     """The datetime of a stored timestamp that may be missing."""
     return parse_ts(text) if text else None
 

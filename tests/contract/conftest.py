@@ -25,13 +25,21 @@ def sqlite_store(tmp_path: Path) -> Store:
     return open_store(tmp_path / "contract.db")
 
 
+def postgres_store(request: pytest.FixtureRequest) -> Store:
+    """A fresh, empty schema on the test server (skipped when there is none)."""
+    return open_store(request.getfixturevalue("pg_url"))
+
+
 # Each backend: a way to make a fresh, empty, unopened store.
-BACKENDS: dict[str, Callable[[Path], Store]] = {"sqlite": sqlite_store}
+BACKENDS: dict[str, Callable[[pytest.FixtureRequest], Store]] = {
+    "sqlite": lambda request: sqlite_store(request.getfixturevalue("tmp_path")),
+    "postgres": postgres_store,
+}
 
 
 @pytest.fixture(params=sorted(BACKENDS))
-async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Store]:
-    async with BACKENDS[request.param](tmp_path) as opened:
+async def store(request: pytest.FixtureRequest) -> AsyncIterator[Store]:
+    async with BACKENDS[request.param](request) as opened:
         yield opened
 
 

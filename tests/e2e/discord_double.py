@@ -60,6 +60,8 @@ class DiscordDouble(RecordingServer):
     rate_limit_next: int = 0
     dm_channels: dict[str, str] = field(default_factory=dict)
     _sockets: list[web.WebSocketResponse] = field(default_factory=list)
+    # Which socket identified as which shard (a sharded client opens one per shard).
+    shard_sockets: dict[int, web.WebSocketResponse] = field(default_factory=dict)
     _seq: int = 0
 
     # -- running --------------------------------------------------------------------------
@@ -88,9 +90,10 @@ class DiscordDouble(RecordingServer):
     def find(self, method: str, fragment: str) -> list[Call]:
         return [c for c in self.calls if c.method == method and fragment in c.path]
 
-    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+    async def dispatch(self, event: str, data: dict[str, Any], *, shard: int | None = None) -> None:
         self._seq += 1
-        for socket in self._sockets:
+        sockets = self._sockets if shard is None else [self.shard_sockets[shard]]
+        for socket in sockets:
             await socket.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
 
     async def connected(self) -> None:
@@ -210,6 +213,9 @@ class DiscordDouble(RecordingServer):
                 await socket.send_str(json.dumps({"op": 11}))
             elif message["op"] == 2:
                 await self._record("GATEWAY", "gateway:IDENTIFY", {}, message["d"])
+                shard = message["d"].get("shard")
+                if shard:
+                    self.shard_sockets[shard[0]] = socket
                 self._seq += 1
                 ready = {
                     "v": 10,
@@ -219,6 +225,8 @@ class DiscordDouble(RecordingServer):
                     "resume_gateway_url": self.gateway_url,
                     "application": {"id": str(APP_ID), "flags": 0},
                 }
+                if shard:
+                    ready["shard"] = shard  # as Discord does: which shard of how many
                 await socket.send_str(
                     json.dumps({"op": 0, "t": "READY", "s": self._seq, "d": ready})
                 )

@@ -1,11 +1,15 @@
 """The benchmark at tiny sizes, so `make bench` cannot rot: every figure comes out, and sane."""
 
 from benchmarks.run import SMOKE, run_all, table
+from tests import pg
+
+POSTGRES = {"pg_commands", "pg_reminders", "pg_leaderboard"}
 
 
 async def test_every_benchmark_runs_at_smoke_size(tmp_path):
     results = await run_all(SMOKE, tmp_path)
-    assert set(results) == {"commands", "reminders", "leaderboard", "buddies", "startup", "safety"}
+    sqlite = {"commands", "reminders", "leaderboard", "buddies", "startup", "safety"}
+    assert set(results) == sqlite | (POSTGRES if pg.server_url() else set())
     assert results["commands"]["calls"] == SMOKE.callers * SMOKE.calls_each
     assert results["commands"]["throughput_per_s"] > 0
     commands = results["commands"]
@@ -23,3 +27,8 @@ async def test_every_benchmark_runs_at_smoke_size(tmp_path):
     assert buddies["many_dms_planned"] == 2 * 2 * SMOKE.buddy_communities * SMOKE.buddy_members
     rendered = table(results)
     assert "target:" in rendered and "speedup_schedule_plus_restart" in rendered
+    if pg.server_url():
+        assert results["pg_commands"]["throughput_per_s"] > 0
+        assert results["pg_commands"]["floor_insert_commit_per_s"] > 0
+        assert results["pg_reminders"]["dispatch_s_2_process"] > 0  # every reminder was sent
+        assert results["pg_leaderboard"]["p99_ms_at_1000_rows"] > 0

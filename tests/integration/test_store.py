@@ -344,5 +344,7 @@ async def test_open_store_takes_a_path_or_a_sqlite_url_and_names_what_it_cannot_
     async with open_store(f"sqlite:///{tmp_path / 'url.db'}") as store:
         assert await store.schema_version() == SCHEMA_VERSION
     assert (tmp_path / "url.db").exists()
-    with pytest.raises(StoreError, match="unsupported database 'postgresql'"):
-        open_store("postgresql://localhost/rebound")
+    with pytest.raises(StoreError, match="unsupported database 'mysql'"):
+        open_store("mysql://localhost/rebound")
+    # A PostgreSQL URL is the other store, not yet connected (that happens on open).
+    assert type(open_store("postgresql://localhost/rebound")).__name__ == "PostgresStore"

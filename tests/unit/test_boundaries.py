@@ -1,4 +1,4 @@
-"""Where the database may be known: only bot/store/sqlite/ imports sqlite3 or aiosqlite."""
+"""Where a database may be known: its driver is imported only in bot/store/<backend>/."""
 
 from __future__ import annotations
 
@@ -29,3 +29,17 @@ def test_only_the_sqlite_package_imports_a_database_driver():
         if sqlite_package not in path.parents and imported(path) & DRIVERS
     ]
     assert offenders == []
+
+
+def test_only_the_postgres_package_imports_asyncpg():
+    postgres_package = ROOT / "bot" / "store" / "postgres"
+    offenders = [
+        str(path.relative_to(ROOT))
+        for folder in ("bot", "adapters")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if postgres_package not in path.parents and "asyncpg" in imported(path)
+    ]
+    assert offenders == []
+    # The PostgreSQL package borrows what both share from SQLite's (row mappers, the boards'
+    # window, the copy's reads), never SQLite's driver itself.
+    assert not [p.name for p in postgres_package.rglob("*.py") if imported(p) & DRIVERS]

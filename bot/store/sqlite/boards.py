@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from typing import Any
 
 from bot.store.records import Board, RankedRow
 from bot.store.sqlite import sql
@@ -101,6 +103,22 @@ def _add_neighbours(
             _SELECT + _WHERE + " AND points < ? ORDER BY points DESC, name, person_id LIMIT ?",
             (*key, points, around - len(after)),
         )
+    return join_window(listed, before, mine, after, around)
+
+
+def join_window(
+    listed: list[Listed],
+    before: Sequence[Any],
+    mine: Any,
+    after: Sequence[Any],
+    around: int,
+) -> int | None:
+    """Append the caller's window (rows before, theirs, after) to what is not yet listed.
+
+    Rows are (person_id, name, points, ...) as any database returns them; before holds one
+    row more than is shown, when there is one, to tell whether a gap precedes the window.
+    Returns where a gap falls in listed, or None.
+    """
     window: list[Listed] = [(r[0], r[1], r[2]) for r in reversed(before[:around])]
     window += [(mine[0], mine[1], mine[2])] + [(r[0], r[1], r[2]) for r in after]
     shown = {row[0] for row in listed}

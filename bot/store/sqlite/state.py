@@ -32,6 +32,26 @@ def bump_state(conn: Conn, key: str) -> None:
     )
 
 
+def claim_state(conn: Conn, key: str, value: str) -> bool:
+    """Keep value under key unless one is kept already: True for the one caller that did."""
+    row = sql.one(
+        conn,
+        "INSERT INTO bot_state (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING RETURNING 1",
+        (key, value),
+    )
+    return row is not None
+
+
+def forget_older(conn: Conn, prefix: str, value: str) -> int:
+    """Forget the keys starting with prefix whose value sorts before value."""
+    # substr, not LIKE: a prefix holding % or _ matches only itself.
+    return sql.rowcount(
+        conn,
+        "DELETE FROM bot_state WHERE substr(key, 1, ?) = ? AND value < ?",
+        (len(prefix), prefix, value),
+    )
+
+
 class SqliteBotState(Repository):
     """Bot state on SQLite (the BotState protocol)."""
 
@@ -40,3 +60,5 @@ class SqliteBotState(Repository):
     get = hop(get_state)
     set = hop(set_state)
     bump = hop(bump_state)
+    claim = hop(claim_state)
+    forget_older = hop(forget_older)

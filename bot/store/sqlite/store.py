@@ -131,6 +131,11 @@ class SqliteStore(SqliteRepositories):
         async with self._engine.atomic():
             yield self._unit
 
+    @asynccontextmanager
+    async def exclusive(self, name: str) -> AsyncIterator[bool]:
+        """Always True: one SQLite file is served by one process (the lock is a formality)."""
+        yield True
+
     async def schema_version(self) -> int:
         """The schema version of the open file."""
         return await self._engine.call(migrations.user_version, self._engine.conn)
