@@ -10,7 +10,7 @@ from bot.store.postgres.engine import Conn, Repository, at, changed, opt_at, poo
 from bot.store.records import BuddyMember, BuddySeat, PastRound
 
 # Rows map to records as on SQLite (times come as datetimes here).
-from bot.store.sqlite.buddies import _MEMBER, _member
+from bot.store.sqlite.buddies import _MEMBER, _member, past_rounds
 
 
 async def join_pool(
@@ -192,25 +192,7 @@ async def recent_rounds(conn: Conn, community_id: int, limit: int) -> list[PastR
         " WHERE round_id = ANY($1::bigint[]) ORDER BY round_id, group_no, person_id",
         ids,
     )
-    groups: dict[int, dict[int, list[int]]] = {i: {} for i in ids}
-    another: dict[int, set[int]] = {i: set() for i in ids}
-    answered: dict[int, set[int]] = {i: set() for i in ids}
-    for seat in seats:
-        groups[seat["round_id"]].setdefault(seat["group_no"], []).append(seat["person_id"])
-        if seat["another"]:
-            another[seat["round_id"]].add(seat["person_id"])
-        if seat["answered_at"] is not None:
-            answered[seat["round_id"]].add(seat["person_id"])
-    return [
-        PastRound(
-            r["id"],
-            r["round_key"],
-            tuple(tuple(g) for _, g in sorted(groups[r["id"]].items())),
-            frozenset(another[r["id"]]),
-            frozenset(answered[r["id"]]),
-        )
-        for r in rounds
-    ]
+    return past_rounds(rounds, seats)
 
 
 async def group_of(conn: Conn, round_id: int, person_id: int) -> list[BuddySeat]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from bot.store.records import BuddyMember, BuddySeat, PastRound, opt_ts, parse_ts, ts
 from bot.store.sqlite import sql
@@ -215,6 +216,15 @@ def recent_rounds(conn: Conn, community_id: int, limit: int) -> list[PastRound]:
         f" WHERE round_id IN ({sql.marks(ids)}) ORDER BY round_id, group_no, person_id",
         ids,
     )
+    return past_rounds(rounds, seats)
+
+
+def past_rounds(rounds: Sequence[Any], seats: Sequence[Any]) -> list[PastRound]:
+    """Rounds (id, round_key) and their seats as PastRound records.
+
+    The rows are read by column name, so SQLite's rows and asyncpg's records both do.
+    """
+    ids = [r["id"] for r in rounds]
     groups: dict[int, dict[int, list[int]]] = {i: {} for i in ids}
     another: dict[int, set[int]] = {i: set() for i in ids}
     answered: dict[int, set[int]] = {i: set() for i in ids}
