@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import random
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Concatenate, ParamSpec
 from zoneinfo import ZoneInfo
@@ -38,7 +38,7 @@ from bot.usecases.community import ADMIN_OPTIONS, DIGEST_DAY, DIGEST_HOUR
 from bot.usecases.effort import ALL_TIME, window_keys
 from bot.usecases.hired import hired
 from bot.usecases.insights import insights_view
-from bot.usecases.kit import Kit, zone_of
+from bot.usecases.kit import Kit, Zones, zone_of, zones_of
 from bot.usecases.ledger import ledger_view
 from bot.usecases.outcome import Outcome, run
 from bot.vocab import UserError
@@ -157,6 +157,10 @@ class Rebound:
     async def zone_of(self, person: Person) -> ZoneInfo:
         """The timezone a person's days are counted in, the same everywhere they meet Rebound."""
         return await zone_of(self._kit, self.store, person)
+
+    async def zones_of(self, people: Iterable[Person]) -> Zones:
+        """zone_of for many people in one look-up (a batch of reminders)."""
+        return await zones_of(self._kit, self.store, people)
 
     async def reminder_message(
         self, reminder: Reminder, person: Person, now: datetime

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time as monotonic_time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -25,6 +27,7 @@ from bot.store import Person, Reminder, ts
 from bot.store.interface import Store, UnitOfWork
 from bot.store.records import StreakRow
 from bot.usecases.community import DIGEST_DAY, DIGEST_HOUR
+from bot.usecases.kit import Zones
 
 if TYPE_CHECKING:
     from bot.core import Rebound
@@ -40,6 +43,12 @@ BACKOFF_CAP = timedelta(hours=1)
 NO_ADAPTER_RETRY = timedelta(hours=1)
 # At shutdown, how long the reminder being sent may take to finish before it is handed back.
 DRAIN_SECONDS = 10.0
+# Sent reminders are marked together once this long has passed since the first unmarked one
+# (and at the end of every batch). A DM that takes longer than this to send, as a real
+# platform's does, is marked on its own as before; only sends faster than this share one
+# statement. A crash can resend what was sent in that window, after the lease and under the
+# same delivery key; never more than this window's worth.
+MARK_WINDOW_S = 0.05
 
 
 @dataclass
@@ -94,6 +103,13 @@ class ReminderEngine:
         self.drain_seconds = DRAIN_SECONDS
         # Claimed by this engine and not yet settled: what shutdown hands back if a tick is cut.
         self._claimed: dict[int, Reminder] = {}
+        # Sent and not yet marked sent (see MARK_WINDOW_S), when the first of them was sent,
+        # and the clock that measures the window (not the schedule's clock: it is no time of
+        # day, only how long the store has gone without hearing).
+        self._unmarked: list[int] = []
+        self._unmarked_since = 0.0
+        self.monotonic: Callable[[], float] = monotonic_time.monotonic
+        self.mark_window_s = MARK_WINDOW_S
 
     def register(self, platform: str, messenger: Messenger) -> None:
         """Send reminders for people of `platform` through messenger."""
@@ -117,6 +133,8 @@ class ReminderEngine:
     async def release(self) -> int:
         """Hand every reminder this engine still holds back to pending (a tick cut short)."""
         now = self.clock.now()
+        # What was sent is marked first: handing it back would send it again.
+        await self._mark_sent(now)
         left = list(self._claimed.values())
         self._claimed.clear()
         for reminder in left:
@@ -153,8 +171,11 @@ class ReminderEngine:
                 if not claimed:
                     return total
                 self._claimed.update((r.id, r) for r in claimed)
-                people = await self.store.people.many(r.person_id for r in claimed)
-                batch = await self._send_batch(claimed, people, now)
+                try:
+                    people = await self.store.people.many(r.person_id for r in claimed)
+                    batch = await self._send_batch(claimed, people, now)
+                finally:
+                    await self._mark_sent(now)
                 total.add(batch)
                 if batch.paused:
                     return total
@@ -164,7 +185,8 @@ class ReminderEngine:
         self, claimed: list[Reminder], people: dict[int, Person], now: datetime
     ) -> Tally:
         tally = Tally()
-        zones: dict[int, ZoneInfo] = {}
+        # One look-up for the whole batch, not one per person.
+        zones = await self.core.zones_of(people.values())
         people = dict(people)
         for index, reminder in enumerate(claimed):
             if self._stopping:
@@ -184,7 +206,7 @@ class ReminderEngine:
         self,
         reminder: Reminder,
         people: dict[int, Person],
-        zones: dict[int, ZoneInfo],
+        zones: Zones,
         now: datetime,
         tally: Tally,
     ) -> None:
@@ -192,9 +214,7 @@ class ReminderEngine:
         if person is None:  # erased between claim and send
             return
         try:
-            if person.id not in zones:  # one look-up per person per batch, not per reminder
-                zones[person.id] = await self.core.zone_of(person)
-            await self._send_one(reminder, person, zones[person.id], now, tally)
+            await self._send_one(reminder, person, zones.of(person), now, tally)
         except Exception as exc:
             # One reminder's trouble must not strand the rest of the batch in 'sending'.
             if await self.store.people.get(person.id) is None:
@@ -259,13 +279,33 @@ class ReminderEngine:
         except Exception as exc:  # a server error, a timeout, or a bug: retry, then give up
             await self._attempt_failed(reminder, now, f"{type(exc).__name__}: {exc}", tally)
         else:
-            await self.store.reminders.finish(reminder.id, "sent", now)
+            await self._sent(reminder, now)
             tally.sent += 1
             try:
                 await self.core.reminder_delivered(reminder, person, now)
             except Exception as exc:
                 # It was sent: what follows a delivery must not count as a failed attempt.
                 logger.error("after sending reminder %s: %s", reminder.id, type(exc).__name__)
+
+    async def _sent(self, reminder: Reminder, now: datetime) -> None:
+        """Note a reminder sent; mark what was sent so far once the window has passed."""
+        if not self._unmarked:
+            self._unmarked_since = self.monotonic()
+        self._unmarked.append(reminder.id)
+        if self.monotonic() - self._unmarked_since >= self.mark_window_s:
+            await self._mark_sent(now)
+
+    async def _mark_sent(self, now: datetime) -> None:
+        """Mark every reminder sent and not yet marked, in one statement."""
+        if not self._unmarked:
+            return
+        ids, self._unmarked = self._unmarked, []
+        try:
+            await self.store.reminders.finish_many(ids, "sent", now)
+        except BaseException:
+            # Kept to mark next time; until then they stay claimed, never handed back.
+            self._unmarked = ids + self._unmarked
+            raise
 
     async def _attempt_failed(
         self, reminder: Reminder, now: datetime, reason: str, tally: Tally

@@ -134,6 +134,10 @@ class People(Protocol):
         """The timezone of the person's most recently joined community that set one."""
         ...
 
+    async def community_timezones(self, person_ids: Iterable[int]) -> dict[int, str]:
+        """community_timezone for many people at once (those with none are left out)."""
+        ...
+
     async def without_timezone(self, community_id: int) -> list[int]:
         """The ids of the community's members who set no timezone of their own."""
         ...

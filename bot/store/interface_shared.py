@@ -67,6 +67,10 @@ class Reminders(Protocol):
         """Record how a claimed reminder ended: sent, undeliverable, failed, cancelled, muted."""
         ...
 
+    async def finish_many(self, reminder_ids: Sequence[int], status: str, now: datetime) -> None:
+        """Record that several claimed reminders ended alike (a batch sent), in one statement."""
+        ...
+
     async def retry(
         self, reminder_id: int, due: datetime, now: datetime, *, error: str | None, failed: bool
     ) -> None:

@@ -154,3 +154,32 @@ async def test_the_report_names_whose_reminder_it_is(store):
     assert (line.kind, line.due_at, line.status) == ("checkin", later(days=1), "pending")
     assert (line.platform, line.user_id, line.display_name) == ("test", "robin", "Robin")
     assert await store.reminders.next_due() == later(days=1)
+
+
+async def test_a_batch_marked_sent_together_ends_once_and_touches_nothing_else(store):
+    person = await someone(store)
+    for key in ("a", "b", "c"):
+        await schedule(store, person.id, key, NOW)
+    await schedule(store, person.id, "later", later(days=1))
+    a, b, c = await store.reminders.claim_due(NOW, LEASE, 10)
+    # The person skipped c from its DM before the batch was marked: that choice stands.
+    await store.reminders.mark(c.id, "skipped", NOW)
+    pending = (await store.reminders.by_key("later")).id
+    await store.reminders.finish_many([a.id, b.id, c.id, pending], "sent", later(minutes=1))
+    rows = await store.reminders.for_person(person.id, ["sent", "skipped", "pending"])
+    ended = {r.key: r.status for r in rows}
+    assert ended == {"a": "sent", "b": "sent", "c": "skipped", "later": "pending"}
+    # Only the reminder still to come is ever claimed again.
+    again = await store.reminders.claim_due(later(days=2), later(days=2, minutes=5), 10)
+    assert [r.key for r in again] == ["later"]
+
+
+async def test_due_and_lapsed_reminders_are_claimed_together_in_due_order(store):
+    person = await someone(store)
+    await schedule(store, person.id, "lapsed", later(minutes=-30))
+    [lapsed] = await store.reminders.claim_due(NOW, LEASE, 1)
+    await schedule(store, person.id, "older", later(hours=-1))
+    await schedule(store, person.id, "newer", later(minutes=-10))
+    claimed = await store.reminders.claim_due(later(minutes=6), later(minutes=11), 10)
+    assert [r.key for r in claimed] == ["older", "lapsed", "newer"]
+    assert claimed[1].id == lapsed.id

@@ -83,3 +83,29 @@ async def test_a_send_that_outlasts_shutdown_is_handed_back_not_left_sending(tmp
         "r-2": ("pending", 0),
         "r-3": ("pending", 0),
     }
+
+
+class ThirdWaits(GatedMessenger):
+    """DMs go through at once, but the third waits at the gate (the platform stops answering)."""
+
+    async def send_dm(self, person: PersonRef, reply: Reply, *, key: str | None = None) -> None:
+        if len(self.sent) < 2:
+            self.sent.append(key or "")
+            return
+        await super().send_dm(person, reply, key=key)
+
+
+async def test_reminders_sent_before_shutdown_stay_sent_though_not_yet_marked(tmp_path, clock):
+    messenger = ThirdWaits()
+    async with build(settings_for(tmp_path), clock=clock) as app:
+        # Sends this quick are marked together; the window never closes here on its own.
+        app.reminders.mark_window_s = 3600
+        await start_a_batch(app, clock, messenger)
+        app.reminders.drain_seconds = 0
+    assert messenger.sent == ["r-1@2026-11-26T15:00:00Z", "r-2@2026-11-26T15:00:00Z"]
+    # The two that went out are never handed back to be sent again; the third waits its turn.
+    assert await states(tmp_path / "rebound.db") == {
+        "r-1": ("sent", 0),
+        "r-2": ("sent", 0),
+        "r-3": ("pending", 0),
+    }

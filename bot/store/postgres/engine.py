@@ -106,6 +106,7 @@ class Engine:
                 # Statements name no text a person typed, but the server's log would hold
                 # their parameters on error; the session says which application it is.
                 server_settings={"application_name": "rebound", "timezone": "UTC"},
+                reset=_keep_session,
             )
         except (OSError, TimeoutError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
             reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
@@ -160,7 +161,27 @@ class Engine:
                     yield got
                 finally:
                     if got:
-                        await conn.execute("SELECT pg_advisory_unlock($1)", key)
+                        await _unlock(conn, key)
+
+
+async def _keep_session(conn: Conn) -> None:
+    """What a connection given back to the pool needs reset: nothing (see Engine.open).
+
+    asyncpg's default runs "SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET
+    ALL" on every release, one more round trip per call. Rebound sets no session variable,
+    listens to nothing and keeps no cursor past a transaction; its one session lock is
+    released by exclusive() itself, which closes the connection if it cannot.
+    """
+
+
+async def _unlock(conn: Conn, key: int) -> None:
+    """Release a session advisory lock, or close the connection so the server releases it."""
+    try:
+        await conn.execute("SELECT pg_advisory_unlock($1)", key)
+    except BaseException:
+        # A lock left on a pooled connection would keep every other process out for good.
+        conn.terminate()
+        raise
 
 
 class HasEngine(Protocol):

@@ -207,6 +207,21 @@ async def community_timezone_for(conn: Conn, person_id: int) -> str | None:
     return await community_setting_for(conn, person_id, "timezone")
 
 
+async def community_timezones(conn: Conn, person_ids: Iterable[int]) -> dict[int, str]:
+    """community_timezone_for many people at once (those with none are left out)."""
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return {}
+    found = await conn.fetch(
+        "SELECT DISTINCT ON (m.person_id) m.person_id, s.value FROM memberships m"
+        " JOIN community_settings s ON s.community_id = m.community_id AND s.key = 'timezone'"
+        " WHERE m.person_id = ANY($1::bigint[])"
+        " ORDER BY m.person_id, m.joined_at DESC, m.community_id DESC",
+        wanted,
+    )
+    return {int(row["person_id"]): row["value"] for row in found}
+
+
 async def arrive(
     conn: Conn, ref: PersonRef, community: CommunityRef | None, now: datetime
 ) -> Arrival:
@@ -242,5 +257,6 @@ class PostgresPeople(Repository):
     on_leaderboard = pooled(on_leaderboard)
     shoutouts_on = pooled(shoutouts_on)
     community_timezone = pooled(community_timezone_for)
+    community_timezones = pooled(community_timezones)
     without_timezone = pooled(members_without_timezone)
     community_setting = pooled(community_setting_for)

@@ -221,6 +221,26 @@ def community_timezone_for(conn: Conn, person_id: int) -> str | None:
     return community_setting_for(conn, person_id, "timezone")
 
 
+def community_timezones(conn: Conn, person_ids: Iterable[int]) -> dict[int, str]:
+    """community_timezone_for many people at once (those with none are left out)."""
+    wanted = sorted(set(person_ids))
+    if not wanted:
+        return {}
+    found = sql.rows(
+        conn,
+        "SELECT m.person_id, s.value FROM memberships m JOIN community_settings s"
+        " ON s.community_id = m.community_id AND s.key = 'timezone'"
+        f" WHERE m.person_id IN ({sql.marks(wanted)})"
+        " ORDER BY m.person_id, m.joined_at DESC, m.community_id DESC",
+        wanted,
+    )
+    zones: dict[int, str] = {}
+    for row in found:
+        # The first row of each person is their most recently joined community's.
+        zones.setdefault(row["person_id"], row["value"])
+    return zones
+
+
 def arrive(conn: Conn, ref: PersonRef, community: CommunityRef | None, now: datetime) -> Arrival:
     """The person (created on first sight) and their membership where they are, as one call."""
     person = ensure_person(conn, ref, now)
@@ -254,5 +274,6 @@ class SqlitePeople(Repository):
     on_leaderboard = hop(on_leaderboard)
     shoutouts_on = hop(shoutouts_on)
     community_timezone = hop(community_timezone_for)
+    community_timezones = hop(community_timezones)
     without_timezone = hop(members_without_timezone)
     community_setting = hop(community_setting_for)

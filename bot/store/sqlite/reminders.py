@@ -133,6 +133,19 @@ def finish_reminder(
     )
 
 
+def finish_reminders(conn: Conn, reminder_ids: Sequence[int], status: str, now: datetime) -> None:
+    """Record that several claimed reminders ended alike (a batch sent), in one statement."""
+    if not reminder_ids:
+        return
+    sql.execute(
+        conn,
+        "UPDATE reminders SET status = ?, lease_until = NULL, last_error = NULL, updated_at = ?,"
+        " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
+        f" WHERE status = 'sending' AND id IN ({sql.marks(reminder_ids)})",
+        (status, ts(now), status, ts(now), *reminder_ids),
+    )
+
+
 def retry_reminder(
     conn: Conn,
     reminder_id: int,
@@ -240,6 +253,7 @@ class SqliteReminders(Repository):
     by_key = hop(reminder_by_key)
     claim_due = hop(claim_due)
     finish = hop(finish_reminder)
+    finish_many = hop(finish_reminders)
     retry = hop(retry_reminder)
     mark = hop(mark_reminder)
     next_due = hop(next_due)
