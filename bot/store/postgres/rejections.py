@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import TypeVar
 
 from bot.store.postgres import conversations, people, reminders, state
-from bot.store.postgres.engine import Conn, Repository, at, pooled
+from bot.store.postgres.engine import Conn, Engine, Repository, at, pooled
+from bot.store.postgres.rejection_batches import ReturningLogs
 from bot.store.records import Rejection, RejectionLog, RejectionPlan, RejectionView
 
 # Rows map to records as on SQLite (times come as datetimes here).
@@ -121,7 +122,11 @@ async def log_rejection(
 class PostgresRejections(Repository):
     """Rejections on PostgreSQL (the Rejections protocol)."""
 
-    __slots__ = ()
+    __slots__ = ("_returning",)
+
+    def __init__(self, engine: Engine) -> None:
+        super().__init__(engine)
+        self._returning = ReturningLogs(engine)
 
     add = pooled(add_rejection)
     get = pooled(rejection)
@@ -131,6 +136,10 @@ class PostgresRejections(Repository):
     async def log(
         self, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
     ) -> tuple[RejectionView, PlanT]:
-        """Log a rejection in one transaction (the unit's, or one of its own)."""
+        """Log a rejection: a returning member's with the next batch, else in one transaction."""
+        if not self._engine.in_unit:
+            done = await self._returning.log(request, plan, now)
+            if done is not None:
+                return done
         async with self._engine.atomic() as conn:
             return await log_rejection(conn, request, plan, now)

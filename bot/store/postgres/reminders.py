@@ -19,13 +19,15 @@ from bot.store.sqlite.reminders import _reminder
 
 # One key never makes a second row: the same time is a no-op (even once sent), a new time
 # replaces the old one and makes the reminder pending again.
-_UPSERT = (
-    "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
-    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)"
+ON_KEY = (
     " ON CONFLICT (idem_key) DO UPDATE SET due_at = excluded.due_at,"
     " status = 'pending', lease_until = NULL, claimed_by = NULL, attempts = 0,"
     " last_error = NULL, updated_at = excluded.updated_at"
     " WHERE reminders.due_at != excluded.due_at"
+)
+_UPSERT = (
+    "INSERT INTO reminders (person_id, kind, ref_id, idem_key, due_at, created_at,"
+    " updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6)" + ON_KEY
 )
 
 
