@@ -44,10 +44,10 @@ NO_ADAPTER_RETRY = timedelta(hours=1)
 # At shutdown, how long the reminder being sent may take to finish before it is handed back.
 DRAIN_SECONDS = 10.0
 # Sent reminders are marked together once this long has passed since the first unmarked one
-# (and at the end of every batch). A DM that takes longer than this to send, as a real
-# platform's does, is marked on its own as before; only sends faster than this share one
-# statement. A crash can resend what was sent in that window, after the lease and under the
-# same delivery key; never more than this window's worth.
+# (checked after each send and before the next; and at the end of every batch). A DM that
+# takes longer than this to send, as a real platform's does, is marked on its own as before;
+# only sends faster than this share one statement. A crash can resend what was sent in that
+# window and the one send after it, after the lease and under the same delivery key.
 MARK_WINDOW_S = 0.05
 
 
@@ -165,6 +165,9 @@ class ReminderEngine:
                 if self._paused_until is not None and now < self._paused_until:
                     total.paused = True
                     return total
+                # Marks a failed write left over from an earlier tick go first: left unmarked
+                # they would be claimed and sent again once their lease ran out.
+                await self._mark_sent(now)
                 claimed = await self.store.reminders.claim_due(
                     now, now + self.lease, self.batch_size
                 )
@@ -193,6 +196,10 @@ class ReminderEngine:
                 # Shutting down: what has not started goes back untouched, to send next time.
                 await self._hand_back(claimed[index:], now)
                 break
+            # Before each send, not only after one: a slow send must not keep the ones before
+            # it unmarked (a send that times out can take longer than the whole window).
+            if self._unmarked and self._window_closed():
+                await self._mark_sent(now)
             await self._settle(reminder, people, zones, now, tally)
             # Only now: a tick cut short mid-send leaves the reminder for release() to hand back.
             self._claimed.pop(reminder.id, None)
@@ -292,8 +299,12 @@ class ReminderEngine:
         if not self._unmarked:
             self._unmarked_since = self.monotonic()
         self._unmarked.append(reminder.id)
-        if self.monotonic() - self._unmarked_since >= self.mark_window_s:
+        if self._window_closed():
             await self._mark_sent(now)
+
+    def _window_closed(self) -> bool:
+        """Whether the first unmarked send is MARK_WINDOW_S old."""
+        return self.monotonic() - self._unmarked_since >= self.mark_window_s
 
     async def _mark_sent(self, now: datetime) -> None:
         """Mark every reminder sent and not yet marked, in one statement."""

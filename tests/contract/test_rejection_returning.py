@@ -12,6 +12,7 @@ import asyncio
 import pytest
 
 from bot.models import PersonRef
+from bot.store.errors import StoreError
 from bot.store.records import RejectionPlan, RejectionView, ReminderPlan, Shown
 from tests.contract.conftest import NOW, WHERE, later, member
 from tests.contract.test_rejection_log import Recorder, request
@@ -135,3 +136,21 @@ async def test_a_returning_members_log_reads_where_they_are(store, in_dm):
     assert view.community_id == (None if in_dm else community_id)
     assert dict(view.settings) == ({} if in_dm else {"timezone": "Asia/Tokyo"})
     assert view.community_timezone == "Asia/Tokyo"  # their latest community's, also in DMs
+
+
+async def test_a_log_the_database_refuses_fails_alone_and_the_others_are_written(store):
+    refs = await members(store, 6)
+    # A feeling the schema refuses (the use case never sends one): a log the database says
+    # no to, as it would to text it cannot store.
+    results = await asyncio.gather(
+        *(
+            store.rejections.log(request(who, feeling=9 if n == 2 else 3), Recorder(), NOW)
+            for n, who in enumerate(refs)
+        ),
+        return_exceptions=True,
+    )
+    assert [isinstance(r, StoreError) for r in results] == [n == 2 for n in range(6)]
+    for n, who in enumerate(refs):
+        person = await store.people.find(who.platform, who.user_id)
+        latest = await store.rejections.latest(person.id)
+        assert (latest is None) == (n == 2)

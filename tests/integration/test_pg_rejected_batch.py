@@ -91,3 +91,34 @@ async def test_a_log_whose_caller_stopped_waiting_is_not_written(pg_url):
         again, _ = await store.rejections.log(log_of(ADA, "Later"), nothing, START)
         assert await companies(store, ADA) == ["First", "Later"]
         assert again.rejection_id != view.rejection_id
+
+
+async def test_a_persons_next_log_waits_for_their_log_going_the_long_way(pg_url):
+    async with open_store(pg_url) as store:
+        await store.rejections.log(log_of(ADA, "First"), nothing, START)
+        ada = await store.people.find("test", "ada")
+        await store.people.note_dm_failure(ada.id, "403", count=3)
+        blocker = await asyncpg.connect(pg_url)
+        watcher = await asyncpg.connect(pg_url)
+        try:
+            holding = blocker.transaction()
+            await holding.start()
+            # Ada's row is held elsewhere: her first log (missed DMs to clear: the long way)
+            # waits on it inside its transaction.
+            await blocker.execute("SELECT 1 FROM people WHERE id = $1 FOR UPDATE", ada.id)
+            first = asyncio.create_task(store.rejections.log(log_of(ADA, "Two"), nothing, START))
+            second = asyncio.create_task(store.rejections.log(log_of(ADA, "Three"), nothing, START))
+            for _ in range(10_000):
+                if await waiting_on_a_lock(watcher):
+                    break
+            else:
+                raise AssertionError("the first log never reached Ada's row")
+            await holding.rollback()
+            (one, _), (two, _) = await asyncio.gather(first, second)
+        finally:
+            await blocker.close()
+            await watcher.close()
+        # The second read Ada only once the first was written: she is told of the missed
+        # DMs once, and both logs are kept.
+        assert (one.person.dm_failed_count, two.person.dm_failed_count) == (3, 0)
+        assert await companies(store, ADA) == ["First", "Two", "Three"]

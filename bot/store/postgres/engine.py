@@ -156,7 +156,13 @@ class Engine:
         with translated():
             async with self.pool.acquire() as conn:
                 key = lock_key(name)
-                got = bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", key))
+                try:
+                    got = bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", key))
+                except BaseException:
+                    # Cut short, the server may hold the lock for a connection going back
+                    # to the pool (no reset releases it there): close it instead.
+                    conn.terminate()
+                    raise
                 try:
                     yield got
                 finally:

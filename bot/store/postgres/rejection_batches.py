@@ -6,20 +6,26 @@ reminders). On their own that is a dozen round trips and a commit per log; here 
 waiting when a batch starts is read in one statement and written in one more, as SQLite's
 writer thread groups its commits. Each log keeps its own plan, its own time and its own
 result; a log that cannot go this way (a first visit, a new community, missed DMs to tell
-of, the person erased meanwhile) gets None and is logged on its own in a transaction.
+of) or whose batch the server refuses (someone erased meanwhile, text it will not store, a
+deadlock) is logged on its own in one transaction, the long way, as it would be in a unit.
+
+A caller cancelled while its batch is being written does not stop the write: the rejection
+is kept, as a reply lost on the way would leave it. One cancelled before its batch is taken
+writes nothing.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextvars
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import asyncpg
 
+from bot.store.errors import EngineError
 from bot.store.postgres import reminders
 from bot.store.postgres.engine import Conn, Engine, Row, at
 from bot.store.records import RejectionLog, RejectionPlan, RejectionView, ReminderPlan
@@ -106,6 +112,8 @@ class _Log(Generic[PlanT]):
     decided: PlanT | None = None
     # The person goes by a new name, kept with the rejection (a board lists it from then on).
     renamed: bool = False
+    # Handed back to be logged the long way: its person stays busy until that is written.
+    long_way: bool = False
 
     @property
     def who(self) -> tuple[str, str]:
@@ -166,8 +174,10 @@ class _Columns:
             [p.key for p, _ in due],
             [at(p.due) for p, _ in due],
             [stamp for _, stamp in due],
-            list(self.counters),
-            [str(n) for n in self.counters.values()],
+            # In one order for every batch, so two batches bumping the same two counters
+            # never wait on each other's rows (a deadlock).
+            sorted(self.counters),
+            [str(self.counters[key]) for key in sorted(self.counters)],
             list(self.renamed),
             list(self.renamed.values()),
         ]
@@ -199,9 +209,16 @@ def _view(row: Row, request: RejectionLog) -> RejectionView | None:
 
 
 def _settle(log: _Log[Any], done: Done) -> None:
-    """Hand a log its result, unless its caller stopped waiting (cancelled)."""
+    """Hand a log its result (None: the long way), unless its caller stopped waiting."""
     if not log.result.done():
         log.result.set_result(done)
+        log.long_way = done is None
+
+
+def _fail(log: _Log[Any], error: BaseException) -> None:
+    """Hand a log an error, unless its caller stopped waiting."""
+    if not log.result.done():
+        log.result.set_exception(error)
 
 
 class ReturningLogs:
@@ -211,24 +228,41 @@ class ReturningLogs:
         self._engine = engine
         self._waiting: list[_Log[Any]] = []
         self._writers: set[asyncio.Task[None]] = set()
-        # The people with a log in a batch being written: their next log waits for it, so it
-        # reads the messages that one showed and never shows them again.
+        # The people with a log being written (in a batch, or the long way): their next log
+        # waits for it, so it reads the messages that one showed and never shows them again.
         self._busy: set[tuple[str, str]] = set()
 
     async def log(
-        self, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
-    ) -> tuple[RejectionView, PlanT] | None:
-        """Log with the next batch: the view and plan, or None to log it the long way."""
-        result: asyncio.Future[Done] = asyncio.get_running_loop().create_future()
-        self._waiting.append(_Log(request, plan, now, result))
-        if len(self._writers) < WRITERS:
+        self,
+        request: RejectionLog,
+        plan: Callable[[RejectionView], PlanT],
+        now: datetime,
+        long_way: Callable[[], Awaitable[tuple[RejectionView, PlanT]]],
+    ) -> tuple[RejectionView, PlanT]:
+        """Log with the next batch, or by long_way (one transaction) when a batch cannot."""
+        entry: _Log[PlanT] = _Log(request, plan, now, asyncio.get_running_loop().create_future())
+        self._waiting.append(entry)
+        self._wake()
+        try:
+            done = await entry.result
+            if done is not None:
+                return done
+            return await long_way()
+        finally:
+            if entry.long_way:
+                self._busy.discard(entry.who)
+                self._wake()  # their next log may be waiting with no writer running
+
+    def _wake(self) -> None:
+        """Start a writer for the logs waiting, unless enough are running."""
+        if self._waiting and len(self._writers) < WRITERS:
             # A context of its own: a writer serves every caller, inside none's unit of work.
             writer = asyncio.create_task(self._write_batches(), context=contextvars.Context())
             self._writers.add(writer)
-        return await result
 
     async def _write_batches(self) -> None:
         """Write batches while logs wait; a failed batch fails only its own logs."""
+        me = asyncio.current_task()
         try:
             while batch := self._take():
                 try:
@@ -236,22 +270,24 @@ class ReturningLogs:
                         await self._write(conn, batch)
                 except Exception as error:
                     for log in batch:
-                        if not log.result.done():
-                            log.result.set_exception(error)
+                        _fail(log, error)
                 finally:
-                    self._busy.difference_update(log.who for log in batch)
                     for log in batch:
-                        log.result.cancel()  # only those still waiting: a batch cut short
-        finally:
-            # Gone from the writers in the same step as it found nothing to take, so a log
-            # added after this starts a writer of its own.
-            self._writers.discard(asyncio.current_task())  # type: ignore[arg-type]
+                        # A batch cut short (the loop or the store shutting down) says so.
+                        _fail(log, EngineError("the store is shutting down"))
+                        if not log.long_way:
+                            self._busy.discard(log.who)
+        except BaseException:
+            self._writers.discard(me)  # type: ignore[arg-type]
             if not self._writers:
-                # Only a writer cut short (the loop or the store shutting down) leaves logs
-                # waiting: no one would take them, so their callers are told at once.
+                # No one is left to take what waits: its callers are told at once.
                 for log in self._waiting:
-                    log.result.cancel()
+                    _fail(log, EngineError("the store is shutting down"))
                 self._waiting = []
+            raise
+        # Gone from the writers in the same step as it found nothing to take, so a log added
+        # after this starts a writer of its own.
+        self._writers.discard(me)  # type: ignore[arg-type]
 
     def _take(self) -> list[_Log[Any]]:
         """The next batch: one log per person (their messages and seq numbers are theirs)."""
@@ -270,6 +306,25 @@ class ReturningLogs:
 
     async def _write(self, conn: Conn, batch: list[_Log[Any]]) -> None:
         """Read, plan and write one batch, handing each log its result."""
+        try:
+            ready = await self._read(conn, batch)
+            if ready:
+                columns = _Columns()
+                for log in ready:
+                    columns.add(log)
+                await conn.execute(_WRITE, *columns.arguments())
+        except asyncpg.PostgresError:
+            # The server refused the batch: someone erased (/forget) since the read, text it
+            # will not store, a deadlock. Each log then goes the long way, on its own, so the
+            # one at fault fails alone and the rest are written.
+            for log in batch:
+                _settle(log, None)
+            return
+        for log in ready:
+            _settle(log, (log.view, log.decided))
+
+    async def _read(self, conn: Conn, batch: list[_Log[Any]]) -> list[_Log[Any]]:
+        """Read what the batch's plans need and plan them: the logs ready to be written."""
         here = [log.request.community for log in batch]
         pools = sorted({pool for log in batch for pool in log.request.pools})
         found = await conn.fetch(
@@ -281,7 +336,6 @@ class ReturningLogs:
             pools,
         )
         rows = {int(row["i"]) - 1: row for row in found}
-        columns = _Columns()
         ready: list[_Log[Any]] = []
         for index, log in enumerate(batch):
             row = rows.get(index)
@@ -294,21 +348,8 @@ class ReturningLogs:
                 # Pure: deciding on the loop, between the two statements, costs no I/O.
                 log.decided = log.plan(log.view)
             except Exception as error:
-                log.result.set_exception(error)
+                _fail(log, error)
                 continue
-            if log.result.done():
-                continue  # cancelled while the batch was read: it is not written
-            columns.add(log)
-            ready.append(log)
-        if not ready:
-            return
-        try:
-            await conn.execute(_WRITE, *columns.arguments())
-        except asyncpg.ForeignKeyViolationError:
-            # Someone was erased (/forget) since the read: each takes the long way, which
-            # writes nothing for the erased and everything for the rest.
-            for log in ready:
-                _settle(log, None)
-            return
-        for log in ready:
-            _settle(log, (log.view, log.decided))
+            if not log.result.done():  # a caller that stopped waiting gets nothing written
+                ready.append(log)
+        return ready

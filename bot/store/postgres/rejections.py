@@ -137,9 +137,11 @@ class PostgresRejections(Repository):
         self, request: RejectionLog, plan: Callable[[RejectionView], PlanT], now: datetime
     ) -> tuple[RejectionView, PlanT]:
         """Log a rejection: a returning member's with the next batch, else in one transaction."""
-        if not self._engine.in_unit:
-            done = await self._returning.log(request, plan, now)
-            if done is not None:
-                return done
-        async with self._engine.atomic() as conn:
-            return await log_rejection(conn, request, plan, now)
+
+        async def long_way() -> tuple[RejectionView, PlanT]:
+            async with self._engine.atomic() as conn:
+                return await log_rejection(conn, request, plan, now)
+
+        if self._engine.in_unit:
+            return await long_way()
+        return await self._returning.log(request, plan, now, long_way)
