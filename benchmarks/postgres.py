@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
 
-from benchmarks.run import COMMUNITY, NOW, ROOT, Counter, Sizes, pct
+from benchmarks.run import COMMUNITY, NOW, ROOT, ROUNDS, Counter, Sizes, pct
 from bot import streaks
 from bot.content import load_content
 from bot.core import ALL_TIME, Rebound, window_keys
@@ -133,12 +133,6 @@ async def _flat_out(callers: int, each: int, call: Any) -> tuple[float, list[flo
     return callers * each / (time.perf_counter() - started), latencies
 
 
-# A flat-out run of 2,000 calls lasts well under a second on this kind of machine, so one
-# run of each swings by half with whatever else the machine does; the floor and /rejected take
-# turns this many times and each figure is the median of its runs.
-ROUNDS = 5
-
-
 async def bench_commands(db_url: str, sizes: Sizes) -> dict[str, Any]:
     """/rejected flat out with 200 callers, and the floor: one insert+commit per call."""
     floors: list[float] = []
@@ -149,7 +143,7 @@ async def bench_commands(db_url: str, sizes: Sizes) -> dict[str, Any]:
         async with PostgresStore(url) as store:
             pool = store.engine.pool
             core = Rebound(store, load_content(), FixedClock(NOW), rng=random.Random(1))
-            for run in range(ROUNDS):
+            for run in range(ROUNDS if sizes.paced else 1):
 
                 async def floor_call(n: int, k: int, run: int = run) -> None:
                     async with pool.acquire() as conn, conn.transaction():
@@ -176,7 +170,7 @@ async def bench_commands(db_url: str, sizes: Sizes) -> dict[str, Any]:
     floor, throughput = statistics.median(floors), statistics.median(throughputs)
     return {
         "calls": sizes.callers * sizes.calls_each,
-        "runs": ROUNDS,
+        "runs": len(floors),
         "throughput_per_s": round(throughput, 1),
         "throughput_runs_per_s": [round(t) for t in throughputs],
         "flat_out_p99_ms": round(pct(latencies, 99) * 1000, 2),
