@@ -45,7 +45,7 @@ async def board(
     gap_at: int | None = None
     if mine is not None and around > 0:
         gap_at = await _add_neighbours(conn, key, listed, mine, around)
-    ranks = {p: 1 + await _sum_members(conn, key, p) for p in {row[2] for row in listed}}
+    ranks, ranked = await _ranks(conn, key, {row[2] for row in listed})
     streaks = {
         r["person_id"]: r["streak"]
         for r in await conn.fetch(
@@ -70,7 +70,7 @@ async def board(
     ]
     return Board(
         rows=rows,
-        ranked=await _sum_members(conn, key, None),
+        ranked=ranked,
         my_rank=ranks[mine["points"]] if mine is not None else None,
     )
 
@@ -121,16 +121,34 @@ async def _add_neighbours(
     return join_window(listed, before, mine, after, around)
 
 
-async def _sum_members(conn: Conn, key: Key, above: int | None) -> int:
-    """How many members of a board have more than `above` points (all of them for None)."""
-    query = (
-        "SELECT COALESCE(SUM(members), 0) FROM board_counts"
-        " WHERE community_id = $1 AND period_key = $2"
+async def _ranks(conn: Conn, key: Key, scores: set[int]) -> tuple[dict[int, int], int]:
+    """The rank of each score listed, and how many members the board ranks: one statement.
+
+    A score's rank is one more than the members above it; asked one score at a time that was
+    a round trip per distinct score on the page (up to fifteen).
+    """
+    if not scores:
+        return {}, await _members(conn, key)
+    found = await conn.fetch(
+        "SELECT s.points, (SELECT COALESCE(SUM(c.members), 0) FROM board_counts c"
+        " WHERE c.community_id = $1 AND c.period_key = $2 AND c.points > s.points) AS above,"
+        " (SELECT COALESCE(SUM(c.members), 0) FROM board_counts c"
+        " WHERE c.community_id = $1 AND c.period_key = $2) AS ranked"
+        " FROM unnest($3::bigint[]) AS s(points)",
+        *key,
+        sorted(scores),
     )
-    if above is None:
-        n = await conn.fetchval(query, *key)
-    else:
-        n = await conn.fetchval(query + " AND points > $3", *key, above)
+    ranks = {int(row["points"]): 1 + int(row["above"]) for row in found}
+    return ranks, int(found[0]["ranked"])
+
+
+async def _members(conn: Conn, key: Key) -> int:
+    """How many members a board ranks."""
+    n = await conn.fetchval(
+        "SELECT COALESCE(SUM(members), 0) FROM board_counts"
+        " WHERE community_id = $1 AND period_key = $2",
+        *key,
+    )
     return int(n or 0)
 
 
