@@ -36,12 +36,37 @@ async def companies(store, who: PersonRef) -> list[str | None]:
     return [r.company for r in found]
 
 
-async def waiting_on_a_lock(conn: asyncpg.Connection) -> bool:
-    found = await conn.fetchval(
-        "SELECT count(*) FROM pg_stat_activity"
-        " WHERE application_name = 'rebound' AND wait_event_type = 'Lock'"
-    )
-    return bool(found)
+class OtherSession:
+    """Another session with a transaction open on the same database, and one to watch it.
+
+    What it holds, Rebound's statements wait on; the watcher sees them waiting, so the test
+    moves on at that moment rather than after some time has passed.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    async def __aenter__(self) -> OtherSession:
+        self.conn = await asyncpg.connect(self.url)
+        self.watcher = await asyncpg.connect(self.url)
+        self.transaction = self.conn.transaction()
+        await self.transaction.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.conn.close()  # a transaction still open is rolled back
+        await self.watcher.close()
+
+    async def until_rebound_waits(self, what: str) -> None:
+        """Return once a statement of Rebound's waits on a lock; fail if one never does."""
+        for _ in range(10_000):
+            waiting = await self.watcher.fetchval(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE application_name = 'rebound' AND wait_event_type = 'Lock'"
+            )
+            if waiting:
+                return
+        raise AssertionError(what)
 
 
 async def test_someone_erased_between_read_and_write_costs_the_others_nothing(pg_url):
@@ -49,28 +74,17 @@ async def test_someone_erased_between_read_and_write_costs_the_others_nothing(pg
         for who in (ADA, SAM):
             await store.rejections.log(log_of(who, "First"), nothing, START)
         ada = await store.people.find("test", "ada")
-        eraser = await asyncpg.connect(pg_url)
-        watcher = await asyncpg.connect(pg_url)
-        try:
-            erasing = eraser.transaction()
-            await erasing.start()
+        async with OtherSession(pg_url) as eraser:
             # Ada is erased, not yet committed: the batch still reads her, and its write
             # waits on her row until the erasure commits.
-            await eraser.execute("DELETE FROM people WHERE id = $1", ada.id)
+            await eraser.conn.execute("DELETE FROM people WHERE id = $1", ada.id)
             both = asyncio.gather(
                 store.rejections.log(log_of(ADA, "Again"), nothing, START),
                 store.rejections.log(log_of(SAM, "Again"), nothing, START),
             )
-            for _ in range(10_000):
-                if await waiting_on_a_lock(watcher):
-                    break
-            else:
-                raise AssertionError("the batch never reached its write")
-            await erasing.commit()
+            await eraser.until_rebound_waits("the batch never reached its write")
+            await eraser.transaction.commit()
             (ada_view, _), (sam_view, _) = await both
-        finally:
-            await eraser.close()
-            await watcher.close()
         # Sam's log went the long way and landed once; Ada logs as someone new, as she is now.
         assert await companies(store, SAM) == ["First", "Again"]
         assert await companies(store, ADA) == ["Again"]
@@ -98,26 +112,15 @@ async def test_a_persons_next_log_waits_for_their_log_going_the_long_way(pg_url)
         await store.rejections.log(log_of(ADA, "First"), nothing, START)
         ada = await store.people.find("test", "ada")
         await store.people.note_dm_failure(ada.id, "403", count=3)
-        blocker = await asyncpg.connect(pg_url)
-        watcher = await asyncpg.connect(pg_url)
-        try:
-            holding = blocker.transaction()
-            await holding.start()
+        async with OtherSession(pg_url) as holder:
             # Ada's row is held elsewhere: her first log (missed DMs to clear: the long way)
             # waits on it inside its transaction.
-            await blocker.execute("SELECT 1 FROM people WHERE id = $1 FOR UPDATE", ada.id)
+            await holder.conn.execute("SELECT 1 FROM people WHERE id = $1 FOR UPDATE", ada.id)
             first = asyncio.create_task(store.rejections.log(log_of(ADA, "Two"), nothing, START))
             second = asyncio.create_task(store.rejections.log(log_of(ADA, "Three"), nothing, START))
-            for _ in range(10_000):
-                if await waiting_on_a_lock(watcher):
-                    break
-            else:
-                raise AssertionError("the first log never reached Ada's row")
-            await holding.rollback()
+            await holder.until_rebound_waits("the first log never reached Ada's row")
+            await holder.transaction.rollback()
             (one, _), (two, _) = await asyncio.gather(first, second)
-        finally:
-            await blocker.close()
-            await watcher.close()
         # The second read Ada only once the first was written: she is told of the missed
         # DMs once, and both logs are kept.
         assert (one.person.dm_failed_count, two.person.dm_failed_count) == (3, 0)
