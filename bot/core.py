@@ -59,6 +59,14 @@ __all__ = [
 P = ParamSpec("P")
 
 
+def _without_nul(value: object) -> object:
+    """What a person typed, without NUL characters (they mean nothing to a reader).
+
+    SQLite would keep them and PostgreSQL refuses text that holds one: so both store the same.
+    """
+    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+
+
 def _routed(
     handler: Callable[Concatenate[Kit, P], Awaitable[Outcome]],
 ) -> Callable[Concatenate[Rebound, P], Awaitable[list[Reply]]]:
@@ -66,7 +74,9 @@ def _routed(
 
     @functools.wraps(handler, assigned=("__module__", "__name__", "__doc__"))
     async def method(self: Rebound, *args: P.args, **kwargs: P.kwargs) -> list[Reply]:
-        return await run(self._kit, handler, *args, **kwargs)
+        typed = tuple(_without_nul(a) for a in args)
+        named = {k: _without_nul(v) for k, v in kwargs.items()}
+        return await run(self._kit, handler, *typed, **named)  # type: ignore[arg-type]
 
     # What callers see (help(), inspect, the command checks): the handler's own parameters.
     signature = inspect.signature(handler)
