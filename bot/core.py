@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import random
+import re
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Concatenate, ParamSpec
@@ -59,12 +60,20 @@ __all__ = [
 P = ParamSpec("P")
 
 
-def _without_nul(value: object) -> object:
-    """What a person typed, without NUL characters (they mean nothing to a reader).
+# Half of a UTF-16 pair on its own (JSON can carry one): no database can store it as text.
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
-    SQLite would keep them and PostgreSQL refuses text that holds one: so both store the same.
+
+def _storable(value: object) -> object:
+    """What a person typed, as text any database stores: NULs dropped, lone surrogates marked.
+
+    Neither means anything to a reader. SQLite would keep a NUL and PostgreSQL refuses text
+    holding one; a lone surrogate cannot be encoded at all. Without this, one stray character
+    turned a note into "something went wrong", on one database and not the other.
     """
-    return value.replace("\x00", "") if isinstance(value, str) and "\x00" in value else value
+    if not isinstance(value, str) or (value.isascii() and "\x00" not in value):
+        return value
+    return _LONE_SURROGATE.sub("\ufffd", value.replace("\x00", ""))
 
 
 def _routed(
@@ -74,8 +83,8 @@ def _routed(
 
     @functools.wraps(handler, assigned=("__module__", "__name__", "__doc__"))
     async def method(self: Rebound, *args: P.args, **kwargs: P.kwargs) -> list[Reply]:
-        typed = tuple(_without_nul(a) for a in args)
-        named = {k: _without_nul(v) for k, v in kwargs.items()}
+        typed = tuple(_storable(a) for a in args)
+        named = {k: _storable(v) for k, v in kwargs.items()}
         return await run(self._kit, handler, *typed, **named)  # type: ignore[arg-type]
 
     # What callers see (help(), inspect, the command checks): the handler's own parameters.

@@ -133,8 +133,9 @@ class ReminderEngine:
     async def release(self) -> int:
         """Hand every reminder this engine still holds back to pending (a tick cut short)."""
         now = self.clock.now()
-        # What was sent is marked first: handing it back would send it again.
-        await self._mark_sent(now)
+        # What was sent is marked first; if the store refuses, what was not is still handed
+        # back (the sent ones are not among it: they wait out their lease, then go again).
+        await self._try_marking(now)
         left = list(self._claimed.values())
         self._claimed.clear()
         for reminder in left:
@@ -162,12 +163,12 @@ class ReminderEngine:
         async with self._lock:
             while not self._stopping:
                 now = self.clock.now()
+                # Marks a failed write left over go first, paused or not: left unmarked they
+                # would be claimed and sent again once their lease ran out.
+                await self._try_marking(now)
                 if self._paused_until is not None and now < self._paused_until:
                     total.paused = True
                     return total
-                # Marks a failed write left over from an earlier tick go first: left unmarked
-                # they would be claimed and sent again once their lease ran out.
-                await self._mark_sent(now)
                 claimed = await self.store.reminders.claim_due(
                     now, now + self.lease, self.batch_size
                 )
@@ -178,7 +179,7 @@ class ReminderEngine:
                     people = await self.store.people.many(r.person_id for r in claimed)
                     batch = await self._send_batch(claimed, people, now)
                 finally:
-                    await self._mark_sent(now)
+                    await self._try_marking(now)
                 total.add(batch)
                 if batch.paused:
                     return total
@@ -188,8 +189,13 @@ class ReminderEngine:
         self, claimed: list[Reminder], people: dict[int, Person], now: datetime
     ) -> Tally:
         tally = Tally()
-        # One look-up for the whole batch, not one per person.
-        zones = await self.core.zones_of(people.values())
+        try:
+            # One look-up for the whole batch, not one per person.
+            zones: Zones | None = await self.core.zones_of(people.values())
+        except Exception as exc:
+            # Each reminder looks its person's zone up itself, and fails on its own.
+            logger.warning("timezones of a batch not read (%s): one by one", type(exc).__name__)
+            zones = None
         people = dict(people)
         for index, reminder in enumerate(claimed):
             if self._stopping:
@@ -199,7 +205,7 @@ class ReminderEngine:
             # Before each send, not only after one: a slow send must not keep the ones before
             # it unmarked (a send that times out can take longer than the whole window).
             if self._unmarked and self._window_closed():
-                await self._mark_sent(now)
+                await self._try_marking(now)
             await self._settle(reminder, people, zones, now, tally)
             # Only now: a tick cut short mid-send leaves the reminder for release() to hand back.
             self._claimed.pop(reminder.id, None)
@@ -213,7 +219,7 @@ class ReminderEngine:
         self,
         reminder: Reminder,
         people: dict[int, Person],
-        zones: Zones,
+        zones: Zones | None,
         now: datetime,
         tally: Tally,
     ) -> None:
@@ -221,7 +227,8 @@ class ReminderEngine:
         if person is None:  # erased between claim and send
             return
         try:
-            await self._send_one(reminder, person, zones.of(person), now, tally)
+            tz = zones.of(person) if zones is not None else await self.core.zone_of(person)
+            await self._send_one(reminder, person, tz, now, tally)
         except Exception as exc:
             # One reminder's trouble must not strand the rest of the batch in 'sending'.
             if await self.store.people.get(person.id) is None:
@@ -300,11 +307,25 @@ class ReminderEngine:
             self._unmarked_since = self.monotonic()
         self._unmarked.append(reminder.id)
         if self._window_closed():
-            await self._mark_sent(now)
+            await self._try_marking(now)
 
     def _window_closed(self) -> bool:
         """Whether the first unmarked send is MARK_WINDOW_S old."""
         return self.monotonic() - self._unmarked_since >= self.mark_window_s
+
+    async def _try_marking(self, now: datetime) -> None:
+        """Mark what was sent; a store that refuses is logged, and the marks wait for later.
+
+        Never raised to a send: the DM went out, and counting it a failed attempt would put
+        it back to be sent again. The marks are kept, tried before the next send, at the end
+        of the batch, at the next tick and at shutdown.
+        """
+        try:
+            await self._mark_sent(now)
+        except Exception as exc:
+            logger.warning(
+                "%s sent reminders not marked yet (%s): trying again", len(self._unmarked), exc
+            )
 
     async def _mark_sent(self, now: datetime) -> None:
         """Mark every reminder sent and not yet marked, in one statement."""

@@ -11,10 +11,8 @@ import sqlite3
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-
 from bot.models import PersonRef, Reply
-from bot.ports import TemporaryFailure
+from bot.ports import RateLimited, TemporaryFailure
 from bot.reminders import LEASE, ReminderEngine
 from bot.store import Store
 
@@ -95,13 +93,21 @@ async def test_a_slow_send_does_not_keep_the_ones_before_it_unmarked(store, core
 
 
 class Counting:
-    """A Messenger double that only counts what it delivers."""
+    """A Messenger double that counts what it delivers; the window closes after each DM.
 
-    def __init__(self) -> None:
+    From the third DM on, the platform asks to wait (429) when told to.
+    """
+
+    def __init__(self, window: Window, limit_third: bool = False) -> None:
+        self.window = window
+        self.limit_third = limit_third
         self.sent: list[str] = []
 
     async def send_dm(self, person: PersonRef, reply: Reply, *, key: str | None = None) -> None:
+        if self.limit_third and len(self.sent) == 2:
+            raise RateLimited("429", retry_after=600)
         self.sent.append(key or "")
+        self.window.now += 1.0  # each DM takes a second: marks are due after every one
 
     async def post(self, community, channel_id, reply) -> None:
         raise AssertionError("reminders never post to channels")
@@ -122,21 +128,42 @@ def refuse_marks(db_path: Path, on: bool) -> None:
         db.close()
 
 
-async def test_marks_the_database_refused_are_written_at_the_next_tick_never_resent(
+def engine_for(store, core, clock, messenger, window: Window) -> ReminderEngine:
+    engine = ReminderEngine(store, core, clock)
+    engine.monotonic = window
+    engine.register("test", messenger)
+    return engine
+
+
+async def test_marks_the_database_refused_are_written_later_and_nothing_goes_twice(
     store, core, clock, db_path
 ):
     await due_now(store, clock.now())
-    messenger = Counting()
-    engine = ReminderEngine(store, core, clock)
-    engine.register("test", messenger)
+    window = Window()
+    messenger = Counting(window)
+    engine = engine_for(store, core, clock, messenger, window)
     refuse_marks(db_path, on=True)
-    with pytest.raises(Exception, match="disk I/O error"):
-        await engine.tick()  # sent, but the marks failed: the scheduler logs it and goes on
-    assert len(messenger.sent) == 3
+    # Every DM goes out; every mark after one is refused, and none of that is a failed send.
+    tally = await engine.tick()
+    assert (tally.sent, tally.retrying, len(messenger.sent)) == (3, 0, 3)
     assert set((await statuses(store)).values()) == {"sending"}
     refuse_marks(db_path, on=False)
     await engine.tick()  # nothing new is due; the marks kept from before are written
     assert await statuses(store) == {"r-1": "sent", "r-2": "sent", "r-3": "sent"}
+    assert {(await store.reminders.by_key(k)).attempts for k in KEYS} == {0}
     clock.advance(LEASE + timedelta(minutes=1))
     await engine.tick()
     assert len(messenger.sent) == 3  # none went out a second time once the lease ran out
+
+
+async def test_marks_refused_before_a_pause_are_written_during_it(store, core, clock, db_path):
+    await due_now(store, clock.now())
+    window = Window()
+    messenger = Counting(window, limit_third=True)
+    engine = engine_for(store, core, clock, messenger, window)
+    refuse_marks(db_path, on=True)
+    assert (await engine.tick()).paused  # two went out, then the platform asked to wait
+    refuse_marks(db_path, on=False)
+    clock.advance(timedelta(minutes=1))
+    assert (await engine.tick()).paused  # still waiting: nothing is sent, the marks are
+    assert await statuses(store) == {"r-1": "sent", "r-2": "sent", "r-3": "pending"}

@@ -47,3 +47,12 @@ async def test_a_dm_with_a_nul_in_it_is_heard(either, content: Content, clock: F
     replies = await core.dm_text(in_dm(), "slept\x00 badly")
     assert "went wrong" not in text_of(replies)
     assert "slept badly" in str(await either.accounts.export(me.id))
+
+
+async def test_half_a_surrogate_pair_is_kept_as_a_replacement_mark(either, content, clock):
+    core = Rebound(either, content, clock, rng=random.Random(3))
+    note = "so \ud800 tired"
+    replies = await core.rejected(in_channel(), company="Acme", stage="final", note=note)
+    assert "Logged" in text_of(replies)
+    me = await either.people.find("test", "alex")
+    assert (await either.rejections.latest(me.id)).note == "so \ufffd tired"

@@ -25,7 +25,7 @@ from typing import Any, Generic, TypeVar
 
 import asyncpg
 
-from bot.store.errors import EngineError
+from bot.store.errors import StoreBusy
 from bot.store.postgres import reminders
 from bot.store.postgres.engine import Conn, Engine, Row, at
 from bot.store.records import RejectionLog, RejectionPlan, RejectionView, ReminderPlan
@@ -215,6 +215,11 @@ def _settle(log: _Log[Any], done: Done) -> None:
         log.long_way = done is None
 
 
+def _closing() -> StoreBusy:
+    """What a log cut short by shutdown tells its caller: not saved, try again in a moment."""
+    return StoreBusy("the store is shutting down")
+
+
 def _fail(log: _Log[Any], error: BaseException) -> None:
     """Hand a log an error, unless its caller stopped waiting."""
     if not log.result.done():
@@ -259,6 +264,19 @@ class ReturningLogs:
             # A context of its own: a writer serves every caller, inside none's unit of work.
             writer = asyncio.create_task(self._write_batches(), context=contextvars.Context())
             self._writers.add(writer)
+            writer.add_done_callback(self._writer_done)
+
+    def _writer_done(self, writer: asyncio.Task[None]) -> None:
+        """A writer ended; one cancelled before it ever ran must not stay counted."""
+        self._writers.discard(writer)
+        if not self._writers and (writer.cancelled() or writer.exception() is not None):
+            self._fail_waiting()
+
+    def _fail_waiting(self) -> None:
+        """No writer is left to take what waits: its callers are told at once."""
+        for log in self._waiting:
+            _fail(log, _closing())
+        self._waiting = []
 
     async def _write_batches(self) -> None:
         """Write batches while logs wait; a failed batch fails only its own logs."""
@@ -274,16 +292,13 @@ class ReturningLogs:
                 finally:
                     for log in batch:
                         # A batch cut short (the loop or the store shutting down) says so.
-                        _fail(log, EngineError("the store is shutting down"))
+                        _fail(log, _closing())
                         if not log.long_way:
                             self._busy.discard(log.who)
         except BaseException:
             self._writers.discard(me)  # type: ignore[arg-type]
             if not self._writers:
-                # No one is left to take what waits: its callers are told at once.
-                for log in self._waiting:
-                    _fail(log, EngineError("the store is shutting down"))
-                self._waiting = []
+                self._fail_waiting()
             raise
         # Gone from the writers in the same step as it found nothing to take, so a log added
         # after this starts a writer of its own.
