@@ -135,7 +135,7 @@ class ReminderEngine:
         now = self.clock.now()
         # What was sent is marked first; if the store refuses, what was not is still handed
         # back (the sent ones are not among it: they wait out their lease, then go again).
-        await self._try_marking(now)
+        await self._mark_sent(now)
         left = list(self._claimed.values())
         self._claimed.clear()
         for reminder in left:
@@ -165,7 +165,7 @@ class ReminderEngine:
                 now = self.clock.now()
                 # Marks a failed write left over go first, paused or not: left unmarked they
                 # would be claimed and sent again once their lease ran out.
-                await self._try_marking(now)
+                await self._mark_sent(now)
                 if self._paused_until is not None and now < self._paused_until:
                     total.paused = True
                     return total
@@ -179,7 +179,7 @@ class ReminderEngine:
                     people = await self.store.people.many(r.person_id for r in claimed)
                     batch = await self._send_batch(claimed, people, now)
                 finally:
-                    await self._try_marking(now)
+                    await self._mark_sent(now)
                 total.add(batch)
                 if batch.paused:
                     return total
@@ -205,7 +205,7 @@ class ReminderEngine:
             # Before each send, not only after one: a slow send must not keep the ones before
             # it unmarked (a send that times out can take longer than the whole window).
             if self._unmarked and self._window_closed():
-                await self._try_marking(now)
+                await self._mark_sent(now)
             await self._settle(reminder, people, zones, now, tally)
             # Only now: a tick cut short mid-send leaves the reminder for release() to hand back.
             self._claimed.pop(reminder.id, None)
@@ -307,37 +307,30 @@ class ReminderEngine:
             self._unmarked_since = self.monotonic()
         self._unmarked.append(reminder.id)
         if self._window_closed():
-            await self._try_marking(now)
+            await self._mark_sent(now)
 
     def _window_closed(self) -> bool:
         """Whether the first unmarked send is MARK_WINDOW_S old."""
         return self.monotonic() - self._unmarked_since >= self.mark_window_s
 
-    async def _try_marking(self, now: datetime) -> None:
+    async def _mark_sent(self, now: datetime) -> None:
         """Mark what was sent; a store that refuses is logged, and the marks wait for later.
 
         Never raised to a send: the DM went out, and counting it a failed attempt would put
         it back to be sent again. The marks are kept, tried before the next send, at the end
         of the batch, at the next tick and at shutdown.
         """
-        try:
-            await self._mark_sent(now)
-        except Exception as exc:
-            logger.warning(
-                "%s sent reminders not marked yet (%s): trying again", len(self._unmarked), exc
-            )
-
-    async def _mark_sent(self, now: datetime) -> None:
-        """Mark every reminder sent and not yet marked, in one statement."""
         if not self._unmarked:
             return
         ids, self._unmarked = self._unmarked, []
         try:
             await self.store.reminders.finish_many(ids, "sent", now)
-        except BaseException:
+        except BaseException as exc:
             # Kept to mark next time; until then they stay claimed, never handed back.
             self._unmarked = ids + self._unmarked
-            raise
+            if not isinstance(exc, Exception):
+                raise  # cancelled: the shutdown's release() tries them once more
+            logger.warning("%s sent reminders not marked yet (%s): trying again", len(ids), exc)
 
     async def _attempt_failed(
         self, reminder: Reminder, now: datetime, reason: str, tally: Tally

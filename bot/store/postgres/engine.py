@@ -156,18 +156,12 @@ class Engine:
         with translated():
             async with self.pool.acquire() as conn:
                 key = lock_key(name)
-                try:
-                    got = bool(await conn.fetchval("SELECT pg_try_advisory_lock($1)", key))
-                except BaseException:
-                    # Cut short, the server may hold the lock for a connection going back
-                    # to the pool (no reset releases it there): close it instead.
-                    conn.terminate()
-                    raise
+                got = bool(await _locking(conn, "SELECT pg_try_advisory_lock($1)", key))
                 try:
                     yield got
                 finally:
                     if got:
-                        await _unlock(conn, key)
+                        await _locking(conn, "SELECT pg_advisory_unlock($1)", key)
 
 
 async def _keep_session(conn: Conn) -> None:
@@ -180,12 +174,15 @@ async def _keep_session(conn: Conn) -> None:
     """
 
 
-async def _unlock(conn: Conn, key: int) -> None:
-    """Release a session advisory lock, or close the connection so the server releases it."""
+async def _locking(conn: Conn, query: str, key: int) -> Any:
+    """Take or release a session advisory lock; cut short, close the connection instead.
+
+    A lock left on a pooled connection (no reset releases it there) would keep every other
+    process out for good; a closed connection's locks the server releases itself.
+    """
     try:
-        await conn.execute("SELECT pg_advisory_unlock($1)", key)
+        return await conn.fetchval(query, key)
     except BaseException:
-        # A lock left on a pooled connection would keep every other process out for good.
         conn.terminate()
         raise
 
